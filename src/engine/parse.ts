@@ -1,0 +1,247 @@
+/**
+ * Parsing and printing. Each extension has exactly one parser configuration; there is never a
+ * silent fallback to another. Babel's error recovery is on, but the only recovered error accepted
+ * is a redeclared binding (seed 003's file repeats one import 14 times, which is exactly what
+ * dedupe-imports repairs); any other syntax error fails the parse with its location.
+ */
+import { parse as babelParse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import recast from 'recast';
+
+export type Language = 'ts' | 'tsx' | 'js';
+
+const LANGUAGE_BY_EXTENSION: Record<string, Language> = {
+  ts: 'ts',
+  mts: 'ts',
+  cts: 'ts',
+  tsx: 'tsx',
+  js: 'js',
+  jsx: 'js',
+  mjs: 'js',
+  cjs: 'js',
+};
+
+export const SUPPORTED_EXTENSIONS = Object.keys(LANGUAGE_BY_EXTENSION);
+
+/** The extension of a path without the dot, lower-cased ('' when none). */
+export function extensionOf(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
+}
+
+export function languageFor(path: string): Language | undefined {
+  return LANGUAGE_BY_EXTENSION[extensionOf(path)];
+}
+
+const COMMON_PLUGINS: ParserPlugin[] = [
+  'decorators-legacy',
+  'classProperties',
+  'classPrivateProperties',
+  'classPrivateMethods',
+  'classStaticBlock',
+  'topLevelAwait',
+  'importAttributes',
+  'explicitResourceManagement',
+  'dynamicImport',
+  'exportDefaultFrom',
+];
+
+function babelOptions(path: string, language: Language): ParserOptions {
+  const ext = extensionOf(path);
+  const plugins: ParserPlugin[] = [...COMMON_PLUGINS];
+  if (language === 'ts') plugins.push('typescript');
+  if (language === 'tsx') plugins.push('typescript', 'jsx');
+  if (language === 'js') plugins.push('jsx');
+  return {
+    sourceType: language === 'js' && ext !== 'mjs' ? (ext === 'cjs' ? 'script' : 'unambiguous') : 'module',
+    allowReturnOutsideFunction: ext === 'cjs' || (language === 'js' && ext !== 'mjs'),
+    allowAwaitOutsideFunction: ext === 'mjs' || language !== 'js',
+    errorRecovery: true,
+    tokens: true,
+    createParenthesizedExpressions: false,
+    plugins,
+  };
+}
+
+/** A syntax error with a 1-based line and column. */
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}
+
+interface BabelError {
+  reasonCode?: string;
+  message: string;
+  loc?: { line: number; column: number };
+}
+
+/** Recovered errors harden tolerates: only redeclared bindings. */
+const TOLERATED_REASONS = new Set(['VarRedeclaration']);
+
+function toParseError(error: BabelError): ParseError {
+  const line = error.loc?.line ?? 1;
+  const column = (error.loc?.column ?? 0) + 1;
+  const message = error.message.replace(/ \(\d+:\d+\)$/, '');
+  return new ParseError(message, line, column);
+}
+
+export interface ParsedFile {
+  /** The recast-wrapped File node. */
+  ast: any;
+  /** How many redeclaration errors the parser recovered from. */
+  redeclarations: number;
+}
+
+/** Parses `source` for `path` with recast (so printing keeps the original formatting). */
+export function parseSource(source: string, path: string): ParsedFile {
+  const language = languageFor(path);
+  if (!language) throw new ParseError(`no parser for the extension of ${path}`, 1, 1);
+  const options = babelOptions(path, language);
+  let recovered: BabelError[] = [];
+  const parser = {
+    parse(text: string) {
+      const ast = babelParse(text, options) as unknown as { errors?: BabelError[] };
+      recovered = ast.errors ?? [];
+      return ast;
+    },
+  };
+  let ast: any;
+  try {
+    ast = recast.parse(maskShebang(source), { parser });
+  } catch (error) {
+    throw toParseError(error as BabelError);
+  }
+  const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
+  if (fatal) throw toParseError(fatal);
+  return { ast, redeclarations: recovered.length };
+}
+
+/** Line terminator, BOM and trailing-newline facts of a file's text. */
+export interface TextStyle {
+  bom: boolean;
+  eol: '\n' | '\r\n';
+}
+
+export function detectTextStyle(text: string): TextStyle {
+  const bom = text.charCodeAt(0) === 0xfeff;
+  let crlf = 0;
+  let lf = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) {
+    if (index > 0 && text.charCodeAt(index - 1) === 13) crlf += 1;
+    else lf += 1;
+  }
+  return { bom, eol: crlf > lf ? '\r\n' : '\n' };
+}
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Printing preferences for code recast has to generate, detected from the file. */
+export interface PrintStyle {
+  quote: 'single' | 'double';
+  tabWidth: number;
+  useTabs: boolean;
+}
+
+/** Detects quotes and indentation cheaply from the file text (most common wins). */
+export function detectPrintStyle(source: string): PrintStyle {
+  const single = (source.match(/(^|[\s(,=:[{])'(?:[^'\\\n]|\\.)*'/g) ?? []).length;
+  const double = (source.match(/(^|[\s(,=:[{])"(?:[^"\\\n]|\\.)*"/g) ?? []).length;
+  let tabs = 0;
+  const widths = new Map<number, number>();
+  for (const match of source.matchAll(/^([ \t]+)\S/gm)) {
+    const indent = match[1] ?? '';
+    if (indent.startsWith('\t')) tabs += 1;
+    else if (indent.length === 2 || indent.length === 4) widths.set(indent.length, (widths.get(indent.length) ?? 0) + 1);
+  }
+  const two = widths.get(2) ?? 0;
+  const four = widths.get(4) ?? 0;
+  return {
+    quote: double > single ? 'double' : 'single',
+    useTabs: tabs > two + four,
+    tabWidth: two === 0 && four > 0 ? 4 : 2,
+  };
+}
+
+/**
+ * Prints an AST parsed by `parseSource`, reusing the original text of every untouched node.
+ * `source` is the text it was parsed from (BOM stripped).
+ */
+export function printAst(ast: any, source: string, style: TextStyle, print: PrintStyle): string {
+  const printed = recast.print(ast, {
+    lineTerminator: style.eol,
+    quote: print.quote,
+    tabWidth: print.tabWidth,
+    useTabs: print.useTabs,
+    wrapColumn: 100,
+  }).code;
+  return restorePrologue(source, unmaskShebang(source, printed), ast.program?.directives?.length > 0);
+}
+
+/**
+ * A shebang line is parsed as a comment of the same length (`#!` -> `//`), so recast never moves
+ * it (it prints Babel's InterpreterDirective after the directives when it reprints a Program).
+ */
+function maskShebang(source: string): string {
+  return source.startsWith('#!') ? `//${source.slice(2)}` : source;
+}
+
+function unmaskShebang(source: string, printed: string): string {
+  if (!source.startsWith('#!')) return printed;
+  const line = source.slice(2, source.search(/\r?\n|$/));
+  if (!printed.startsWith(`//${line}`)) throw new Error('the shebang line moved while printing');
+  return `#!${printed.slice(2)}`;
+}
+
+/**
+ * recast reprints a Program's directive prologue (`'use strict';`) with an extra `;` and loses
+ * the spacing after it when the Program's statement list changes length. The prologue is never
+ * edited by a transform, so its original text (up to the first statement) is put back verbatim.
+ */
+function restorePrologue(source: string, printed: string, hasDirectives: boolean): string {
+  if (!hasDirectives) return printed;
+  const before = prologueEnd(source);
+  const after = prologueEnd(printed);
+  if (before === undefined || after === undefined) return printed;
+  return source.slice(0, before) + printed.slice(after);
+}
+
+/** Index just past the directive prologue, a stray `;` after it, and the whitespace after that. */
+function prologueEnd(text: string): number | undefined {
+  let program: any;
+  try {
+    program = (babelParse(maskShebang(text), {
+      sourceType: 'unambiguous',
+      errorRecovery: true,
+      plugins: ['typescript', 'decorators-legacy'],
+    }) as any).program;
+  } catch {
+    return undefined;
+  }
+  const last = program.directives?.[program.directives.length - 1];
+  if (!last) return undefined;
+  let index: number = last.end;
+  const skipSpace = () => {
+    while (index < text.length && /\s/.test(text[index]!)) index += 1;
+  };
+  skipSpace();
+  if (text[index] === ';') {
+    index += 1;
+    skipSpace();
+  }
+  return index;
+}
+
+/** The parser object jscodeshift's `j` uses for templates in a file of this path. */
+export function parserFor(path: string): { parse(source: string): any } {
+  const language = languageFor(path) ?? 'js';
+  const options = { ...babelOptions(path, language), errorRecovery: false };
+  return { parse: (source: string): any => babelParse(source, options) };
+}

@@ -1,0 +1,124 @@
+/**
+ * The engine's read-only view of the project: original file texts, owning package.json files,
+ * relative-import resolution and cached parses of other files. Transforms see it as `ProjectView`
+ * and `PackageInfo`; only the engine touches the file system.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
+import jscodeshift, { type Collection } from 'jscodeshift';
+import type { PackageInfo, ProjectView } from '../transform.js';
+import { parseSource, parserFor, stripBom } from './parse.js';
+import { toAbsolute } from './paths.js';
+
+const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export class Project implements ProjectView {
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly parses = new Map<string, Collection<any> | undefined>();
+  private readonly packages = new Map<string, PackageInfo | undefined>();
+  private readonly fileSet: Set<string>;
+
+  constructor(
+    readonly root: string,
+    readonly files: readonly string[],
+  ) {
+    this.fileSet = new Set(files);
+  }
+
+  readFile(path: string): string | undefined {
+    if (!this.texts.has(path)) {
+      let text: string | undefined;
+      try {
+        text = stripBom(readFileSync(toAbsolute(this.root, path), 'utf8'));
+      } catch {
+        text = undefined;
+      }
+      this.texts.set(path, text);
+    }
+    return this.texts.get(path);
+  }
+
+  exists(path: string): boolean {
+    if (this.fileSet.has(path)) return true;
+    try {
+      return statSync(toAbsolute(this.root, path)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  resolveImport(fromFile: string, specifier: string): string | undefined {
+    if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
+    const base = posix.normalize(posix.join(posix.dirname(fromFile), specifier));
+    if (base.startsWith('../')) return undefined;
+    const stem = base.replace(/\.(c|m)?jsx?$/, '');
+    const candidates = [
+      base,
+      ...RESOLVE_EXTENSIONS.map((ext) => stem + ext),
+      ...RESOLVE_EXTENSIONS.map((ext) => `${base}/index${ext}`),
+    ];
+    return candidates.find((candidate) => this.exists(candidate));
+  }
+
+  parse(path: string): Collection<any> | undefined {
+    if (!this.parses.has(path)) {
+      const text = this.readFile(path);
+      let collection: Collection<any> | undefined;
+      if (text !== undefined) {
+        try {
+          const j = jscodeshift.withParser(parserFor(path));
+          collection = j(parseSource(text, path).ast);
+        } catch {
+          collection = undefined;
+        }
+      }
+      this.parses.set(path, collection);
+    }
+    return this.parses.get(path);
+  }
+
+  /** The package.json nearest above `file` inside the root, if any. */
+  packageOf(file: string): PackageInfo | undefined {
+    return this.packageAt(posix.dirname(file) === '.' ? '' : posix.dirname(file));
+  }
+
+  private packageAt(dir: string): PackageInfo | undefined {
+    if (this.packages.has(dir)) return this.packages.get(dir);
+    let info: PackageInfo | undefined;
+    const manifest = dir === '' ? 'package.json' : `${dir}/package.json`;
+    const text = this.readFile(manifest);
+    const json = text === undefined ? undefined : parseJsonObject(text);
+    if (json) info = packageInfo(dir, json);
+    else if (dir !== '') info = this.packageAt(posix.dirname(dir) === '.' ? '' : posix.dirname(dir));
+    this.packages.set(dir, info);
+    return info;
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+export function packageInfo(dir: string, json: Record<string, unknown>): PackageInfo {
+  return {
+    dir,
+    json,
+    type: json.type === 'module' ? 'module' : 'commonjs',
+    dependencyRange(name: string) {
+      for (const field of DEPENDENCY_FIELDS) {
+        const deps = json[field];
+        if (deps && typeof deps === 'object' && typeof (deps as Record<string, unknown>)[name] === 'string') {
+          return (deps as Record<string, string>)[name];
+        }
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Reading a discovered file and deciding, from its bytes, whether harden may touch it at all:
+ * huge, binary, non-UTF-8, generated and minified files are skipped with a reason.
+ */
+import { readFileSync, statSync } from 'node:fs';
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+export type ReadResult =
+  | { kind: 'text'; text: string }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'error'; message: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function readSourceFile(absolute: string, maxBytes = MAX_FILE_BYTES): ReadResult {
+  let bytes: Buffer;
+  try {
+    const size = statSync(absolute).size;
+    if (size > maxBytes) return { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` };
+    bytes = readFileSync(absolute);
+  } catch (error) {
+    return { kind: 'error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  if (bytes.subarray(0, 8000).includes(0)) return { kind: 'skipped', reason: 'binary file' };
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { kind: 'skipped', reason: 'not UTF-8 text' };
+  }
+  const reason = contentSkipReason(text);
+  return reason ? { kind: 'skipped', reason } : { kind: 'text', text };
+}
+
+/** Generated or minified content, judged from the text. */
+export function contentSkipReason(text: string): string | undefined {
+  if (/@generated\b/.test(text.slice(0, 1024))) return 'generated file (@generated header)';
+  let longest = 0;
+  let lines = 0;
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const length = (end === -1 ? text.length : end) - start;
+    if (length > longest) longest = length;
+    lines += 1;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  if (longest > 10_000 || (text.length > 2_000 && text.length / lines > 300)) return 'minified file (very long lines)';
+  return undefined;
+}

@@ -1,0 +1,149 @@
+/**
+ * One file through the chain: prefilter, parse once, run every applicable transform on the same
+ * AST in chain order, print once, re-parse the result. A file with no `changed` site keeps its
+ * original text (traversals may touch nodes nobody edited; recast would then reprint them).
+ */
+import { posix } from 'node:path';
+import jscodeshift from 'jscodeshift';
+import type { AnyTransform, Requests } from '../transform.js';
+import {
+  detectPrintStyle,
+  detectTextStyle,
+  extensionOf,
+  languageFor,
+  ParseError,
+  parseSource,
+  parserFor,
+  printAst,
+  stripBom,
+} from './parse.js';
+import type { Project } from './project.js';
+import { SiteRecorder, type Site, type SiteFilter } from './sites.js';
+
+export interface ResolvedTransform {
+  definition: AnyTransform;
+  /** Options already validated against the transform's schema. */
+  options: Record<string, unknown>;
+}
+
+export type SupportRequest =
+  | { kind: 'file'; transform: string; from: string; path: string; contents: string; sites: string[] }
+  | {
+      kind: 'dependency';
+      transform: string;
+      from: string;
+      packageDir: string;
+      name: string;
+      range: string;
+      dev: boolean;
+      sites: string[];
+    };
+
+export type FileResult =
+  | { status: 'unchanged'; sites: Site[]; parsed: boolean }
+  | { status: 'changed'; output: string; sites: Site[]; requests: SupportRequest[] }
+  | { status: 'parse-error'; message: string; line: number; column: number }
+  | { status: 'error'; message: string; sites: Site[] };
+
+/** The transforms of `chain` whose extension and text prefilter admit this file. */
+export function applicableTransforms(chain: readonly ResolvedTransform[], path: string, source: string) {
+  const ext = extensionOf(path);
+  return chain.filter(({ definition }) => {
+    if (definition.extensions && !definition.extensions.includes(ext)) return false;
+    return definition.needs.length === 0 || definition.needs.some((needle) => source.includes(needle));
+  });
+}
+
+export interface RunFileInput {
+  path: string;
+  /** The file's full text as read (BOM included). */
+  text: string;
+  chain: readonly ResolvedTransform[];
+  project: Project;
+  filter?: SiteFilter;
+}
+
+export function runFile({ path, text, chain, project, filter }: RunFileInput): FileResult {
+  const source = stripBom(text);
+  const transforms = applicableTransforms(chain, path, source);
+  if (transforms.length === 0) return { status: 'unchanged', sites: [], parsed: false };
+
+  let parsed;
+  try {
+    parsed = parseSource(source, path);
+  } catch (error) {
+    if (error instanceof ParseError) {
+      return { status: 'parse-error', message: error.message, line: error.line, column: error.column };
+    }
+    throw error;
+  }
+
+  const j = jscodeshift.withParser(parserFor(path));
+  const root = j(parsed.ast);
+  const pkg = project.packageOf(path);
+  const file = { path, source, language: languageFor(path)!, package: pkg };
+  const sites: Site[] = [];
+  const requests: SupportRequest[] = [];
+
+  for (const { definition, options } of transforms) {
+    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter);
+    const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
+    const request: Requests = {
+      file(relativePath, contents) {
+        const target = posix.normalize(posix.join(pkg?.dir ?? '', relativePath));
+        requests.push({ kind: 'file', transform: definition.id, from: path, path: target, contents, sites: changedSoFar() });
+      },
+      dependency(name, range, opts) {
+        requests.push({
+          kind: 'dependency',
+          transform: definition.id,
+          from: path,
+          packageDir: pkg?.dir ?? '',
+          name,
+          range,
+          dev: opts?.dev ?? false,
+          sites: changedSoFar(),
+        });
+      },
+    };
+    try {
+      definition.apply({ j, root, file, options, sites: recorder, request, project });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        status: 'error',
+        message: `transform ${definition.id} failed: ${message}; the file was left unchanged`,
+        sites: [...sites, ...recorder.records],
+      };
+    }
+    sites.push(...recorder.records);
+  }
+
+  if (!sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites, parsed: true };
+
+  const textStyle = detectTextStyle(text);
+  let printed: string;
+  try {
+    printed = printAst(parsed.ast, source, textStyle, detectPrintStyle(source));
+  } catch (error) {
+    return { status: 'error', message: `internal error while printing: ${(error as Error).message}; the file was left unchanged`, sites };
+  }
+  const output = (textStyle.bom ? '\uFEFF' : '') + printed;
+  if (output === text) return { status: 'unchanged', sites, parsed: true };
+
+  const culprits = transforms.map((t) => t.definition.id).join(', ');
+  try {
+    const reparsed = parseSource(printed, path);
+    if (reparsed.redeclarations > parsed.redeclarations) {
+      return { status: 'error', message: `output of ${culprits} redeclares a binding; the file was left unchanged`, sites };
+    }
+  } catch (error) {
+    const detail = error instanceof ParseError ? `${error.message} at ${error.line}:${error.column}` : String(error);
+    return {
+      status: 'error',
+      message: `internal error: output of ${culprits} does not parse (${detail}); the file was left unchanged`,
+      sites,
+    };
+  }
+  return { status: 'changed', output, sites, requests };
+}

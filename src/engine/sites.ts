@@ -1,0 +1,76 @@
+/**
+ * Sites: every place a transform considered, `changed` (with a message) or `skipped` (with a
+ * declared reason). Reports, SARIF, review and tests are all built from these records.
+ */
+import type { Locatable, Sites } from '../transform.js';
+
+export interface Site {
+  /** Stable within a run of the same inputs: `transform:file:line:column:ordinal`. */
+  id: string;
+  transform: string;
+  file: string;
+  kind: 'changed' | 'skipped';
+  /** 1-based line and column of the node in the original file (0 when the node has none). */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** For changed sites: what was done. */
+  message?: string;
+  /** For skipped sites: the reason key and its sentence from the transform's catalogue. */
+  reason?: string;
+  reasonText?: string;
+  detail?: string;
+}
+
+/** Decides whether a changed site is wanted (interactive review re-runs with its selection). */
+export type SiteFilter = (site: Site) => boolean;
+
+/** Records sites for one transform on one file. */
+export class SiteRecorder implements Sites<string> {
+  readonly records: Site[] = [];
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly transform: string,
+    private readonly file: string,
+    private readonly skipReasons: Record<string, string>,
+    private readonly filter: SiteFilter | undefined,
+  ) {}
+
+  private base(node: Locatable, kind: Site['kind']): Site {
+    const loc = node?.loc;
+    const line = loc?.start.line ?? 0;
+    const column = loc ? loc.start.column + 1 : 0;
+    const key = `${this.transform}:${this.file}:${line}:${column}`;
+    const ordinal = this.seen.get(key) ?? 0;
+    this.seen.set(key, ordinal + 1);
+    return {
+      id: `${key}:${ordinal}`,
+      transform: this.transform,
+      file: this.file,
+      kind,
+      line,
+      column,
+      endLine: loc?.end.line ?? line,
+      endColumn: loc ? loc.end.column + 1 : column,
+    };
+  }
+
+  changed(node: Locatable, message: string): boolean {
+    const site = { ...this.base(node, 'changed'), message };
+    if (this.filter && !this.filter(site)) return false;
+    this.records.push(site);
+    return true;
+  }
+
+  skipped(node: Locatable, reason: string, detail?: string): void {
+    const reasonText = this.skipReasons[reason];
+    if (reasonText === undefined) {
+      throw new Error(`transform ${this.transform} skipped a site with undeclared reason "${reason}"`);
+    }
+    const site: Site = { ...this.base(node, 'skipped'), reason, reasonText };
+    if (detail !== undefined) site.detail = detail;
+    this.records.push(site);
+  }
+}

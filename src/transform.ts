@@ -1,0 +1,120 @@
+/**
+ * The transform contract. A transform is data (id, title, seed, refusal catalogue, options schema,
+ * text prefilter) plus one behaviour, `apply`, which edits the AST it is handed and reports every
+ * site it considered. It never touches the file system, the environment or the console: support
+ * files and dependencies are requested through `request`, other project files are read through
+ * `project`.
+ */
+import type { Collection, JSCodeshift } from 'jscodeshift';
+import type { z } from 'zod';
+import type { Language } from './engine/parse.js';
+
+/** The five reviews harden is built from (`../shared/seeds/`). */
+export const SEED_REVIEWS = ['000', '001', '002', '003', '004'] as const;
+export type SeedReview = (typeof SEED_REVIEWS)[number];
+
+export interface SeedRef {
+  review: SeedReview;
+  /** The finding's title as the review words it; the meta-test looks for it in the review. */
+  finding: string;
+}
+
+/** Anything with a Babel/recast location; `sites` reads only `loc`. */
+export interface Locatable {
+  loc?: { start: { line: number; column: number }; end: { line: number; column: number } } | null;
+}
+
+export interface Sites<Reason extends string> {
+  /**
+   * Declares a change at `node` (a node of the original file, for its location). Returns whether
+   * the change is wanted: always true in a plain run; false when a review rejected this site, in
+   * which case the transform must not make the edit (nor request what only this edit needs).
+   */
+  changed(node: Locatable, message: string): boolean;
+  /** Declares a site left alone, with a reason from the transform's `skipReasons`. */
+  skipped(node: Locatable, reason: Reason, detail?: string): void;
+}
+
+export interface Requests {
+  /**
+   * Asks for a support file, `path` relative to the root of the package that owns the current
+   * file (its nearest package.json). Created once, however many files or transforms ask; two
+   * requests for one path with different contents are an error.
+   */
+  file(path: string, contents: string): void;
+  /** Asks for a dependency in the owning package's package.json (added only when absent). */
+  dependency(name: string, range: string, options?: { dev?: boolean }): void;
+}
+
+export interface PackageInfo {
+  /** Root-relative POSIX directory of the package.json ('' for the root). */
+  dir: string;
+  json: Readonly<Record<string, unknown>>;
+  type: 'module' | 'commonjs';
+  /** The range the package declares for `name` in any dependency field, if it does. */
+  dependencyRange(name: string): string | undefined;
+}
+
+export interface FileInfo {
+  /** Root-relative POSIX path. */
+  path: string;
+  /** The text being transformed (BOM stripped). */
+  source: string;
+  language: Language;
+  /** The package that owns the file, when there is a package.json above it inside the root. */
+  package: PackageInfo | undefined;
+}
+
+/** Read-only access to the rest of the project, for analyses that must look beyond one file. */
+export interface ProjectView {
+  /** Root-relative POSIX paths of every source file of the run. */
+  readonly files: readonly string[];
+  /** The original text of a root-relative file, or undefined if it does not exist or is unreadable. */
+  readFile(path: string): string | undefined;
+  exists(path: string): boolean;
+  /** Resolves a relative import (`./x`, `../y.js`) from `fromFile` to a project file, if any. */
+  resolveImport(fromFile: string, specifier: string): string | undefined;
+  /** A parsed (read-only) view of another project file; undefined when it does not parse. */
+  parse(path: string): Collection<any> | undefined;
+}
+
+export interface FileContext<Options, Reason extends string> {
+  j: JSCodeshift;
+  root: Collection<any>;
+  file: FileInfo;
+  options: Options;
+  sites: Sites<Reason>;
+  request: Requests;
+  project: ProjectView;
+}
+
+export interface TransformDefinition<
+  Schema extends z.ZodObject<any> = z.ZodObject<any>,
+  Reason extends string = string,
+> {
+  /** kebab-case, equal to the folder name under transforms/. */
+  id: string;
+  /** Capitalised, no trailing period. */
+  title: string;
+  /** Full sentences ending with a period. */
+  description: string;
+  seed: SeedRef | readonly SeedRef[];
+  /** The refusal catalogue: reason key -> the sentence a user can act on. */
+  skipReasons: Record<Reason, string>;
+  /** Text prefilter: the file is parsed for this transform only if it contains one of these. */
+  needs: readonly string[];
+  scope: 'file';
+  /** Extensions (without dot) this transform applies to; default every supported one. */
+  extensions?: readonly string[];
+  options: Schema;
+  apply(context: FileContext<z.infer<Schema>, Reason>): void;
+}
+
+export type AnyTransform = TransformDefinition<z.ZodObject<any>, string>;
+
+/** Identity with types: ties `options` in `apply` to the schema and reasons to `skipReasons`. */
+export function defineTransform<Schema extends z.ZodObject<any>, Reason extends string>(
+  definition: TransformDefinition<Schema, Reason>,
+): TransformDefinition<Schema, Reason> {
+  return definition;
+}

@@ -1,0 +1,136 @@
+import type { ImportDeclaration, VariableDeclaration } from 'jscodeshift';
+import recast from 'recast';
+import { z } from 'zod';
+import { removeStatementKeepingComments } from '../../src/ast/comments.js';
+import { bindingNames, isReassigned } from '../../src/ast/scope.js';
+import { defineTransform } from '../../src/transform.js';
+import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
+
+export default defineTransform({
+  id: 'dedupe-imports',
+  title: 'Merge repeated imports of the same module',
+  description:
+    'Imports of one module that are repeated are merged into one declaration, and exact duplicates are removed. ' +
+    'Identical `require` declarations repeated in the same scope are removed. Which names are bound never changes.',
+  seed: { review: '003', finding: 'Duplicate Import Statements in OpenAI Integration Service' },
+  skipReasons: {
+    'conflicting-binding': 'one name is bound to different imports of this module; merging cannot keep both',
+    'second-default': 'a second default import under another name; one declaration cannot hold two defaults',
+    'type-default-and-named':
+      'TypeScript rejects `import type A, { B }`; the default and the named type imports stay apart',
+    'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
+  },
+  needs: ['import', 'require('],
+  scope: 'file',
+  options: z.object({
+    commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
+  }),
+  apply({ j, root, sites, options }) {
+    const program = root.get().node.program as { body: any[] };
+    mergeImports(program.body, sites);
+    if (options.commonjs) {
+      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites));
+      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites));
+    }
+  },
+});
+
+type SiteApi = Parameters<Parameters<typeof defineTransform>[0]['apply']>[0]['sites'];
+
+function mergeImports(body: any[], sites: SiteApi): void {
+  const groups = new Map<string, ImportDeclaration[]>();
+  for (const statement of body) {
+    if (statement.type !== 'ImportDeclaration') continue;
+    const key = importGroupKey(statement);
+    groups.set(key, [...(groups.get(key) ?? []), statement]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    if (hasConflictingBindings(group)) {
+      for (const declaration of group.slice(1)) sites.skipped(declaration, 'conflicting-binding');
+      continue;
+    }
+    const hosts: ImportDeclaration[] = [];
+    for (const declaration of group) {
+      const host = hosts.find((candidate) => canHost(candidate, declaration).ok);
+      if (!host) {
+        const refusal = hosts.map((candidate) => canHost(candidate, declaration)).find((r) => !r.ok && r.reason);
+        if (refusal && !refusal.ok && refusal.reason) sites.skipped(declaration, refusal.reason);
+        hosts.push(declaration);
+        continue;
+      }
+      const module = String(declaration.source.value);
+      const line = host.loc?.start.line;
+      const adds = (declaration.specifiers ?? []).some(
+        (specifier) => !(host.specifiers ?? []).some((existing) => isSameSpecifier(existing, specifier)),
+      );
+      const message = adds
+        ? `merged repeated import of '${module}' into the one on line ${line}`
+        : `removed duplicate import of '${module}' (already imported on line ${line})`;
+      if (!sites.changed(declaration, message)) {
+        hosts.push(declaration);
+        continue;
+      }
+      for (const specifier of declaration.specifiers ?? []) {
+        const present = (host.specifiers ?? []).some((existing) => isSameSpecifier(existing, specifier));
+        if (present) continue;
+        if (specifier.type === 'ImportDefaultSpecifier') host.specifiers = [specifier, ...(host.specifiers ?? [])];
+        else host.specifiers = [...(host.specifiers ?? []), specifier];
+      }
+      removeStatementKeepingComments(body, body.indexOf(declaration));
+    }
+  }
+}
+
+/** True when one local name is bound to two different imports of the group's module. */
+function hasConflictingBindings(group: readonly ImportDeclaration[]): boolean {
+  const bound = new Map<string, string>();
+  for (const declaration of group) {
+    for (const specifier of declaration.specifiers ?? []) {
+      const { local, imported } = specifierBinding(specifier);
+      const known = bound.get(local);
+      if (known !== undefined && known !== imported) return true;
+      bound.set(local, imported);
+    }
+  }
+  return false;
+}
+
+/** `const x = require('m')` and its identical repeats in one statement list. */
+function dedupeRequires(j: any, body: any[], root: any, sites: SiteApi): void {
+  const seen = new Map<string, VariableDeclaration>();
+  for (const statement of [...body]) {
+    const key = requireKey(statement);
+    if (!key) continue;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, statement);
+      continue;
+    }
+    const names = bindingNames(statement.declarations[0].id);
+    if (statement.kind === 'var' && names.some((name) => isReassigned(j, root, name, statement))) {
+      sites.skipped(statement, 'require-reassigned');
+      continue;
+    }
+    const module = statement.declarations[0].init.arguments[0].value;
+    if (!sites.changed(statement, `removed repeated require of '${module}' (first on line ${first.loc?.start.line})`)) continue;
+    removeStatementKeepingComments(body, body.indexOf(statement));
+  }
+}
+
+function requireKey(statement: any): string | undefined {
+  if (statement?.type !== 'VariableDeclaration' || statement.declarations.length !== 1) return undefined;
+  const [declarator] = statement.declarations;
+  const init = declarator.init;
+  if (
+    init?.type !== 'CallExpression' ||
+    init.callee.type !== 'Identifier' ||
+    init.callee.name !== 'require' ||
+    init.arguments.length !== 1 ||
+    !['StringLiteral', 'Literal'].includes(init.arguments[0].type) ||
+    typeof init.arguments[0].value !== 'string'
+  ) {
+    return undefined;
+  }
+  return `${statement.kind} ${recast.prettyPrint(declarator.id).code} = require(${JSON.stringify(init.arguments[0].value)})`;
+}
