@@ -1,0 +1,159 @@
+/**
+ * Imports as transforms need them: what a file already binds from a module (ESM or CommonJS),
+ * adding a binding in the file's own module style, and the specifier from one file to another.
+ */
+import { posix } from 'node:path';
+import type { Collection, JSCodeshift } from 'jscodeshift';
+
+export type ImportedName = 'default' | '*' | string;
+
+/** True when the file uses ES module syntax (import/export declarations). */
+export function isEsmFile(j: JSCodeshift, root: Collection<any>): boolean {
+  return (
+    root.find(j.ImportDeclaration).size() > 0 ||
+    root.find(j.ExportNamedDeclaration).size() > 0 ||
+    root.find(j.ExportDefaultDeclaration).size() > 0
+  );
+}
+
+/** `require('x')` with one string argument: its module, else undefined. */
+export function requiredModule(node: any): string | undefined {
+  if (
+    node?.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    node.callee.name === 'require' &&
+    node.arguments.length === 1 &&
+    ['StringLiteral', 'Literal'].includes(node.arguments[0].type) &&
+    typeof node.arguments[0].value === 'string'
+  ) {
+    return node.arguments[0].value;
+  }
+  return undefined;
+}
+
+/**
+ * The local name under which the file binds `name` of `source` (top-level ESM import, or a
+ * top-level `const x = require(source)` / `const { name: x } = require(source)`), if it does.
+ * `matches` may widen the module check (e.g. to accept '../lib/logger.js' and '../lib/logger').
+ */
+export function findImportedLocal(
+  j: JSCodeshift,
+  root: Collection<any>,
+  matches: (source: string) => boolean,
+  name: ImportedName,
+): string | undefined {
+  const program = root.get().node.program;
+  for (const statement of program.body as any[]) {
+    if (statement.type === 'ImportDeclaration' && matches(String(statement.source.value)) && statement.importKind !== 'type') {
+      for (const specifier of statement.specifiers ?? []) {
+        if (name === 'default' && specifier.type === 'ImportDefaultSpecifier') return specifier.local.name;
+        if (name === '*' && specifier.type === 'ImportNamespaceSpecifier') return specifier.local.name;
+        if (
+          specifier.type === 'ImportSpecifier' &&
+          specifier.importKind !== 'type' &&
+          (specifier.imported.name ?? specifier.imported.value) === name
+        ) {
+          return specifier.local.name;
+        }
+      }
+    }
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        const module = requiredModule(declarator.init);
+        if (!module || !matches(module)) continue;
+        if ((name === 'default' || name === '*') && declarator.id.type === 'Identifier') return declarator.id.name;
+        if (declarator.id.type === 'ObjectPattern') {
+          for (const property of declarator.id.properties) {
+            const key = property.key?.name ?? property.key?.value;
+            if (key === name && property.value?.type === 'Identifier') return property.value.name;
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** True when `name` is declared anywhere in the file (any scope): a cheap collision check. */
+export function isNameTaken(j: JSCodeshift, root: Collection<any>, name: string): boolean {
+  return (
+    root.find(j.Identifier, { name }).filter((path: any) => {
+      const parent = path.parent?.node;
+      if (!parent) return false;
+      if (parent.type === 'MemberExpression' && parent.property === path.node && !parent.computed) return false;
+      if ((parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === path.node && !parent.computed && !parent.shorthand) {
+        return false;
+      }
+      return true;
+    }).size() > 0
+  );
+}
+
+export interface ImportRequest {
+  source: string;
+  /** 'default' for a default import, or a named export. */
+  imported: ImportedName;
+  local: string;
+}
+
+/**
+ * Adds `import { imported as local } from 'source'` (or the CommonJS `require` form when the file
+ * is CommonJS) after the file's last top-level import/require, or at the top of the body.
+ */
+export function addImport(j: JSCodeshift, root: Collection<any>, request: ImportRequest, esm = isEsmFile(j, root)): void {
+  const program = root.get().node.program;
+  const body = program.body as any[];
+  let statement: any;
+  if (esm) {
+    const specifier =
+      request.imported === 'default'
+        ? j.importDefaultSpecifier(j.identifier(request.local))
+        : request.imported === '*'
+          ? j.importNamespaceSpecifier(j.identifier(request.local))
+          : j.importSpecifier(j.identifier(request.imported), j.identifier(request.local));
+    statement = j.importDeclaration([specifier], j.stringLiteral(request.source));
+  } else {
+    const call = j.callExpression(j.identifier('require'), [j.stringLiteral(request.source)]);
+    const id =
+      request.imported === 'default' || request.imported === '*'
+        ? j.identifier(request.local)
+        : j.objectPattern([
+            Object.assign(j.objectProperty(j.identifier(request.imported), j.identifier(request.local)), {
+              shorthand: request.imported === request.local,
+            }),
+          ]);
+    statement = j.variableDeclaration('const', [j.variableDeclarator(id, call)]);
+  }
+  let index = -1;
+  body.forEach((node, i) => {
+    const isImport =
+      node.type === 'ImportDeclaration' ||
+      (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined));
+    if (isImport) index = i;
+  });
+  body.splice(index + 1, 0, statement);
+}
+
+/**
+ * The import specifier from `fromFile` to `toFile` (both root-relative): relative, with the
+ * extension style the importing file already uses for its relative imports ('.js' suffixes in
+ * ESM TypeScript, none in CommonJS/bundler code).
+ */
+export function relativeSpecifier(fromFile: string, toFile: string, withJsExtension: boolean): string {
+  let rel = posix.relative(posix.dirname(fromFile), toFile);
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  const stem = rel.replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '');
+  if (!withJsExtension) return stem;
+  const ext = /\.(mts|mjs)$/.test(toFile) ? '.mjs' : /\.(cts|cjs)$/.test(toFile) ? '.cjs' : '.js';
+  return stem + ext;
+}
+
+/** Whether the file's existing relative imports carry extensions (`./x.js`). */
+export function usesJsExtensions(j: JSCodeshift, root: Collection<any>): boolean {
+  const relative = root
+    .find(j.ImportDeclaration)
+    .nodes()
+    .map((node: any) => String(node.source.value))
+    .filter((source: string) => source.startsWith('.'));
+  return relative.length > 0 && relative.every((source: string) => /\.(c|m)?js$/.test(source));
+}
