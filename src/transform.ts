@@ -110,11 +110,61 @@ export interface TransformDefinition<
   apply(context: FileContext<z.infer<Schema>, Reason>): void;
 }
 
-export type AnyTransform = TransformDefinition<z.ZodObject<any>, string>;
+/** A position in a file (1-based line and column), for sites found without a Babel node. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface ProjectSites<Reason extends string> {
+  /** As `Sites.changed`, for a position in `file`; returns whether the change is wanted. */
+  changed(file: string, at: Position, message: string): boolean;
+  skipped(file: string, at: Position, reason: Reason, detail?: string): void;
+}
+
+export interface ProjectContext<Options, Reason extends string> {
+  /**
+   * The current text (BOM stripped) of every source file of the run, after the file-level
+   * transforms, by root-relative path.
+   */
+  files: ReadonlyMap<string, string>;
+  options: Options;
+  sites: ProjectSites<Reason>;
+  /** Support files and dependencies, relative to the root package. */
+  request: Requests;
+  project: ProjectView;
+  /** The package that owns a file (for its type, dependencies, directory). */
+  packageOf(file: string): PackageInfo | undefined;
+  /**
+   * Sets the new text of a file (existing or new, root-relative). The engine re-parses it; a text
+   * that does not parse is an error and none of this transform's writes are kept.
+   */
+  write(path: string, text: string): void;
+}
+
+/**
+ * A project-level transform: it needs several files or types (ts-morph), runs once over the
+ * Changeset's current texts after every file-level transform, and returns its edits via `write`.
+ */
+export interface ProjectTransformDefinition<
+  Schema extends z.ZodObject<any> = z.ZodObject<any>,
+  Reason extends string = string,
+> extends Omit<TransformDefinition<Schema, Reason>, 'scope' | 'apply'> {
+  scope: 'project';
+  apply(context: ProjectContext<z.infer<Schema>, Reason>): void;
+}
+
+export type AnyTransform =
+  | TransformDefinition<z.ZodObject<any>, string>
+  | ProjectTransformDefinition<z.ZodObject<any>, string>;
 
 /** Identity with types: ties `options` in `apply` to the schema and reasons to `skipReasons`. */
 export function defineTransform<Schema extends z.ZodObject<any>, Reason extends string>(
   definition: TransformDefinition<Schema, Reason>,
-): TransformDefinition<Schema, Reason> {
+): TransformDefinition<Schema, Reason>;
+export function defineTransform<Schema extends z.ZodObject<any>, Reason extends string>(
+  definition: ProjectTransformDefinition<Schema, Reason>,
+): ProjectTransformDefinition<Schema, Reason>;
+export function defineTransform(definition: AnyTransform): AnyTransform {
   return definition;
 }

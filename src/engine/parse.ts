@@ -94,6 +94,8 @@ function toParseError(error: BabelError): ParseError {
 export interface ParsedFile {
   /** The recast-wrapped File node. */
   ast: any;
+  /** Indentation and quotes detected from the text; printing must use the same tab width. */
+  style: PrintStyle;
   /** How many redeclaration errors the parser recovered from. */
   redeclarations: number;
 }
@@ -103,6 +105,7 @@ export function parseSource(source: string, path: string): ParsedFile {
   const language = languageFor(path);
   if (!language) throw new ParseError(`no parser for the extension of ${path}`, 1, 1);
   const options = babelOptions(path, language);
+  const style = detectPrintStyle(source);
   let recovered: BabelError[] = [];
   const parser = {
     parse(text: string) {
@@ -113,13 +116,13 @@ export function parseSource(source: string, path: string): ParsedFile {
   };
   let ast: any;
   try {
-    ast = recast.parse(maskShebang(source), { parser });
+    ast = recast.parse(maskShebang(source), { parser, tabWidth: style.tabWidth });
   } catch (error) {
     throw toParseError(error as BabelError);
   }
   const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
   if (fatal) throw toParseError(fatal);
-  return { ast, redeclarations: recovered.length };
+  return { ast, style, redeclarations: recovered.length };
 }
 
 /** Line terminator, BOM and trailing-newline facts of a file's text. */
@@ -174,7 +177,8 @@ export function detectPrintStyle(source: string): PrintStyle {
  * Prints an AST parsed by `parseSource`, reusing the original text of every untouched node.
  * `source` is the text it was parsed from (BOM stripped).
  */
-export function printAst(ast: any, source: string, style: TextStyle, print: PrintStyle): string {
+export function printAst(parsed: ParsedFile, source: string, style: TextStyle): string {
+  const { ast, style: print } = parsed;
   const printed = recast.print(ast, {
     lineTerminator: style.eol,
     quote: print.quote,

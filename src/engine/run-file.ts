@@ -5,9 +5,8 @@
  */
 import { posix } from 'node:path';
 import jscodeshift from 'jscodeshift';
-import type { AnyTransform, Requests } from '../transform.js';
+import type { AnyTransform, Requests, TransformDefinition } from '../transform.js';
 import {
-  detectPrintStyle,
   detectTextStyle,
   extensionOf,
   languageFor,
@@ -48,7 +47,9 @@ export type FileResult =
 /** The transforms of `chain` whose extension and text prefilter admit this file. */
 export function applicableTransforms(chain: readonly ResolvedTransform[], path: string, source: string) {
   const ext = extensionOf(path);
-  return chain.filter(({ definition }) => {
+  return chain.filter((entry): entry is ResolvedTransform & { definition: TransformDefinition } => {
+    const { definition } = entry;
+    if (definition.scope !== 'file') return false;
     if (definition.extensions && !definition.extensions.includes(ext)) return false;
     return definition.needs.length === 0 || definition.needs.some((needle) => source.includes(needle));
   });
@@ -124,7 +125,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   const textStyle = detectTextStyle(text);
   let printed: string;
   try {
-    printed = printAst(parsed.ast, source, textStyle, detectPrintStyle(source));
+    printed = printAst(parsed, source, textStyle);
   } catch (error) {
     return { status: 'error', message: `internal error while printing: ${(error as Error).message}; the file was left unchanged`, sites };
   }

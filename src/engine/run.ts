@@ -9,6 +9,7 @@ import { toAbsolute } from './paths.js';
 import { Project } from './project.js';
 import { readSourceFile } from './read.js';
 import { runFile, type ResolvedTransform, type SupportRequest } from './run-file.js';
+import { runProjectTransforms } from './run-project.js';
 import type { SiteFilter } from './sites.js';
 
 export interface RunOptions {
@@ -32,6 +33,9 @@ export function run({ root, discovery, chain, filter, onFile }: RunOptions): Cha
   const changes: FileChange[] = [];
   const errors: Changeset['errors'] = [];
   const requests: SupportRequest[] = [];
+  const hasProjectTransforms = chain.some((t) => t.definition.scope === 'project');
+  /** Current texts of every processed file; kept only when a project transform needs them. */
+  const texts = new Map<string, string>();
 
   discovery.files.forEach((path, index) => {
     const read = readSourceFile(toAbsolute(root, path));
@@ -41,6 +45,9 @@ export function run({ root, discovery, chain, filter, onFile }: RunOptions): Cha
       errors.push({ path, message: read.message });
     } else {
       const result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
+      if (hasProjectTransforms && result.status !== 'parse-error' && result.status !== 'error') {
+        texts.set(path, result.status === 'changed' ? result.output : read.text);
+      }
       switch (result.status) {
         case 'unchanged':
           outcomes.push({ path, status: 'unchanged', sites: result.sites });
@@ -64,6 +71,35 @@ export function run({ root, discovery, chain, filter, onFile }: RunOptions): Cha
     }
     onFile?.(path, index, discovery.files.length);
   });
+
+  if (hasProjectTransforms) {
+    const projectRun = runProjectTransforms({ project, chain, texts, ...(filter ? { filter } : {}) });
+    errors.push(...projectRun.errors);
+    requests.push(...projectRun.requests);
+    for (const path of projectRun.written) {
+      const sites = projectRun.sites.filter((site) => site.file === path);
+      const after = texts.get(path)!;
+      const change = changes.find((c) => c.path === path);
+      if (change) {
+        change.after = after;
+        change.sites = [...change.sites, ...sites];
+      } else {
+        const before = project.exists(path) ? readFileSync(toAbsolute(root, path), 'utf8') : undefined;
+        changes.push({ path, before, after, sites, requestedBy: [], kind: 'source' });
+      }
+      const outcome = outcomes.find((o) => o.path === path);
+      if (outcome) {
+        outcome.status = 'changed';
+        outcome.sites = [...outcome.sites, ...sites];
+      }
+    }
+    for (const site of projectRun.sites) {
+      if (projectRun.written.has(site.file)) continue;
+      const outcome = outcomes.find((o) => o.path === site.file);
+      if (outcome) outcome.sites = [...outcome.sites, site];
+      else outcomes.push({ path: site.file, status: 'unchanged', sites: [site] });
+    }
+  }
 
   const existing = {
     read(path: string) {

@@ -3,7 +3,7 @@ import recast from 'recast';
 import { z } from 'zod';
 import { removeStatementKeepingComments } from '../../src/ast/comments.js';
 import { bindingNames, isReassigned } from '../../src/ast/scope.js';
-import { defineTransform } from '../../src/transform.js';
+import { defineTransform, type Sites } from '../../src/transform.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
 
 export default defineTransform({
@@ -35,7 +35,7 @@ export default defineTransform({
   },
 });
 
-type SiteApi = Parameters<Parameters<typeof defineTransform>[0]['apply']>[0]['sites'];
+type SiteApi = Sites<string>;
 
 function mergeImports(body: any[], sites: SiteApi): void {
   const groups = new Map<string, ImportDeclaration[]>();

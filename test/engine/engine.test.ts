@@ -1,0 +1,232 @@
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { registry } from '../../transforms/index.js';
+import { discover } from '../../src/engine/discover.js';
+import { run } from '../../src/engine/run.js';
+import type { ResolvedTransform } from '../../src/engine/run-file.js';
+import { breaksSyntax, chainOf, projectWide, requestsSupport, throws } from '../support/transforms.js';
+import { tree } from '../support/tmp.js';
+
+function runOn(root: string, chain: ResolvedTransform[], patterns: string[] = ['.']) {
+  return run({ root, discovery: discover({ root, cwd: root, patterns }), chain });
+}
+
+const manifest = `${JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { express: '^5.0.0' } }, null, 2)}\n`;
+
+describe('support requests', () => {
+  it('creates a requested file and dependency once, however many files ask', () => {
+    const root = tree({
+      'package.json': manifest,
+      'src/a.ts': "console.error('a');\n",
+      'src/b.ts': "console.error('b');\nconsole.error('skip me');\n",
+    });
+    const changeset = runOn(root, chainOf(requestsSupport));
+    expect(changeset.errors).toEqual([]);
+    expect(changeset.changes.map((c) => [c.path, c.kind])).toEqual([
+      ['package.json', 'manifest'],
+      ['src/a.ts', 'source'],
+      ['src/b.ts', 'source'],
+      ['src/lib/log.ts', 'support-file'],
+    ]);
+    const pkg = changeset.changes.find((c) => c.path === 'package.json')!;
+    expect(pkg.after).toBe(
+      `${JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { express: '^5.0.0', pino: '^10.4.0' } }, null, 2)}\n`,
+    );
+    const log = changeset.changes.find((c) => c.path === 'src/lib/log.ts')!;
+    expect(log.before).toBeUndefined();
+    expect(log.requestedBy).toHaveLength(2);
+    const sites = changeset.outcomes.flatMap((o) => o.sites);
+    expect(sites.filter((s) => s.kind === 'skipped').map((s) => [s.file, s.line, s.reason])).toEqual([['src/b.ts', 2, 'in-test']]);
+  });
+
+  it('does not re-add a declared dependency nor overwrite a differing support file', () => {
+    const root = tree({
+      'package.json': `${JSON.stringify({ name: 'app', devDependencies: { pino: '^9.0.0' } })}\n`,
+      'src/a.ts': "console.error('a');\n",
+      'src/lib/log.ts': 'export const log = other;\n',
+    });
+    const changeset = runOn(root, chainOf(requestsSupport));
+    expect(changeset.changes.map((c) => c.path)).toEqual(['src/a.ts']);
+    expect(changeset.errors).toEqual([
+      { path: 'src/lib/log.ts', message: 'support file already exists with different contents; harden will not overwrite it' },
+    ]);
+  });
+
+  it('puts support files and dependencies in the workspace package that owns the file', () => {
+    const root = tree({
+      'package.json': `${JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }, null, 2)}\n`,
+      'packages/api/package.json': manifest,
+      'packages/api/src/a.ts': "console.error('a');\n",
+    });
+    const changeset = runOn(root, chainOf(requestsSupport));
+    expect(changeset.changes.map((c) => c.path)).toEqual([
+      'packages/api/package.json',
+      'packages/api/src/a.ts',
+      'packages/api/src/lib/log.ts',
+    ]);
+  });
+});
+
+describe('failures stay with their file', () => {
+  it('reports a transform that throws and leaves that file alone; other files still run', () => {
+    const root = tree({ 'a.ts': 'const a = 1;\n', 'b.ts': 'const b = 2;\n' });
+    const changeset = runOn(root, chainOf(throws));
+    expect(changeset.changes).toEqual([]);
+    expect(changeset.errors.map((e) => e.path)).toEqual(['a.ts', 'b.ts']);
+    expect(changeset.errors[0]!.message).toContain('transform test-throws failed: boom');
+  });
+
+  it('never accepts output that does not re-parse', () => {
+    const root = tree({ 'a.ts': 'const a = 1;\n' });
+    const changeset = runOn(root, chainOf(breaksSyntax));
+    expect(changeset.changes).toEqual([]);
+    expect(changeset.errors[0]!.message).toMatch(/internal error: output of test-breaks-syntax does not parse/);
+  });
+
+  it('reports a syntax error with its location and processes the other files', () => {
+    const root = tree({
+      'bad.ts': "import { a } from 'm';\nconst x = (;\n",
+      'good.ts': "import { a } from 'm';\nimport { b } from 'm';\n",
+    });
+    const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!));
+    expect(changeset.errors).toEqual([{ path: 'bad.ts', message: 'syntax error: Unexpected token', line: 2, column: 12 }]);
+    expect(changeset.changes.map((c) => c.path)).toEqual(['good.ts']);
+  });
+
+  it('accepts a redeclared binding (what dedupe-imports repairs) and nothing else', () => {
+    const root = tree({ 'a.ts': "import { a } from 'm';\nimport { a } from 'm';\nlet y = 1;\nlet y = 2;\n" });
+    const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!));
+    expect(changeset.errors).toEqual([]);
+    expect(changeset.changes[0]!.after).toBe("import { a } from 'm';\nlet y = 1;\nlet y = 2;\n");
+  });
+});
+
+describe('byte fidelity', () => {
+  const dedupe = () => chainOf(registry.get('dedupe-imports')!);
+
+  it('keeps CRLF, BOM and a missing final newline', () => {
+    const text = "\uFEFFimport { a } from 'm';\r\nimport { b } from 'm';\r\nexport const c = a + b;";
+    const root = tree({ 'a.ts': text });
+    const [change] = runOn(root, dedupe()).changes;
+    expect(change!.after).toBe("\uFEFFimport { a, b } from 'm';\r\nexport const c = a + b;");
+  });
+
+  it('keeps every line outside the edited site byte-identical', () => {
+    const body = [
+      '/* license */',
+      "import { a } from 'm';",
+      "import   {b}   from   'm'",
+      '',
+      'export function   weird ( x ){',
+      "\treturn  x+a+b // trailing",
+      '}',
+      '',
+    ];
+    const root = tree({ 'a.js': body.join('\n') });
+    const [change] = runOn(root, dedupe()).changes;
+    const after = change!.after.split('\n');
+    expect(after[1]).toBe("import { a, b } from 'm';");
+    expect([after[0], ...after.slice(2)]).toEqual([body[0], ...body.slice(3)]);
+  });
+
+  it('keeps a shebang and a directive prologue exactly', () => {
+    const text = "#!/usr/bin/env node\n'use strict'\n\n// lead\nconst a = require('a');\nconst a = require('a');\nmain(a);\n";
+    const root = tree({ 'cli.js': text });
+    const [change] = runOn(root, dedupe()).changes;
+    expect(change!.after).toBe("#!/usr/bin/env node\n'use strict'\n\n// lead\nconst a = require('a');\nmain(a);\n");
+  });
+
+  it('never prints a file without a changed site', () => {
+    const root = tree({ 'a.ts': "import {a} from 'm'\nimport type {B} from 'm'\nexport const x: B = a\n" });
+    const changeset = runOn(root, dedupe());
+    expect(changeset.changes).toEqual([]);
+    expect(changeset.outcomes.map((o) => o.status)).toEqual(['unchanged']);
+  });
+});
+
+describe('project-level transforms', () => {
+  it('run over the current texts after file-level ones and may write new files', () => {
+    const root = tree({
+      'src/a.ts': "import { a } from 'm';\nimport { b } from 'm';\n// TODO\n",
+      'src/b.ts': 'export const b = 1;\n',
+    });
+    const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!, projectWide));
+    expect(changeset.errors).toEqual([]);
+    const byPath = Object.fromEntries(changeset.changes.map((c) => [c.path, c]));
+    expect(byPath['src/a.ts']!.after).toBe("import { a, b } from 'm';\n// TODO\n// marked\n");
+    expect(byPath['src/a.ts']!.sites.map((s) => s.transform)).toEqual(['dedupe-imports', 'test-project-wide']);
+    expect(byPath['src/marked.ts']!.before).toBeUndefined();
+    expect(byPath['src/b.ts']).toBeUndefined();
+  });
+});
+
+describe('discovery', () => {
+  it('respects nested .gitignore and .hardenignore and always skips dependencies and build output', () => {
+    const root = tree({
+      '.gitignore': 'generated/\n',
+      '.hardenignore': 'legacy/**\n',
+      'src/.gitignore': 'local.ts\n',
+      'src/app.ts': '',
+      'src/local.ts': '',
+      'src/types.d.ts': '',
+      'generated/x.ts': '',
+      'legacy/old.js': '',
+      'node_modules/dep/index.js': '',
+      'dist/app.js': '',
+      'coverage/x.js': '',
+      'public/vendor.min.js': '',
+      'README.md': '',
+    });
+    const discovery = discover({ root, cwd: root, patterns: ['.'] });
+    expect(discovery.files).toEqual(['src/app.ts']);
+    expect(discovery.skipped.map((s) => s.path)).toEqual(['public/vendor.min.js', 'src/types.d.ts']);
+  });
+
+  it('takes globs relative to the working directory', () => {
+    const root = tree({ 'src/a.ts': '', 'src/b.js': '', 'src/sub/c.ts': '', 'test/d.ts': '' });
+    const discovery = discover({ root, cwd: join(root, 'src'), patterns: ['**/*.ts'] });
+    expect(discovery.files).toEqual(['src/a.ts', 'src/sub/c.ts']);
+  });
+
+  it('never follows a symlink, and says so', () => {
+    const outside = tree({ 'secret.ts': "import { a } from 'm';\nimport { b } from 'm';\n" });
+    const root = tree({ 'src/a.ts': '' });
+    symlinkSync(join(outside, 'secret.ts'), join(root, 'src', 'link.ts'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    const discovery = discover({ root, cwd: root, patterns: ['.'] });
+    expect(discovery.files).toEqual(['src/a.ts']);
+    expect(discovery.skipped).toEqual([
+      { path: 'linked-dir', reason: 'symlink leading outside the root; not followed' },
+      { path: 'src/link.ts', reason: 'symlink leading outside the root; not followed' },
+    ]);
+  });
+});
+
+describe('content checks', () => {
+  it('skips binary, non-UTF-8, huge, generated and minified files with a reason', () => {
+    const root = tree({
+      'bin.js': Buffer.from([0x63, 0x6f, 0x00, 0x01]),
+      'latin1.js': Buffer.from([0x2f, 0x2f, 0xe9, 0x0a]),
+      'huge.js': `// ${'x'.repeat(1024 * 1024)}\n`,
+      'gen.ts': '// @generated by protoc\nexport const a = 1;\n',
+      'min.js': `var a=1;${'b=2;'.repeat(4000)}\n`,
+    });
+    const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!));
+    expect(Object.fromEntries(changeset.outcomes.map((o) => [o.path, o.message]))).toEqual({
+      'bin.js': 'binary file',
+      'gen.ts': 'generated file (@generated header)',
+      'huge.js': 'larger than 1024 KiB',
+      'latin1.js': 'not UTF-8 text',
+      'min.js': 'minified file (very long lines)',
+    });
+    expect(changeset.errors).toEqual([]);
+  });
+
+  it('reads nothing it does not need: the prefilter skips parsing', () => {
+    const root = tree({ 'a.ts': 'const x = (;\n' });
+    const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!));
+    expect(changeset.errors).toEqual([]);
+    expect(readFileSync(join(root, 'a.ts'), 'utf8')).toBe('const x = (;\n');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Test-only transforms that exercise the engine's contract: support-file and dependency requests,
+ * a throwing transform, one that prints unparseable output, and a project-level transform.
+ */
+import { z } from 'zod';
+import { defineTransform, type AnyTransform } from '../../src/transform.js';
+import type { ResolvedTransform } from '../../src/engine/run-file.js';
+
+/** Renames `console.error(...)` to `log.error(...)` and requests `src/lib/log.ts` and a dependency. */
+export const requestsSupport = defineTransform({
+  id: 'test-requests-support',
+  title: 'Test transform that requests support',
+  description: 'Requests a support file and a dependency for each changed site.',
+  seed: { review: '002', finding: 'console.error' },
+  skipReasons: { 'in-test': 'the call is in a test' },
+  needs: ['console.error'],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, sites, request }) {
+    root.find(j.CallExpression, { callee: { object: { name: 'console' }, property: { name: 'error' } } }).forEach((path: any) => {
+      if (path.node.arguments[0]?.value === 'skip me') return void sites.skipped(path.node, 'in-test');
+      if (!sites.changed(path.node, 'console.error -> log.error')) return;
+      path.node.callee.object = j.identifier('log');
+      request.file('src/lib/log.ts', "export const log = console;\n");
+      request.dependency('pino', '^10.4.0');
+    });
+  },
+});
+
+export const throws = defineTransform({
+  id: 'test-throws',
+  title: 'Test transform that throws',
+  description: 'Throws on every file.',
+  seed: { review: '000', finding: 'x' },
+  skipReasons: {},
+  needs: [],
+  scope: 'file',
+  options: z.object({}),
+  apply() {
+    throw new Error('boom');
+  },
+});
+
+export const breaksSyntax = defineTransform({
+  id: 'test-breaks-syntax',
+  title: 'Test transform whose output does not parse',
+  description: 'Replaces the first identifier with an invalid one.',
+  seed: { review: '000', finding: 'x' },
+  skipReasons: {},
+  needs: [],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, sites }) {
+    const first = root.find(j.Identifier).paths()[0];
+    if (first && sites.changed(first.node, 'broke it')) first.node.name = '1 +';
+  },
+});
+
+/** Appends a comment line to every file that mentions `TODO` and writes a report file. */
+export const projectWide = defineTransform({
+  id: 'test-project-wide',
+  title: 'Test project transform',
+  description: 'Marks files that contain TODO.',
+  seed: { review: '004', finding: 'x' },
+  skipReasons: { 'no-todo': 'no TODO here' },
+  needs: ['TODO'],
+  scope: 'project',
+  options: z.object({}),
+  apply({ files, sites, write }) {
+    const marked: string[] = [];
+    for (const [path, text] of files) {
+      if (!text.includes('TODO')) {
+        sites.skipped(path, { line: 1, column: 1 }, 'no-todo');
+        continue;
+      }
+      if (!sites.changed(path, { line: 1, column: 1 }, 'marked')) continue;
+      write(path, `${text}// marked\n`);
+      marked.push(path);
+    }
+    if (marked.length) write('src/marked.ts', `export const marked = ${JSON.stringify(marked)};\n`);
+  },
+});
+
+export function chainOf(...transforms: AnyTransform[]): ResolvedTransform[] {
+  return transforms.map((definition) => ({ definition, options: definition.options.parse({}) as Record<string, unknown> }));
+}
