@@ -30,6 +30,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('-o, --output <file>', 'with --dry-run: write the patch to this file')
     .option('--allow-dirty', 'write even into files with uncommitted changes')
     .option('--verbose', 'list every changed and skipped site')
+    .option('-j, --jobs <n>', 'worker threads for file-level work (default: available cores; 1 runs in-process)')
     .addOption(new Option('--color', 'force colour on stderr'))
     .addOption(new Option('--no-color', 'no colour'))
     .addHelpText(

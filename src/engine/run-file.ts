@@ -23,6 +23,8 @@ export interface ResolvedTransform {
   definition: AnyTransform;
   /** Options already validated against the transform's schema. */
   options: Record<string, unknown>;
+  /** For a team's own transform: the module to import it from (worker threads load it again). */
+  module?: string;
 }
 
 export type SupportRequest =

@@ -1,6 +1,7 @@
 /**
- * A whole run: every discovered file through the chain, then support requests resolved, giving
- * the Changeset. Nothing here writes.
+ * A whole run: every discovered file through the chain (in this thread, or on a pool of worker
+ * threads with `jobs > 1`), then project-level transforms, then support requests resolved, giving
+ * the Changeset. Nothing here writes. Output order never depends on scheduling.
  */
 import { readFileSync } from 'node:fs';
 import { resolveRequests, type Changeset, type FileChange, type FileOutcome } from '../changeset/changeset.js';
@@ -8,7 +9,7 @@ import type { Discovery } from './discover.js';
 import { toAbsolute } from './paths.js';
 import { Project } from './project.js';
 import { readSourceFile } from './read.js';
-import { runFile, type ResolvedTransform, type SupportRequest } from './run-file.js';
+import { applicableTransforms, runFile, type FileResult, type ResolvedTransform, type SupportRequest } from './run-file.js';
 import { runProjectTransforms } from './run-project.js';
 import type { SiteFilter } from './sites.js';
 
@@ -16,94 +17,121 @@ export interface RunOptions {
   root: string;
   discovery: Discovery;
   chain: readonly ResolvedTransform[];
-  /** Interactive review: which changed sites to keep. */
+  /** Interactive review: which changed sites to keep (runs in this thread). */
   filter?: SiteFilter;
   /** Called after each file (progress display). */
   onFile?: (path: string, index: number, total: number) => void;
 }
 
-export function run({ root, discovery, chain, filter, onFile }: RunOptions): Changeset {
+/** What one file produced; the unit a worker sends back. Only changed files keep their text. */
+export type FileRecord =
+  | { path: string; kind: 'skipped'; message: string }
+  | { path: string; kind: 'read-error'; message: string }
+  | { path: string; kind: 'result'; result: FileResult; before?: string };
+
+/** Reads and runs one file. `keepText` keeps the original text even when unchanged. */
+export function processFile(
+  root: string,
+  path: string,
+  chain: readonly ResolvedTransform[],
+  project: Project,
+  filter: SiteFilter | undefined,
+  keepText: boolean,
+): FileRecord {
+  const read = readSourceFile(toAbsolute(root, path));
+  if (read.kind === 'skipped') return { path, kind: 'skipped', message: read.reason };
+  if (read.kind === 'error') return { path, kind: 'read-error', message: read.message };
+  const result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
+  return result.status === 'changed' || keepText ? { path, kind: 'result', result, before: read.text } : { path, kind: 'result', result };
+}
+
+/** Runs in this thread. */
+export function run(options: RunOptions): Changeset {
+  const { root, discovery, chain, filter, onFile } = options;
   const project = new Project(root, discovery.files);
-  const outcomes: FileOutcome[] = discovery.skipped.map(({ path, reason }) => ({
-    path,
-    status: 'skipped',
-    message: reason,
-    sites: [],
-  }));
-  const changes: FileChange[] = [];
+  const keepText = chain.some((t) => t.definition.scope === 'project');
+  const records = discovery.files.map((path, index) => {
+    const record = processFile(root, path, chain, project, filter, keepText);
+    onFile?.(path, index, discovery.files.length);
+    return record;
+  });
+  return assemble(options, project, records);
+}
+
+/** Builds the Changeset from per-file records (in discovery order) and runs project transforms. */
+export function assemble(options: RunOptions, project: Project, records: readonly FileRecord[]): Changeset {
+  const { root, discovery, chain, filter } = options;
+  const outcomes = new Map<string, FileOutcome>();
+  for (const { path, reason } of discovery.skipped) outcomes.set(path, { path, status: 'skipped', message: reason, sites: [] });
+  const changes = new Map<string, FileChange>();
   const errors: Changeset['errors'] = [];
   const requests: SupportRequest[] = [];
-  const hasProjectTransforms = chain.some((t) => t.definition.scope === 'project');
-  /** Current texts of every processed file; kept only when a project transform needs them. */
   const texts = new Map<string, string>();
 
-  discovery.files.forEach((path, index) => {
-    const read = readSourceFile(toAbsolute(root, path));
-    if (read.kind === 'skipped') outcomes.push({ path, status: 'skipped', message: read.reason, sites: [] });
-    else if (read.kind === 'error') {
-      outcomes.push({ path, status: 'error', message: read.message, sites: [] });
-      errors.push({ path, message: read.message });
-    } else {
-      const result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
-      if (hasProjectTransforms && result.status !== 'parse-error' && result.status !== 'error') {
-        texts.set(path, result.status === 'changed' ? result.output : read.text);
-      }
-      switch (result.status) {
-        case 'unchanged':
-          outcomes.push({ path, status: 'unchanged', sites: result.sites });
-          break;
-        case 'changed':
-          outcomes.push({ path, status: 'changed', sites: result.sites });
-          changes.push({ path, before: read.text, after: result.output, sites: result.sites, requestedBy: [], kind: 'source' });
-          requests.push(...result.requests);
-          break;
-        case 'parse-error': {
-          const { message, line, column } = result;
-          outcomes.push({ path, status: 'parse-error', message, line, column, sites: [] });
-          errors.push({ path, message: `syntax error: ${message}`, line, column });
-          break;
-        }
-        case 'error':
-          outcomes.push({ path, status: 'error', message: result.message, sites: result.sites });
-          errors.push({ path, message: result.message });
-          break;
-      }
+  for (const record of records) {
+    const { path } = record;
+    if (record.kind === 'skipped') {
+      outcomes.set(path, { path, status: 'skipped', message: record.message, sites: [] });
+      continue;
     }
-    onFile?.(path, index, discovery.files.length);
-  });
+    if (record.kind === 'read-error') {
+      outcomes.set(path, { path, status: 'error', message: record.message, sites: [] });
+      errors.push({ path, message: record.message });
+      continue;
+    }
+    const { result, before } = record;
+    switch (result.status) {
+      case 'unchanged':
+        outcomes.set(path, { path, status: 'unchanged', sites: result.sites });
+        if (before !== undefined) texts.set(path, before);
+        break;
+      case 'changed':
+        outcomes.set(path, { path, status: 'changed', sites: result.sites });
+        changes.set(path, { path, before, after: result.output, sites: result.sites, requestedBy: [], kind: 'source' });
+        requests.push(...result.requests);
+        texts.set(path, result.output);
+        break;
+      case 'parse-error': {
+        const { message, line, column } = result;
+        outcomes.set(path, { path, status: 'parse-error', message, line, column, sites: [] });
+        errors.push({ path, message: `syntax error: ${message}`, line, column });
+        break;
+      }
+      case 'error':
+        outcomes.set(path, { path, status: 'error', message: result.message, sites: result.sites });
+        errors.push({ path, message: result.message });
+        break;
+    }
+  }
 
-  if (hasProjectTransforms) {
+  if (chain.some((t) => t.definition.scope === 'project')) {
     const projectRun = runProjectTransforms({ project, chain, texts, ...(filter ? { filter } : {}) });
     errors.push(...projectRun.errors);
     requests.push(...projectRun.requests);
+    for (const site of projectRun.sites) {
+      const outcome = outcomes.get(site.file) ?? { path: site.file, status: 'unchanged' as const, sites: [] };
+      outcome.sites = [...outcome.sites, site];
+      outcomes.set(site.file, outcome);
+    }
     for (const path of projectRun.written) {
       const sites = projectRun.sites.filter((site) => site.file === path);
       const after = texts.get(path)!;
-      const change = changes.find((c) => c.path === path);
+      const change = changes.get(path);
       if (change) {
         change.after = after;
         change.sites = [...change.sites, ...sites];
       } else {
         const before = project.exists(path) ? readFileSync(toAbsolute(root, path), 'utf8') : undefined;
-        changes.push({ path, before, after, sites, requestedBy: [], kind: 'source' });
+        changes.set(path, { path, before, after, sites, requestedBy: [], kind: 'source' });
       }
-      const outcome = outcomes.find((o) => o.path === path);
-      if (outcome) {
-        outcome.status = 'changed';
-        outcome.sites = [...outcome.sites, ...sites];
-      }
-    }
-    for (const site of projectRun.sites) {
-      if (projectRun.written.has(site.file)) continue;
-      const outcome = outcomes.find((o) => o.path === site.file);
-      if (outcome) outcome.sites = [...outcome.sites, site];
-      else outcomes.push({ path: site.file, status: 'unchanged', sites: [site] });
+      const outcome = outcomes.get(path);
+      if (outcome) outcome.status = 'changed';
     }
   }
 
   const existing = {
     read(path: string) {
-      const pending = changes.find((change) => change.path === path);
+      const pending = changes.get(path);
       if (pending) return pending.after;
       try {
         return readFileSync(toAbsolute(root, path), 'utf8');
@@ -114,9 +142,8 @@ export function run({ root, discovery, chain, filter, onFile }: RunOptions): Cha
   };
   const resolved = resolveRequests(requests, existing);
   for (const change of resolved.changes) {
-    const index = changes.findIndex((c) => c.path === change.path);
-    if (index === -1) changes.push(change);
-    else changes[index] = { ...change, before: changes[index]!.before, sites: changes[index]!.sites };
+    const pending = changes.get(change.path);
+    changes.set(change.path, pending ? { ...change, before: pending.before, sites: pending.sites } : change);
   }
   errors.push(...resolved.errors);
 
@@ -124,8 +151,21 @@ export function run({ root, discovery, chain, filter, onFile }: RunOptions): Cha
   return {
     root,
     transforms: chain.map((t) => t.definition.id),
-    outcomes: outcomes.sort(byPath),
-    changes: changes.sort(byPath),
+    outcomes: [...outcomes.values()].sort(byPath),
+    changes: [...changes.values()].sort(byPath),
     errors: errors.sort(byPath),
   };
+}
+
+/** How many discovered files some transform's prefilter admits (cheap: text only). */
+export function countCandidates(root: string, files: readonly string[], chain: readonly ResolvedTransform[]): number {
+  let count = 0;
+  for (const path of files) {
+    try {
+      if (applicableTransforms(chain, path, readFileSync(toAbsolute(root, path), 'utf8')).length > 0) count += 1;
+    } catch {
+      // unreadable files are reported by the run itself
+    }
+  }
+  return count;
 }

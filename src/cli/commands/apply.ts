@@ -8,7 +8,7 @@ import type { Changeset } from '../../changeset/changeset.js';
 import { dirtyFiles } from '../../changeset/git.js';
 import { findRefusals, writeChangeset, type WriteRefusal } from '../../changeset/write.js';
 import { discover, findRoot } from '../../engine/discover.js';
-import { run } from '../../engine/run.js';
+import { defaultJobs, runParallel } from '../../engine/pool.js';
 import { formatChangesetPatch } from '../../output/patch.js';
 import { formatSummary } from '../../output/text.js';
 import { resolveChain } from '../chain.js';
@@ -25,6 +25,7 @@ export interface ApplyOptions {
   verbose?: boolean;
   allowDirty?: boolean;
   color?: boolean;
+  jobs?: string;
 }
 
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
@@ -34,7 +35,8 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   const cwd = realpathSync(io.cwd);
   const root = findRoot(cwd, paths[0]);
   const discovery = discover({ root, cwd, patterns: paths });
-  const changeset = run({ root, discovery, chain });
+  const jobs = parseJobs(options.jobs);
+  const changeset = await runParallel({ root, discovery, chain, jobs });
   const c = colors(colorEnabled(options.color, io.stderr));
   const hasErrors = changeset.errors.length > 0;
 
@@ -113,4 +115,11 @@ function withDependents(changeset: Changeset, refusals: WriteRefusal[]): WriteRe
     }
   }
   return all;
+}
+
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return defaultJobs();
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${value}"`);
+  return jobs;
 }

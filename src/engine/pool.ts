@@ -1,0 +1,85 @@
+/**
+ * File-level work on a pool of worker threads. Each worker loads the chain itself (by transform
+ * id from the registry, or by module for a team's own transforms), keeps its own project cache,
+ * and processes chunks of files on demand; records come back by index, so the Changeset is the
+ * same whatever the scheduling. Project-level transforms and assembly stay in this thread.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Changeset } from '../changeset/changeset.js';
+import { harden } from '../package-root.js';
+import { Project } from './project.js';
+import { assemble, countCandidates, run, type FileRecord, type RunOptions } from './run.js';
+
+/** What a worker needs to rebuild a chain: ids and validated options (and a module for custom ones). */
+export interface ChainSpec {
+  id: string;
+  options: Record<string, unknown>;
+  module?: string;
+}
+
+/** Below this many files admitted by the prefilter, starting workers costs more than it saves. */
+export const MIN_FILES_FOR_WORKERS = 200;
+const CHUNK = 32;
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+function workerUrl(): URL {
+  const here = fileURLToPath(import.meta.url);
+  // Under the test runner this module is TypeScript; workers always run the built JavaScript.
+  return here.endsWith('.ts') ? new URL(`file://${harden('dist', 'src', 'engine', 'worker.js')}`) : new URL('./worker.js', import.meta.url);
+}
+
+export interface ParallelRunOptions extends RunOptions {
+  jobs: number;
+  /** Use workers even for small runs (tests, benchmarks). */
+  forceWorkers?: boolean;
+}
+
+export async function runParallel(options: ParallelRunOptions): Promise<Changeset> {
+  const { root, discovery, chain, filter, jobs } = options;
+  const specs: ChainSpec[] = chain.map((t) => ({ id: t.definition.id, options: t.options, ...(t.module ? { module: t.module } : {}) }));
+  const workerCount = Math.min(jobs, Math.ceil(discovery.files.length / CHUNK));
+  const small = !options.forceWorkers && countCandidates(root, discovery.files, chain) < MIN_FILES_FOR_WORKERS;
+  if (jobs <= 1 || filter || workerCount <= 1 || small) return run(options);
+
+  const keepText = chain.some((t) => t.definition.scope === 'project');
+  const records: FileRecord[] = new Array(discovery.files.length);
+  let next = 0;
+  let done = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      for (let w = 0; w < workerCount; w += 1) {
+        const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.files, chain: specs, keepText } });
+        workers.push(worker);
+        const feed = () => {
+          if (next >= discovery.files.length) return;
+          const start = next;
+          next = Math.min(discovery.files.length, next + CHUNK);
+          worker.postMessage({ start, paths: discovery.files.slice(start, next) });
+        };
+        worker.on('message', (message: { start: number; records: FileRecord[] }) => {
+          message.records.forEach((record, offset) => {
+            records[message.start + offset] = record;
+            options.onFile?.(record.path, message.start + offset, discovery.files.length);
+          });
+          done += message.records.length;
+          if (done === discovery.files.length) resolve();
+          else feed();
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (done < discovery.files.length) reject(new Error(`a worker exited early (code ${code})`));
+        });
+        feed();
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return assemble(options, new Project(root, discovery.files), records);
+}

@@ -1,0 +1,30 @@
+/** A pool worker: rebuilds the chain, then processes the chunks of files it is sent. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { registry } from '../../transforms/index.js';
+import type { AnyTransform } from '../transform.js';
+import type { ChainSpec } from './pool.js';
+import { Project } from './project.js';
+import { processFile } from './run.js';
+import type { ResolvedTransform } from './run-file.js';
+
+const { root, files, chain: specs, keepText } = workerData as {
+  root: string;
+  files: string[];
+  chain: ChainSpec[];
+  keepText: boolean;
+};
+
+const chain: ResolvedTransform[] = [];
+for (const spec of specs) {
+  const definition = spec.module
+    ? ((await import(spec.module)) as { default: AnyTransform }).default
+    : registry.get(spec.id);
+  if (!definition) throw new Error(`worker: unknown transform ${spec.id}`);
+  chain.push({ definition, options: spec.options, ...(spec.module ? { module: spec.module } : {}) });
+}
+const project = new Project(root, files);
+
+parentPort!.on('message', ({ start, paths }: { start: number; paths: string[] }) => {
+  const records = paths.map((path) => processFile(root, path, chain, project, undefined, keepText));
+  parentPort!.postMessage({ start, records });
+});

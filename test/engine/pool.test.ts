@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { registry } from '../../transforms/index.js';
+import { discover } from '../../src/engine/discover.js';
+import { runParallel } from '../../src/engine/pool.js';
+import { run } from '../../src/engine/run.js';
+import { chainOf } from '../support/transforms.js';
+import { tree } from '../support/tmp.js';
+
+describe('the worker pool', () => {
+  it('gives exactly the Changeset of an in-process run, whatever the scheduling', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i += 1) {
+      files[`src/m${String(i).padStart(3, '0')}.ts`] =
+        i % 3 === 0 ? `import { a } from 'm${i}';\nimport { b } from 'm${i}';\nexport const x = a + b;\n` : `export const y${i} = ${i};\n`;
+    }
+    files['src/broken.ts'] = "import { a } from 'm';\nconst = ;\n";
+    const root = tree(files);
+    const discovery = discover({ root, cwd: root, patterns: ['.'] });
+    const chain = chainOf(registry.get('dedupe-imports')!);
+    const inProcess = run({ root, discovery, chain });
+    const pooled = await runParallel({ root, discovery, chain, jobs: 3, forceWorkers: true });
+    expect(pooled).toEqual(inProcess);
+    expect(inProcess.changes).toHaveLength(50);
+    expect(inProcess.errors).toHaveLength(1);
+  });
+});
