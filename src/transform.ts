@@ -103,10 +103,20 @@ export interface TransformDefinition<
   skipReasons: Record<Reason, string>;
   /** Text prefilter: the file is parsed for this transform only if it contains one of these. */
   needs: readonly string[];
+  /**
+   * A finer text prefilter, after `needs`, for triggers no fixed string expresses (e.g. "some
+   * module is imported twice"). Must never reject a file the transform could change.
+   */
+  prefilter?: (source: string) => boolean;
   scope: 'file';
   /** Extensions (without dot) this transform applies to; default every supported one. */
   extensions?: readonly string[];
   options: Schema;
+  /**
+   * Finds candidates, proves each safe, edits the AST, reports sites. May run twice on a file: an
+   * analysis pass on a plain Babel AST whose edits are discarded, then, if a site changed, on the
+   * recast AST that is printed. Decide from the code alone (not from run order or `comments`).
+   */
   apply(context: FileContext<z.infer<Schema>, Reason>): void;
 }
 

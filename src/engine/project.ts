@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import jscodeshift, { type Collection } from 'jscodeshift';
 import type { PackageInfo, ProjectView } from '../transform.js';
-import { parseSource, parserFor, stripBom } from './parse.js';
+import { parseForAnalysis, parserFor, stripBom } from './parse.js';
 import { toAbsolute } from './paths.js';
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -67,7 +67,7 @@ export class Project implements ProjectView {
       if (text !== undefined) {
         try {
           const j = jscodeshift.withParser(parserFor(path));
-          collection = j(parseSource(text, path).ast);
+          collection = j(parseForAnalysis(text, path).ast);
         } catch {
           collection = undefined;
         }

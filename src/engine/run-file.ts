@@ -11,6 +11,7 @@ import {
   extensionOf,
   languageFor,
   ParseError,
+  parseForAnalysis,
   parseSource,
   parserFor,
   printAst,
@@ -53,7 +54,8 @@ export function applicableTransforms(chain: readonly ResolvedTransform[], path: 
     const { definition } = entry;
     if (definition.scope !== 'file') return false;
     if (definition.extensions && !definition.extensions.includes(ext)) return false;
-    return definition.needs.length === 0 || definition.needs.some((needle) => source.includes(needle));
+    if (definition.needs.length > 0 && !definition.needs.some((needle) => source.includes(needle))) return false;
+    return definition.prefilter ? definition.prefilter(source) : true;
   });
 }
 
@@ -66,62 +68,35 @@ export interface RunFileInput {
   filter?: SiteFilter;
 }
 
+/**
+ * Runs a file in two passes. The analysis pass runs the chain on a plain Babel AST (fast to
+ * build) and only collects sites; a file with no changed site ends there, never parsed by recast
+ * nor printed. Otherwise the edit pass parses with recast and runs the chain again; its edits are
+ * printed. Transforms must decide from the code alone (not from `comments`, which only recast
+ * attaches), so both passes agree.
+ */
 export function runFile({ path, text, chain, project, filter }: RunFileInput): FileResult {
   const source = stripBom(text);
   const transforms = applicableTransforms(chain, path, source);
   if (transforms.length === 0) return { status: 'unchanged', sites: [], parsed: false };
 
-  let parsed;
+  let analysis;
   try {
-    parsed = parseSource(source, path);
+    analysis = parseForAnalysis(source, path);
   } catch (error) {
     if (error instanceof ParseError) {
       return { status: 'parse-error', message: error.message, line: error.line, column: error.column };
     }
     throw error;
   }
+  const first = runChain(transforms, analysis.ast, path, source, project, filter);
+  if ('error' in first) return { status: 'error', message: first.error, sites: first.sites };
+  if (!first.sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites: first.sites, parsed: true };
 
-  const j = jscodeshift.withParser(parserFor(path));
-  const root = j(parsed.ast);
-  const pkg = project.packageOf(path);
-  const file = { path, source, language: languageFor(path)!, package: pkg };
-  const sites: Site[] = [];
-  const requests: SupportRequest[] = [];
-
-  for (const { definition, options } of transforms) {
-    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter);
-    const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
-    const request: Requests = {
-      file(relativePath, contents) {
-        const target = posix.normalize(posix.join(pkg?.dir ?? '', relativePath));
-        requests.push({ kind: 'file', transform: definition.id, from: path, path: target, contents, sites: changedSoFar() });
-      },
-      dependency(name, range, opts) {
-        requests.push({
-          kind: 'dependency',
-          transform: definition.id,
-          from: path,
-          packageDir: pkg?.dir ?? '',
-          name,
-          range,
-          dev: opts?.dev ?? false,
-          sites: changedSoFar(),
-        });
-      },
-    };
-    try {
-      definition.apply({ j, root, file, options, sites: recorder, request, project });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return {
-        status: 'error',
-        message: `transform ${definition.id} failed: ${message}; the file was left unchanged`,
-        sites: [...sites, ...recorder.records],
-      };
-    }
-    sites.push(...recorder.records);
-  }
-
+  const parsed = parseSource(source, path);
+  const pass = runChain(transforms, parsed.ast, path, source, project, filter);
+  if ('error' in pass) return { status: 'error', message: pass.error, sites: pass.sites };
+  const { sites, requests } = pass;
   if (!sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites, parsed: true };
 
   const textStyle = detectTextStyle(text);
@@ -149,4 +124,54 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
     };
   }
   return { status: 'changed', output, sites, requests };
+}
+
+type ChainOutcome = { sites: Site[]; requests: SupportRequest[] } | { error: string; sites: Site[] };
+
+/** Runs every transform of the chain on one AST, collecting sites and support requests. */
+function runChain(
+  transforms: readonly ResolvedTransform[],
+  ast: unknown,
+  path: string,
+  source: string,
+  project: Project,
+  filter: SiteFilter | undefined,
+): ChainOutcome {
+  const j = jscodeshift.withParser(parserFor(path));
+  const root = j(ast as any);
+  const pkg = project.packageOf(path);
+  const file = { path, source, language: languageFor(path)!, package: pkg };
+  const sites: Site[] = [];
+  const requests: SupportRequest[] = [];
+  for (const { definition, options } of transforms) {
+    if (definition.scope !== 'file') continue;
+    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter);
+    const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
+    const request: Requests = {
+      file(relativePath, contents) {
+        const target = posix.normalize(posix.join(pkg?.dir ?? '', relativePath));
+        requests.push({ kind: 'file', transform: definition.id, from: path, path: target, contents, sites: changedSoFar() });
+      },
+      dependency(name, range, opts) {
+        requests.push({
+          kind: 'dependency',
+          transform: definition.id,
+          from: path,
+          packageDir: pkg?.dir ?? '',
+          name,
+          range,
+          dev: opts?.dev ?? false,
+          sites: changedSoFar(),
+        });
+      },
+    };
+    try {
+      definition.apply({ j, root, file, options, sites: recorder, request, project });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };
+    }
+    sites.push(...recorder.records);
+  }
+  return { sites, requests };
 }

@@ -78,12 +78,12 @@ describe('harden apply', () => {
   });
 
   it('reports a syntax error with its location, still processes the other files, exits 2', () => {
-    const root = repo({ 'bad.ts': "import { a } from 'm';\nconst = ;\n", 'good.ts': duplicated });
+    const root = repo({ 'bad.ts': "import { a } from 'm';\nimport { b } from 'm';\nconst = ;\n", 'good.ts': duplicated });
     const result = harden(['apply', '--transform', 'dedupe-imports'], root);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('bad.ts:2:7: syntax error');
+    expect(result.stderr).toContain('bad.ts:3:7: syntax error');
     expect(readFileSync(join(root, 'good.ts'), 'utf8')).toBe(merged);
-    expect(readFileSync(join(root, 'bad.ts'), 'utf8')).toBe("import { a } from 'm';\nconst = ;\n");
+    expect(readFileSync(join(root, 'bad.ts'), 'utf8')).toBe("import { a } from 'm';\nimport { b } from 'm';\nconst = ;\n");
   });
 
   it('refuses to write into files with uncommitted changes, listing them; --allow-dirty overrides', () => {

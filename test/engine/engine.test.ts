@@ -86,11 +86,11 @@ describe('failures stay with their file', () => {
 
   it('reports a syntax error with its location and processes the other files', () => {
     const root = tree({
-      'bad.ts': "import { a } from 'm';\nconst x = (;\n",
+      'bad.ts': "import { a } from 'm';\nimport { b } from 'm';\nconst x = (;\n",
       'good.ts': "import { a } from 'm';\nimport { b } from 'm';\n",
     });
     const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!));
-    expect(changeset.errors).toEqual([{ path: 'bad.ts', message: 'syntax error: Unexpected token', line: 2, column: 12 }]);
+    expect(changeset.errors).toEqual([{ path: 'bad.ts', message: 'syntax error: Unexpected token', line: 3, column: 12 }]);
     expect(changeset.changes.map((c) => c.path)).toEqual(['good.ts']);
   });
 
@@ -228,5 +228,15 @@ describe('content checks', () => {
     const changeset = runOn(root, chainOf(registry.get('dedupe-imports')!));
     expect(changeset.errors).toEqual([]);
     expect(readFileSync(join(root, 'a.ts'), 'utf8')).toBe('const x = (;\n');
+  });
+});
+
+describe('the prefilter', () => {
+  it('parses only files some transform could change', async () => {
+    const { importsSomeModuleTwice } = await import('../../transforms/dedupe-imports/index.js');
+    expect(importsSomeModuleTwice("import { a } from 'm';\nimport { b } from 'n';\n")).toBe(false);
+    expect(importsSomeModuleTwice("import { a } from 'm';\nimport /* again */ { b } from 'm';\n")).toBe(true);
+    expect(importsSomeModuleTwice("import 'x';\nconst y = require('x');\n")).toBe(true);
+    expect(importsSomeModuleTwice("import { a } from\n  // why\n  'm';\nimport b from 'm';\n")).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ describe('the worker pool', () => {
       files[`src/m${String(i).padStart(3, '0')}.ts`] =
         i % 3 === 0 ? `import { a } from 'm${i}';\nimport { b } from 'm${i}';\nexport const x = a + b;\n` : `export const y${i} = ${i};\n`;
     }
-    files['src/broken.ts'] = "import { a } from 'm';\nconst = ;\n";
+    files['src/broken.ts'] = "import { a } from 'm';\nimport { b } from 'm';\nconst = ;\n";
     const root = tree(files);
     const discovery = discover({ root, cwd: root, patterns: ['.'] });
     const chain = chainOf(registry.get('dedupe-imports')!);

@@ -21,6 +21,7 @@ export default defineTransform({
     'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
   },
   needs: ['import', 'require('],
+  prefilter: importsSomeModuleTwice,
   scope: 'file',
   options: z.object({
     commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
@@ -133,4 +134,19 @@ function requireKey(statement: any): string | undefined {
     return undefined;
   }
   return `${statement.kind} ${recast.prettyPrint(declarator.id).code} = require(${JSON.stringify(init.arguments[0].value)})`;
+}
+
+/**
+ * True when some module specifier follows `from`, `import` or `require(` twice: a file without
+ * that cannot hold a repeated import. Comments between the keyword and the string are allowed.
+ */
+export function importsSomeModuleTwice(source: string): boolean {
+  const seen = new Set<string>();
+  const pattern = /(?:\bfrom|\bimport|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/g;
+  for (const match of source.matchAll(pattern)) {
+    const specifier = match[2]!;
+    if (seen.has(specifier)) return true;
+    seen.add(specifier);
+  }
+  return false;
 }

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: harden against its floors and against jscodeshift on one real corpus.
+ * The corpus is the JavaScript/TypeScript sources of packages installed from the npm registry into
+ * bench/corpus (typeorm, mongoose, mongodb, express, rxjs, lodash and their dependencies) plus the
+ * sample apps, copied to bench/corpus/src (node_modules itself is never processed by harden).
+ * Prints files/s, peak memory and ratios. Nothing here is a test: no figure fails the build.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { harden } from '../src/package-root.js';
+import { registry } from '../transforms/index.js';
+import { resolveChain } from '../src/cli/chain.js';
+
+const corpus = harden('bench', 'corpus');
+const src = join(corpus, 'src');
+const PACKAGES = ['typeorm@0.3', 'mongoose@8', 'mongodb@6', 'express@4', 'rxjs@7', 'lodash@4'];
+
+function prepareCorpus(): void {
+  if (!existsSync(join(corpus, 'node_modules', 'typeorm'))) {
+    mkdirSync(corpus, { recursive: true });
+    console.error(`installing the corpus packages into ${corpus} ...`);
+    const install = spawnSync('npm', ['install', '--prefix', corpus, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', ...PACKAGES], {
+      stdio: 'inherit',
+    });
+    if (install.status !== 0) throw new Error('npm install of the corpus failed');
+  }
+  if (existsSync(src)) return;
+  const copy = (from: string, to: string) => {
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      const path = join(from, entry.name);
+      if (entry.isDirectory()) copy(path, join(to, entry.name));
+      else if (entry.isFile() && /\.(c|m)?[jt]s$/.test(entry.name) && !/\.d\.(c|m)?ts$|\.min\.js$/.test(entry.name)) {
+        mkdirSync(to, { recursive: true });
+        cpSync(path, join(to, entry.name));
+      }
+    }
+  };
+  copy(join(corpus, 'node_modules'), join(src, 'packages'));
+  const apps = harden('fixtures', 'apps');
+  for (const app of readdirSync(apps)) if (statSync(join(apps, app)).isDirectory()) copy(join(apps, app, 'src'), join(src, 'apps', app));
+}
+
+interface Measurement {
+  mode: string;
+  files: number;
+  seconds: number;
+  maxRssMb: number;
+  parsed?: number;
+}
+
+function measure(args: string[]): Measurement {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=4096', harden('dist', 'bench', 'measure.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`measure ${args.join(' ')} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measurement;
+}
+
+function jscodeshiftChain(files: number): Measurement {
+  const ids = resolveChain({ preset: 'mongo-express' }, registry)
+    .filter((t) => t.definition.scope === 'file')
+    .map((t) => t.definition.id);
+  const bin = harden('node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
+  const adapter = harden('bench', 'jscodeshift-adapter.cjs');
+  const started = performance.now();
+  let maxRssMb = 0;
+  for (const id of ids) {
+    for (const [extensions, parser] of [['js,mjs,cjs', 'babel'], ['ts', 'ts']] as const) {
+      const args = [bin, '--no-babel', '-t', adapter, `--transform-id=${id}`, '--dry', '--silent', `--extensions=${extensions}`, `--parser=${parser}`, src];
+      const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', '%M', process.execPath, ...args]] as const : [process.execPath, args] as const;
+      const run = spawnSync(timed[0], [...timed[1]], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (run.status !== 0) throw new Error(`jscodeshift ${id} failed:\n${run.stderr.slice(-2000)}`);
+      const rss = Number(run.stderr.trim().split('\n').pop());
+      if (Number.isFinite(rss)) maxRssMb = Math.max(maxRssMb, Math.round(rss / 1024));
+    }
+  }
+  return { mode: `jscodeshift x${ids.length} invocations`, files, seconds: (performance.now() - started) / 1000, maxRssMb };
+}
+
+prepareCorpus();
+const cores = availableParallelism();
+console.error(`corpus: ${relative(process.cwd(), src)}; machine: ${cpus()[0]?.model ?? 'cpu'} x${cores}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+const parse = measure(['parse', src]);
+const rows: Measurement[] = [parse, measure(['recast', src]), measure(['harden', src, '1']), measure(['harden', src, String(cores)])];
+rows.push(jscodeshiftChain(parse.files));
+
+const hardenOne = rows[2]!;
+console.log(`\n${'measurement'.padEnd(28)} ${'files'.padStart(6)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'peak MB'.padStart(8)}  ratio to harden -j1`);
+for (const row of rows) {
+  const ratio = row.seconds / hardenOne.seconds;
+  console.log(
+    `${row.mode.padEnd(28)} ${String(row.files).padStart(6)} ${row.seconds.toFixed(2).padStart(8)} ${Math.round(row.files / row.seconds).toString().padStart(8)} ${String(row.maxRssMb).padStart(8)}  ${ratio.toFixed(2)}x`,
+  );
+}
+const prefiltered = hardenOne.parsed ?? 0;
+console.log(`\nprefilter: ${prefiltered} of ${hardenOne.files} files contain a string some transform needs; the rest are never parsed`);
+console.log(`harden -j1 vs Babel parse-only: ${(hardenOne.seconds / parse.seconds).toFixed(2)}x (target <= 2x)`);
+console.log(`jscodeshift chain vs harden -j1: ${(rows[4]!.seconds / hardenOne.seconds).toFixed(1)}x faster (target >= 10x)`);
+console.log(`harden -j${cores} vs -j1: ${(hardenOne.seconds / rows[3]!.seconds).toFixed(2)}x`);
+
