@@ -17,7 +17,7 @@ function strip(node: any): any {
   delete node.leadingComments;
   delete node.trailingComments;
   delete node.innerComments;
-  if (node.extra && node.type !== 'NumericLiteral') delete node.extra;
+  if (node.extra && node.type !== 'NumericLiteral') node.extra = node.extra.parenthesized ? { parenthesized: true } : undefined;
   for (const key of Object.keys(node)) if (key !== 'type') strip(node[key]);
   return node;
 }
@@ -36,7 +36,9 @@ export function buildStatements(code: string, typescript: boolean): any[] {
 export function buildExpression(code: string, typescript: boolean): any {
   const [statement] = buildStatements(`(${code});`, typescript);
   if (statement?.type !== 'ExpressionStatement') throw new Error(`not an expression: ${code}`);
-  return statement.expression;
+  const expression = statement.expression;
+  if (expression.extra) delete expression.extra.parenthesized;
+  return expression;
 }
 
 /** A JavaScript string literal for `value` (quotes are chosen by the printer). */

@@ -95,6 +95,22 @@ export function ensureImport(ctx: Context, source: string, imported: string, pre
   if (existing) return existing;
   let local = preferred;
   for (let n = 2; isNameTaken(ctx.j, ctx.root, local); n += 1) local = `${preferred}${n}`;
+  const { j } = ctx;
+  for (const statement of ctx.root.get().node.program.body as any[]) {
+    if (statement.type === 'ImportDeclaration' && statement.source.value === source && statement.importKind !== 'type' &&
+      statement.specifiers.length > 0 && statement.specifiers.every((s: any) => s.type === 'ImportSpecifier')) {
+      statement.specifiers.push(j.importSpecifier(j.identifier(imported), j.identifier(local)));
+      return local;
+    }
+    const declarator = statement.type === 'VariableDeclaration' && statement.declarations.length === 1 ? statement.declarations[0] : undefined;
+    if (declarator?.id.type === 'ObjectPattern' && declarator.init?.type === 'CallExpression' && declarator.init.callee.name === 'require' &&
+      declarator.init.arguments[0]?.value === source) {
+      const property = j.objectProperty(j.identifier(imported), j.identifier(local));
+      (property as any).shorthand = imported === local;
+      declarator.id.properties.push(property);
+      return local;
+    }
+  }
   addImport(ctx.j, ctx.root, { source, imported, local }, flavourOf(ctx.j, ctx.root, ctx.file) !== 'cjs');
   return local;
 }
