@@ -51,6 +51,7 @@ export function rewriteHandWritten(ctx: Context): void {
     }
     const prefix = prefixFor(ctx, store, true);
     if (!ctx.sites.changed(at, `in-memory limiter -> express-rate-limit with a Redis store (prefix '${prefix}')`)) continue;
+    const typeNames = new Set<string>(j(fn).find(j.TSTypeReference).nodes().map((n: any) => n.typeName.name));
     const call = limiterCall(ctx, analysis.limiter, prefix);
     if (fn.type === 'FunctionDeclaration') {
       const declaration = j.variableDeclaration('const', [j.variableDeclarator(j.identifier(fn.id.name), call)]);
@@ -60,6 +61,25 @@ export function rewriteHandWritten(ctx: Context): void {
       path.replace(call);
     }
     removeDeadStore(ctx, statement, store);
+    removeUnusedTypeImports(ctx, typeNames);
+  }
+}
+
+/** Type-only imports the middleware's parameter types used, now that nothing else does. */
+function removeUnusedTypeImports(ctx: Context, names: Set<string>): void {
+  const { j, root } = ctx;
+  const body = root.get().node.program.body as any[];
+  for (const statement of [...body]) {
+    if (statement.type !== 'ImportDeclaration') continue;
+    const typeOnly = statement.importKind === 'type';
+    const kept = statement.specifiers.filter((specifier: any) => {
+      const name = specifier.local?.name;
+      if (!names.has(name) || !(typeOnly || specifier.importKind === 'type')) return true;
+      return references(j, root, name).some((p: any) => !/^Import/.test(p.parent.node.type));
+    });
+    if (kept.length === statement.specifiers.length) continue;
+    if (kept.length === 0) body.splice(body.indexOf(statement), 1);
+    else statement.specifiers = kept;
   }
 }
 
