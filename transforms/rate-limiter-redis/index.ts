@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { defineTransform } from '../../src/transform.js';
+import { rewriteExpressRateLimit } from './express-rate-limit.js';
+import { rewriteFlexible } from './flexible.js';
+import { rewriteHandWritten } from './hand-written.js';
+import type { Context, Reason } from './shared.js';
+
+const skipReasons: Record<Reason, string> = {
+  'options-not-literal':
+    'the limiter options are not an object literal written at the call (a variable, a spread or extra arguments); add the Redis store by hand',
+  'limiter-created-at-runtime':
+    'the limiter is created inside a function, so several limiters may come from this line; give each a distinct Redis key prefix by hand',
+  'express-rate-limit-too-old':
+    'package.json pins express-rate-limit below 8; upgrade it to ^8.7.5 (rename `max` to `limit`, drop @types/express-rate-limit) and run harden again',
+  'limits-not-static':
+    'the window or the maximum is computed at run time (from the request, a call or a reassigned variable); harden cannot carry it into a Redis limiter',
+  'no-window': 'no time window was found (a concurrency cap or a ban list is not a rate limit); left as it is',
+  'sliding-window':
+    'the limiter keeps a list of timestamps (a sliding window); Redis stores here count fixed windows, which would let up to twice the limit through at a window edge',
+  'store-used-elsewhere': 'the in-memory store is read or written outside the limiter; replacing it would break that code',
+  'key-not-static': 'the key is built from values harden cannot recompute outside the middleware; rewrite the key generator by hand',
+  'response-uses-locals':
+    'the 429 response uses values computed inside the middleware that have no Redis equivalent; port the response by hand',
+  'unrecognised-limiter':
+    'a middleware answers 429 from an in-memory store, but its counting does not match a fixed-window limiter harden can prove equal',
+};
+
+export default defineTransform({
+  id: 'rate-limiter-redis',
+  title: 'Move in-memory rate limiters to Redis',
+  description:
+    'Hand-written in-memory limiters, express-rate-limit without a store and rate-limiter-flexible memory limiters ' +
+    'become Redis-backed limiters with the same limits, so they hold across instances and restarts. ' +
+    'One shared ioredis client is generated (or derived from the project’s own), each limiter gets its own key prefix, ' +
+    'and what happens while Redis is down is an explicit option.',
+  seed: [
+    { review: '000', finding: 'In-Memory Rate Limiting' },
+    { review: '002', finding: 'In-memory counter (resets on restart, not persistent)' },
+  ],
+  skipReasons,
+  needs: ['express-rate-limit', 'RateLimiterMemory', '429'],
+  scope: 'file',
+  options: z.object({
+    onRedisDown: z
+      .enum(['open', 'closed'])
+      .default('open')
+      .describe('While Redis is unreachable: `open` lets requests through and logs the error; `closed` fails them.'),
+    redisUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('REDIS_URL').describe('Environment variable holding the Redis URL.'),
+    supportDir: z.string().default('src/lib').describe('Folder (relative to the package) of the generated Redis client module.'),
+    keyPrefix: z.string().default('rl:').describe('Start of every limiter key prefix in Redis.'),
+  }),
+  apply({ j, root, file, options, sites, request, project }) {
+    const ctx: Context = { j, root, file, options, sites, request, project, typescript: file.language !== 'js', prefixes: new Set() };
+    rewriteExpressRateLimit(ctx);
+    rewriteFlexible(ctx);
+    rewriteHandWritten(ctx);
+  },
+});
