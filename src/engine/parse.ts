@@ -85,6 +85,7 @@ interface BabelError {
 const TOLERATED_REASONS = new Set(['VarRedeclaration']);
 
 function toParseError(error: BabelError): ParseError {
+  if (error instanceof RangeError) throw error; // stack overflow: not a syntax error, reported by the run
   const line = error.loc?.line ?? 1;
   const column = (error.loc?.column ?? 0) + 1;
   const message = error.message.replace(/ \(\d+:\d+\)$/, '');

@@ -41,7 +41,14 @@ export function processFile(
   const read = readSourceFile(toAbsolute(root, path));
   if (read.kind === 'skipped') return { path, kind: 'skipped', message: read.reason };
   if (read.kind === 'error') return { path, kind: 'read-error', message: read.message };
-  const result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
+  let result: FileResult;
+  try {
+    result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
+  } catch (error) {
+    // e.g. a stack overflow on absurdly nested code: an error for this file, never for the run
+    const message = error instanceof RangeError ? `too deeply nested to process (${error.message})` : (error as Error).message;
+    result = { status: 'error', message: `internal error: ${message}; the file was left unchanged`, sites: [] };
+  }
   return result.status === 'changed' || keepText ? { path, kind: 'result', result, before: read.text } : { path, kind: 'result', result };
 }
 
