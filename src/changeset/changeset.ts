@@ -52,12 +52,20 @@ export interface ExistingFiles {
  * Turns the support requests of all changed files into new-file and package.json changes:
  * each path created once, each dependency added once per package, conflicts reported.
  */
-export function resolveRequests(
-  requests: readonly SupportRequest[],
-  existing: ExistingFiles,
-): { changes: FileChange[]; errors: Changeset['errors'] } {
+export interface ResolvedRequests {
+  changes: FileChange[];
+  errors: Changeset['errors'];
+  /** Changed sites whose support could not be provided: their edits must be left out. */
+  unsupported: Set<string>;
+}
+
+export function resolveRequests(requests: readonly SupportRequest[], existing: ExistingFiles): ResolvedRequests {
   const changes: FileChange[] = [];
   const errors: Changeset['errors'] = [];
+  const unsupported = new Set<string>();
+  const refuse = (ids: Iterable<string>) => {
+    for (const id of ids) unsupported.add(id);
+  };
 
   const files = new Map<string, { contents: string; requestedBy: Set<string>; from: string }>();
   for (const request of requests) {
@@ -65,6 +73,7 @@ export function resolveRequests(
     const known = files.get(request.path);
     if (!known) files.set(request.path, { contents: request.contents, requestedBy: new Set(request.sites), from: request.from });
     else if (known.contents !== request.contents) {
+      refuse(request.sites);
       errors.push({
         path: request.path,
         message: `support file requested twice with different contents (by ${known.from} and ${request.from})`,
@@ -73,9 +82,11 @@ export function resolveRequests(
   }
   for (const [path, { contents, requestedBy }] of files) {
     const current = existing.read(path);
-    if (current === undefined) {
+    if ([...requestedBy].some((id) => unsupported.has(id))) refuse(requestedBy);
+    else if (current === undefined) {
       changes.push({ path, before: undefined, after: contents, sites: [], requestedBy: [...requestedBy], kind: 'support-file' });
     } else if (current !== contents) {
+      refuse(requestedBy);
       errors.push({ path, message: 'support file already exists with different contents; harden will not overwrite it' });
     }
   }
@@ -97,6 +108,7 @@ export function resolveRequests(
     const path = dir === '' ? 'package.json' : `${dir}/package.json`;
     const before = existing.read(path);
     if (before === undefined) {
+      for (const d of deps.values()) refuse(d.requestedBy);
       errors.push({ path, message: `no package.json to add ${[...deps.keys()].join(', ')} to` });
       continue;
     }
@@ -109,10 +121,11 @@ export function resolveRequests(
         changes.push({ path, before, after, sites: [], requestedBy, kind: 'manifest' });
       }
     } catch (error) {
+      for (const d of deps.values()) refuse(d.requestedBy);
       errors.push({ path, message: `cannot add dependencies: ${(error as Error).message}` });
     }
   }
-  return { changes, errors };
+  return { changes, errors, unsupported };
 }
 
 /** Compares the minimum versions of two simple ranges (`^1.2.3`, `~1.2`, `>=8.3.0`, `1.x`). */

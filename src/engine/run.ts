@@ -66,7 +66,12 @@ export function run(options: RunOptions): Changeset {
 }
 
 /** Builds the Changeset from per-file records (in discovery order) and runs project transforms. */
-export function assemble(options: RunOptions, project: Project, records: readonly FileRecord[]): Changeset {
+export function assemble(
+  options: RunOptions,
+  project: Project,
+  records: readonly FileRecord[],
+  carried: Changeset['errors'] = [],
+): Changeset {
   const { root, discovery, chain, filter } = options;
   const outcomes = new Map<string, FileOutcome>();
   for (const { path, reason } of discovery.skipped) outcomes.set(path, { path, status: 'skipped', message: reason, sites: [] });
@@ -148,11 +153,26 @@ export function assemble(options: RunOptions, project: Project, records: readonl
     },
   };
   const resolved = resolveRequests(requests, existing);
+  if (resolved.unsupported.size > 0) {
+    // Support that cannot be provided (conflicting or existing files, no package.json): redo the
+    // files whose edits need it without those edits, so nothing is left with a dangling import.
+    const previous = filter;
+    const without: SiteFilter = (site) => !resolved.unsupported.has(site.id) && (previous ? previous(site) : true);
+    const affected = new Set(
+      [...changes.values()].filter((c) => c.sites.some((site) => resolved.unsupported.has(site.id))).map((c) => c.path),
+    );
+    const keepText = chain.some((t) => t.definition.scope === 'project');
+    const redone = records.map((record) =>
+      affected.has(record.path) ? processFile(root, record.path, chain, project, without, keepText) : record,
+    );
+    const notes = resolved.errors.map((error) => ({ ...error, message: `${error.message}; the changes that need it were left out` }));
+    return assemble({ ...options, filter: without }, project, redone, [...carried, ...notes]);
+  }
   for (const change of resolved.changes) {
     const pending = changes.get(change.path);
     changes.set(change.path, pending ? { ...change, before: pending.before, sites: pending.sites } : change);
   }
-  errors.push(...resolved.errors);
+  errors.push(...carried, ...resolved.errors);
 
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {

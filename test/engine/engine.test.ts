@@ -40,17 +40,22 @@ describe('support requests', () => {
     expect(sites.filter((s) => s.kind === 'skipped').map((s) => [s.file, s.line, s.reason])).toEqual([['src/b.ts', 2, 'in-test']]);
   });
 
-  it('does not re-add a declared dependency nor overwrite a differing support file', () => {
+  it('never overwrites a differing support file, and leaves out the edits that need it', () => {
     const root = tree({
       'package.json': `${JSON.stringify({ name: 'app', devDependencies: { pino: '^9.0.0' } })}\n`,
       'src/a.ts': "console.error('a');\n",
       'src/lib/log.ts': 'export const log = other;\n',
     });
     const changeset = runOn(root, chainOf(requestsSupport));
-    expect(changeset.changes.map((c) => c.path)).toEqual(['src/a.ts']);
+    expect(changeset.changes.map((c) => c.path)).toEqual([]);
     expect(changeset.errors).toEqual([
-      { path: 'src/lib/log.ts', message: 'support file already exists with different contents; harden will not overwrite it' },
+      {
+        path: 'src/lib/log.ts',
+        message:
+          'support file already exists with different contents; harden will not overwrite it; the changes that need it were left out',
+      },
     ]);
+    expect(changeset.outcomes.find((o) => o.path === 'src/a.ts')!.status).toBe('unchanged');
   });
 
   it('puts support files and dependencies in the workspace package that owns the file', () => {
@@ -65,6 +70,18 @@ describe('support requests', () => {
       'packages/api/src/a.ts',
       'packages/api/src/lib/log.ts',
     ]);
+  });
+});
+
+describe('declared dependencies', () => {
+  it('are not added again', () => {
+    const root = tree({
+      'package.json': `${JSON.stringify({ name: 'app', devDependencies: { pino: '^9.0.0' } })}\n`,
+      'src/a.ts': "console.error('a');\n",
+    });
+    const changeset = runOn(root, chainOf(requestsSupport));
+    expect(changeset.errors).toEqual([]);
+    expect(changeset.changes.map((c) => c.path)).toEqual(['src/a.ts', 'src/lib/log.ts']);
   });
 });
 
