@@ -3,8 +3,9 @@
  * the tests all read it; a meta-test checks it against the folders of transforms/.
  */
 import type { AnyTransform } from '../src/transform.js';
+import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
 
-export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform];
+export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform, consoleToLogger as AnyTransform];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));

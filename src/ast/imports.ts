@@ -113,16 +113,14 @@ export function addImport(j: JSCodeshift, root: Collection<any>, request: Import
           : j.importSpecifier(j.identifier(request.imported), j.identifier(request.local));
     statement = j.importDeclaration([specifier], j.stringLiteral(request.source));
   } else {
-    const call = j.callExpression(j.identifier('require'), [j.stringLiteral(request.source)]);
+    // Parsed from text rather than built: recast prints a built `{ x }` pattern over three lines.
+    const quote = moduleQuote(body);
+    const source = quote + request.source.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
     const id =
       request.imported === 'default' || request.imported === '*'
-        ? j.identifier(request.local)
-        : j.objectPattern([
-            Object.assign(j.objectProperty(j.identifier(request.imported), j.identifier(request.local)), {
-              shorthand: request.imported === request.local,
-            }),
-          ]);
-    statement = j.variableDeclaration('const', [j.variableDeclarator(id, call)]);
+        ? request.local
+        : `{ ${request.imported === request.local ? request.local : `${request.imported}: ${request.local}`} }`;
+    statement = j(`const ${id} = require(${source});`).get().node.program.body[0];
   }
   let index = -1;
   body.forEach((node, i) => {
@@ -132,6 +130,21 @@ export function addImport(j: JSCodeshift, root: Collection<any>, request: Import
     if (isImport) index = i;
   });
   body.splice(index + 1, 0, statement);
+}
+
+/** The quote character the file's existing imports/requires use for module names ('\'' when none). */
+function moduleQuote(body: any[]): string {
+  for (const node of body) {
+    const literal =
+      node.type === 'ImportDeclaration'
+        ? node.source
+        : node.type === 'VariableDeclaration'
+          ? node.declarations.find((d: any) => requiredModule(d.init) !== undefined)?.init.arguments[0]
+          : undefined;
+    const raw = literal?.extra?.raw ?? literal?.raw;
+    if (typeof raw === 'string' && (raw[0] === '"' || raw[0] === "'")) return raw[0];
+  }
+  return "'";
 }
 
 /**
