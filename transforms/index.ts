@@ -5,7 +5,8 @@
 import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
+import fsSyncToAsync from './fs-sync-to-async/index.js';
 
-export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform, consoleToLogger as AnyTransform];
+export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform, consoleToLogger as AnyTransform, fsSyncToAsync as AnyTransform];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));

@@ -98,28 +98,35 @@ export interface ImportRequest {
 
 /**
  * Adds `import { imported as local } from 'source'` (or the CommonJS `require` form when the file
- * is CommonJS) after the file's last top-level import/require, or at the top of the body.
+ * is CommonJS) after the file's last top-level import/require, or at the top of the body. Several
+ * named bindings of one module (`extra`) go into the same declaration.
  */
-export function addImport(j: JSCodeshift, root: Collection<any>, request: ImportRequest, esm = isEsmFile(j, root)): void {
+export function addImport(
+  j: JSCodeshift,
+  root: Collection<any>,
+  request: ImportRequest,
+  esm = isEsmFile(j, root),
+  extra: ReadonlyArray<Omit<ImportRequest, 'source'>> = [],
+): void {
   const program = root.get().node.program;
   const body = program.body as any[];
+  const all = [request, ...extra];
   let statement: any;
   if (esm) {
-    const specifier =
-      request.imported === 'default'
-        ? j.importDefaultSpecifier(j.identifier(request.local))
-        : request.imported === '*'
-          ? j.importNamespaceSpecifier(j.identifier(request.local))
-          : j.importSpecifier(j.identifier(request.imported), j.identifier(request.local));
-    statement = j.importDeclaration([specifier], j.stringLiteral(request.source));
+    const specifiers = all.map((item) =>
+      item.imported === 'default'
+        ? j.importDefaultSpecifier(j.identifier(item.local))
+        : item.imported === '*'
+          ? j.importNamespaceSpecifier(j.identifier(item.local))
+          : j.importSpecifier(j.identifier(item.imported), j.identifier(item.local)),
+    );
+    statement = j.importDeclaration(specifiers, j.stringLiteral(request.source));
   } else {
     // Parsed from text rather than built: recast prints a built `{ x }` pattern over three lines.
     const quote = moduleQuote(body);
     const source = quote + request.source.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
-    const id =
-      request.imported === 'default' || request.imported === '*'
-        ? request.local
-        : `{ ${request.imported === request.local ? request.local : `${request.imported}: ${request.local}`} }`;
+    const named = all.map((item) => (item.imported === item.local ? item.local : `${item.imported}: ${item.local}`));
+    const id = request.imported === 'default' || request.imported === '*' ? request.local : `{ ${named.join(', ')} }`;
     statement = j(`const ${id} = require(${source});`).get().node.program.body[0];
   }
   let index = -1;
