@@ -61,11 +61,14 @@ module.exports = winston.createLogger({
     },
   },
   {
-    name: 'existing pino logger with errorKey, ES module',
+    name: 'existing pino logger with errorKey and a sync destination, ES module',
     library: 'pino',
     esm: true,
     errorKey: 'error',
-    files: { 'src/lib/log.js': "import pino from 'pino';\n\nexport const log = pino({ errorKey: 'error' });\n" },
+    files: {
+      'src/lib/log.js':
+        "import pino from 'pino';\n\nexport const log = pino({ errorKey: 'error' }, pino.destination({ dest: 1, sync: true }));\n",
+    },
   },
 ];
 
@@ -125,4 +128,19 @@ describe('console-to-logger output against the real libraries', () => {
       );
     });
   }
+
+  it('keeps console.error before process.exit when the existing pino logger has its default (asynchronous) destination', () => {
+    const project = tempProject({
+      'package.json': JSON.stringify({ name: 'app', type: 'module' }),
+      'src/app.js': program(true),
+      'src/logger.js': "import pino from 'pino';\n\nexport const logger = pino();\n",
+    });
+    projects.push(project);
+    const result = project.transform(consoleToLogger as AnyTransform).get('src/app.js');
+    const exitSite = result && 'sites' in result ? result.sites.find((site) => site.reason === 'exit-after-async-log') : undefined;
+    expect(exitSite?.line).toBe(18);
+    const source = project.read('src/app.js');
+    expect(source).toContain("console.error('Fatal:', new Error('about to exit'));\nprocess.exit(1);");
+    expect(source.match(/console\./g)).toHaveLength(1);
+  });
 });

@@ -194,10 +194,15 @@ function memberPath(node: any): string | undefined {
   return undefined;
 }
 
-/** pino is asynchronous with a transport (worker thread) or an explicit `sync: false` destination. */
+/**
+ * pino is synchronous only with an explicit `sync: true` destination and no transport: its default
+ * destination (sonic-boom, `sync: false`) flushes at exit, but a write still in flight can land
+ * after the flushed ones or be cut off (observed in test/console-to-logger/runtime.test.ts).
+ */
 function pinoIsAsync(call: any, text: string): boolean {
   const options = call.arguments[0]?.type === 'ObjectExpression' ? call.arguments[0] : undefined;
-  return Boolean(property(options, 'transport')) || /\.transport\s*\(|sync\s*:\s*false/.test(text);
+  if (property(options, 'transport') || /\.transport\s*\(|sync\s*:\s*false/.test(text)) return true;
+  return !/sync\s*:\s*true/.test(text);
 }
 
 /** winston is synchronous only when every transport is a Console transport (File, Http, ... are streams). */

@@ -42,7 +42,7 @@ export default defineTransform({
     'unstructured-argument': 'an argument is neither the message, an error, a variable, a property nor an object literal, so it has no field name; name it first',
     'several-errors': 'more than one argument looks like an error; the logger keeps one error per record',
     'logger-level-missing': 'the project logger has custom levels and harden cannot find this level among them',
-    'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino transport, winston File/Http transport); the record could be lost',
+    'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
   },
   needs: ['console.'],
   scope: 'file',
