@@ -3,9 +3,16 @@
  * the tests all read it; a meta-test checks it against the folders of transforms/.
  */
 import type { AnyTransform } from '../src/transform.js';
+import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
+import fsSyncToAsync from './fs-sync-to-async/index.js';
 import rateLimiterRedis from './rate-limiter-redis/index.js';
 
-export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform, rateLimiterRedis as AnyTransform];
+export const transforms: readonly AnyTransform[] = [
+  dedupeImports,
+  rateLimiterRedis,
+  consoleToLogger,
+  fsSyncToAsync,
+] as AnyTransform[];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));

@@ -98,31 +98,37 @@ export interface ImportRequest {
 
 /**
  * Adds `import { imported as local } from 'source'` (or the CommonJS `require` form when the file
- * is CommonJS) after the file's last top-level import/require, or at the top of the body.
+ * is CommonJS) after the file's last top-level import/require, or at the top of the body. Several
+ * named bindings of one module (`extra`) go into the same declaration.
  */
-export function addImport(j: JSCodeshift, root: Collection<any>, request: ImportRequest, esm = isEsmFile(j, root)): void {
+export function addImport(
+  j: JSCodeshift,
+  root: Collection<any>,
+  request: ImportRequest,
+  esm = isEsmFile(j, root),
+  extra: ReadonlyArray<Omit<ImportRequest, 'source'>> = [],
+): void {
   const program = root.get().node.program;
   const body = program.body as any[];
+  const all = [request, ...extra];
   let statement: any;
   if (esm) {
-    const specifier =
-      request.imported === 'default'
-        ? j.importDefaultSpecifier(j.identifier(request.local))
-        : request.imported === '*'
-          ? j.importNamespaceSpecifier(j.identifier(request.local))
-          : j.importSpecifier(j.identifier(request.imported), j.identifier(request.local));
-    statement = j.importDeclaration([specifier], j.stringLiteral(request.source));
+    const specifiers = all.map((item) =>
+      item.imported === 'default'
+        ? j.importDefaultSpecifier(j.identifier(item.local))
+        : item.imported === '*'
+          ? j.importNamespaceSpecifier(j.identifier(item.local))
+          : j.importSpecifier(j.identifier(item.imported), j.identifier(item.local)),
+    );
+    statement = j.importDeclaration(specifiers, j.stringLiteral(request.source));
   } else {
-    const call = j.callExpression(j.identifier('require'), [j.stringLiteral(request.source)]);
-    const id =
-      request.imported === 'default' || request.imported === '*'
-        ? j.identifier(request.local)
-        : j.objectPattern([
-            Object.assign(j.objectProperty(j.identifier(request.imported), j.identifier(request.local)), {
-              shorthand: request.imported === request.local,
-            }),
-          ]);
-    statement = j.variableDeclaration('const', [j.variableDeclarator(id, call)]);
+    const quote = moduleQuote(body);
+    const source = quote + request.source.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
+    const named = all.map((item) => (item.imported === item.local ? item.local : `${item.imported}: ${item.local}`));
+    const id = request.imported === 'default' || request.imported === '*' ? request.local : `{ ${named.join(', ')} }`;
+    // Parsed from text rather than built, so `{ a, b }` keeps the snippet's one-line text; the
+    // snippet sits on its own line so recast separates it from neighbours (new or old) by a newline.
+    statement = j(`\nconst ${id} = require(${source});\n`).get().node.program.body[0];
   }
   let index = -1;
   body.forEach((node, i) => {
@@ -132,6 +138,21 @@ export function addImport(j: JSCodeshift, root: Collection<any>, request: Import
     if (isImport) index = i;
   });
   body.splice(index + 1, 0, statement);
+}
+
+/** The quote character the file's existing imports/requires use for module names ('\'' when none). */
+function moduleQuote(body: any[]): string {
+  for (const node of body) {
+    const literal =
+      node.type === 'ImportDeclaration'
+        ? node.source
+        : node.type === 'VariableDeclaration'
+          ? node.declarations.find((d: any) => requiredModule(d.init) !== undefined)?.init.arguments[0]
+          : undefined;
+    const raw = literal?.extra?.raw ?? literal?.raw;
+    if (typeof raw === 'string' && (raw[0] === '"' || raw[0] === "'")) return raw[0];
+  }
+  return "'";
 }
 
 /**

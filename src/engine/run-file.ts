@@ -90,8 +90,11 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
     throw error;
   }
   const first = runChain(transforms, analysis.ast, path, source, project, filter);
-  if ('error' in first) return { status: 'error', message: first.error, sites: first.sites };
-  if (!first.sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites: first.sites, parsed: true };
+  // A transform that fails on the plain Babel AST (e.g. it prints a node to inspect it, which needs
+  // recast's bookkeeping) is not judged there: the edit pass decides.
+  if (!('error' in first) && !first.sites.some((site) => site.kind === 'changed')) {
+    return { status: 'unchanged', sites: first.sites, parsed: true };
+  }
 
   const parsed = parseSource(source, path);
   const pass = runChain(transforms, parsed.ast, path, source, project, filter);

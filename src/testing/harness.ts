@@ -12,9 +12,9 @@
  * Exported so teams test their own transforms the same way.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { resolveOptions } from '../config/preset.js';
-import { ParseError, parseSource, stripBom } from '../engine/parse.js';
+import { languageFor, ParseError, parseSource, stripBom } from '../engine/parse.js';
 import { Project } from '../engine/project.js';
 import { runFile, type FileResult, type SupportRequest } from '../engine/run-file.js';
 import type { Site } from '../engine/sites.js';
@@ -33,6 +33,8 @@ export interface FixtureCase {
   /** Root of the project the file lives in, and the file's path inside it. */
   projectRoot: string;
   path: string;
+  /** Every source file of the case's project (the run's `project.files`), the input included. */
+  projectFiles: string[];
 }
 
 export interface ExpectedSite {
@@ -79,9 +81,27 @@ export function discoverCases(fixturesDir: string, transform: string): FixtureCa
       requests: json('requests.json'),
       projectRoot: hasProject ? projectDir : dir,
       path: hasProject ? `src/${name}.${ext}` : `${name}.input.${ext}`,
+      projectFiles: hasProject
+        ? [...new Set([`src/${name}.${ext}`, ...sourceFilesUnder(projectDir)])].sort()
+        : [`${name}.input.${ext}`],
     });
   }
   return cases;
+}
+
+/** Root-relative POSIX paths of the source files under a case's project folder. */
+function sourceFilesUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (languageFor(entry.name)) found.push(relative(root, full).split(sep).join('/'));
+    }
+  };
+  walk(root);
+  return found;
 }
 
 function variantOf(text: string, variant: Variant): string {
@@ -93,7 +113,7 @@ function variantOf(text: string, variant: Variant): string {
 /** Runs one transform on a text as the engine would, inside the case's project. */
 export function runCase(transform: AnyTransform, fixture: FixtureCase, text: string): FileResult {
   const options = resolveOptions(transform, fixture.options, `${fixture.transform}/${fixture.name}.options.json`);
-  const project = new Project(fixture.projectRoot, [fixture.path]);
+  const project = new Project(fixture.projectRoot, fixture.projectFiles);
   return runFile({ path: fixture.path, text, chain: [{ definition: transform, options }], project });
 }
 

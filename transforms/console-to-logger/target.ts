@@ -1,0 +1,79 @@
+/**
+ * Which logger a file's console calls go to: the project's own pino/winston instance when its
+ * package has one, else a generated module (`src/lib/logger.ts`, `.js` in JavaScript packages;
+ * ESM or CommonJS by the package's `type`) built from the templates beside this file.
+ */
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { harden } from '../../src/package-root.js';
+import type { FileInfo, ProjectView } from '../../src/transform.js';
+import { defaultLevels, findProjectLogger, importClosure, type LoggerLibrary, type LoggerModule } from './detect-logger.js';
+
+export const DEPENDENCY_RANGES: Record<LoggerLibrary, string> = { pino: '^10.4.0', winston: '^3.19.0' };
+
+type TemplateFlavour = 'ts' | 'esm' | 'cjs';
+
+const templateCache = new Map<string, string>();
+
+/** The generated module's text for a library and module flavour (harden's own template files). */
+export function loggerTemplate(library: LoggerLibrary, flavour: TemplateFlavour): string {
+  const name = flavour === 'ts' ? `${library}.ts` : `${library}.${flavour}.js`;
+  let text = templateCache.get(name);
+  if (text === undefined) {
+    text = readFileSync(harden('transforms', 'console-to-logger', 'templates', name), 'utf8');
+    templateCache.set(name, text);
+  }
+  return text;
+}
+
+export interface LoggerTarget extends LoggerModule {
+  /** Whether this logger module exists already or is requested by the transform. */
+  generated: boolean;
+  /** For a generated module: the path relative to its package and its contents. */
+  request?: { path: string; contents: string };
+  /** True when the module is JavaScript with ES module syntax (a CommonJS file cannot require it). */
+  esm: boolean;
+  /** Project modules the logger module imports (importing the logger from them is a cycle). */
+  imports: ReadonlySet<string>;
+}
+
+export type TargetRefusal = 'logger-path-taken';
+
+const EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
+
+export function resolveTarget(
+  file: FileInfo,
+  project: ProjectView,
+  options: { library: LoggerLibrary; loggerPath?: string | undefined },
+): LoggerTarget | TargetRefusal {
+  const packageDir = file.package?.dir ?? '';
+  const existing = findProjectLogger(project, packageDir);
+  if (existing) {
+    const text = project.readFile(existing.path) ?? '';
+    const esm = /\.(mjs|js)$/.test(existing.path) && /^\s*(import|export)\s/m.test(text);
+    return { ...existing, generated: false, esm, imports: importClosure(project, existing.path) };
+  }
+  const inPackage = packageDir === '' ? file.path : file.path.slice(packageDir.length + 1);
+  const typescript = file.language !== 'js' || project.exists(posix.join(packageDir, 'tsconfig.json'));
+  const relative = options.loggerPath ?? `${inPackage.startsWith('src/') ? 'src/' : ''}lib/logger.${typescript ? 'ts' : 'js'}`;
+  const path = posix.normalize(posix.join(packageDir, relative));
+  const stem = path.replace(/\.[a-z]+$/, '');
+  if (path !== file.path && EXTENSIONS.some((ext) => project.exists(`${stem}.${ext}`))) return 'logger-path-taken';
+  const flavour: TemplateFlavour = /\.[cm]?tsx?$/.test(path)
+    ? 'ts'
+    : path.endsWith('.mjs') || (path.endsWith('.js') && file.package?.type === 'module')
+      ? 'esm'
+      : 'cjs';
+  return {
+    path,
+    library: options.library,
+    exportName: 'logger',
+    levels: defaultLevels(options.library),
+    errorKey: 'err',
+    asyncDestination: false,
+    generated: true,
+    request: { path: relative, contents: loggerTemplate(options.library, flavour) },
+    esm: flavour === 'esm',
+    imports: new Set(),
+  };
+}

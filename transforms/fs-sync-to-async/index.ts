@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { addImport, findImportedLocal, isEsmFile, isNameTaken } from '../../src/ast/imports.js';
+import { defineTransform } from '../../src/transform.js';
+import { analyseFunction, enclosingFunction, type Context } from './async-context.js';
+import { findSyncCalls, fsBindingUses, PROMISE_EQUIVALENT, pruneUnusedFsBindings } from './bindings.js';
+
+const PROMISES_MODULE = 'node:fs/promises';
+
+export default defineTransform({
+  id: 'fs-sync-to-async',
+  title: 'Await fs/promises instead of blocking sync fs calls',
+  description:
+    'Synchronous fs calls (readFileSync, writeFileSync, existsSync, ...) inside functions that are or can safely become ' +
+    'async are replaced by `await` of their node:fs/promises equivalents, keeping try/catch and err.code behaviour.',
+  seed: [
+    { review: '003', finding: 'Synchronous File Operations' },
+    { review: '001', finding: 'Reduced file I/O bottlenecks' },
+  ],
+  skipReasons: {
+    'module-top-level': 'module top level (start-up and config loading): stays synchronous, top-level await is ESM-only and changes load order',
+    'constructor-or-getter': 'inside a constructor, getter, setter or class field initializer, which cannot be async',
+    'sync-callback': 'inside a callback or method whose callers harden cannot follow (forEach callback, class method, generator); making it async would let callers run ahead',
+    'caller-not-awaiting': 'a caller of this function (in this or another file) does not await it and cannot be made to; the function stays synchronous',
+    'express-4-handler': 'an Express handler in a project not on Express 5: Express 4 ignores a rejected promise, so a thrown error would hang the request',
+    'sync-logging-path': 'a synchronous logging/append path (log(), write()); awaiting there would reorder records: use an append-mode fs.createWriteStream owned by the logger',
+    'unsupported-arguments': 'the call uses an argument fs/promises does not accept the same way (a file descriptor number, statSync throwIfNoEntry)',
+  },
+  needs: ['Sync('],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, file, sites, project }) {
+    const calls = findSyncCalls(j, root);
+    if (calls.length === 0) return;
+    const usedBefore = fsBindingUses(j, root);
+
+    // Plan first, to a fixpoint: a function that becomes async can host awaited calls of another.
+    const plans = new Map<any, Context>();
+    const planned = (fn: any) => plans.get(fn)?.kind === 'make-async';
+    const functions = new Map<any, any>();
+    const refusals = new Map<any, string>();
+    for (const { path, method } of calls) {
+      const unsupported = unsupportedArguments(method, path.node.arguments);
+      const fn = enclosingFunction(path);
+      if (unsupported) refusals.set(path.node, unsupported);
+      else if (typeof fn !== 'string') functions.set(path.node, fn);
+    }
+    for (let again = true; again; ) {
+      again = false;
+      for (const { path, method } of calls) {
+        const fn = functions.get(path.node);
+        if (!fn || planned(fn.node)) continue;
+        const context = analyseFunction(fn, root, file, project, method, planned);
+        if (context.kind === 'make-async') again = true;
+        if (!plans.has(fn.node) || context.kind !== 'refuse') plans.set(fn.node, context);
+      }
+    }
+
+    const needed = new Map<string, string>();
+    const localFor = (name: string) => {
+      let local = needed.get(name);
+      if (local) return local;
+      local = findImportedLocal(j, root, isPromisesModule, name) ?? (isNameTaken(j, root, name) ? `${name}Async` : name);
+      needed.set(name, local);
+      return local;
+    };
+    const madeAsync = new Set<any>();
+    const ensureAsync = (fn: any) => {
+      const plan = plans.get(fn.node);
+      if (fn.node.async || madeAsync.has(fn.node) || plan?.kind !== 'make-async') return;
+      madeAsync.add(fn.node);
+      fn.node.async = true;
+      promiseReturnType(j, fn.node);
+      for (const callerCall of plan.awaitAt) {
+        callerCall.replace(j.awaitExpression(callerCall.node));
+        const caller = enclosingFunction(callerCall);
+        if (typeof caller !== 'string') ensureAsync(caller);
+      }
+    };
+
+    for (const { path, method } of calls) {
+      const node = path.node;
+      const unsupported = refusals.get(node);
+      if (unsupported) {
+        sites.skipped(node, 'unsupported-arguments', unsupported);
+        continue;
+      }
+      const fn = functions.get(node);
+      if (!fn) {
+        sites.skipped(node, enclosingFunction(path) as 'module-top-level' | 'constructor-or-getter');
+        continue;
+      }
+      const context = plans.get(fn.node)!;
+      if (context.kind === 'refuse') {
+        sites.skipped(node, context.reason, context.detail);
+        continue;
+      }
+      const promiseName = PROMISE_EQUIVALENT[method]!;
+      const how = context.kind === 'make-async' && !madeAsync.has(fn.node) ? `; made the function async (${context.why})` : '';
+      if (!sites.changed(node, `${method} -> await ${promiseName}${method === 'existsSync' ? ' (true/false kept)' : ''}${how}`)) continue;
+      const call = j.callExpression(j.identifier(localFor(promiseName)), node.arguments);
+      const replacement =
+        method === 'existsSync'
+          ? j.callExpression(j.memberExpression(call, j.identifier('then')), [
+              j.arrowFunctionExpression([], j.booleanLiteral(true)),
+              j.arrowFunctionExpression([], j.booleanLiteral(false)),
+            ])
+          : call;
+      path.replace(j.awaitExpression(replacement));
+      ensureAsync(fn);
+    }
+    if (needed.size === 0) return;
+    pruneUnusedFsBindings(j, root, usedBefore);
+    const missing = [...needed].filter(([name]) => !findImportedLocal(j, root, isPromisesModule, name));
+    if (missing.length === 0) return;
+    const [first, ...rest] = missing.map(([imported, local]) => ({ imported, local }));
+    addImport(j, root, { source: PROMISES_MODULE, ...first! }, isEsmFile(j, root), rest);
+  },
+});
+
+const isPromisesModule = (source: string) => source === 'fs/promises' || source === 'node:fs/promises';
+
+/** TypeScript: an annotated return type `T` of a function made async becomes `Promise<T>`. */
+function promiseReturnType(j: any, fn: any): void {
+  const annotation = fn.returnType?.typeAnnotation;
+  if (!annotation) return;
+  fn.returnType = j.tsTypeAnnotation(j.tsTypeReference(j.identifier('Promise'), j.tsTypeParameterInstantiation([annotation])));
+}
+
+/** Why the promise version would not accept these arguments the same way, if it would not. */
+function unsupportedArguments(method: string, args: any[]): string | undefined {
+  const [target, , options] = args;
+  const isFd = (node: any) =>
+    node?.type === 'NumericLiteral' || (node?.type === 'Literal' && typeof node.value === 'number') || (node?.type === 'Identifier' && /fd$/i.test(node.name));
+  if (isFd(target)) return 'a file descriptor: fs/promises takes a path or a FileHandle';
+  const statOptions = method === 'statSync' ? args[1] : options;
+  if (
+    method === 'statSync' &&
+    statOptions?.type === 'ObjectExpression' &&
+    statOptions.properties.some((p: any) => (p.key?.name ?? p.key?.value) === 'throwIfNoEntry')
+  ) {
+    return 'throwIfNoEntry has no fs/promises equivalent';
+  }
+  return undefined;
+}
