@@ -4,7 +4,11 @@
  */
 import type { AnyTransform } from '../src/transform.js';
 import dedupeImports from './dedupe-imports/index.js';
+import mongoosePoolOptions from './mongoose-pool-options/index.js';
 
-export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform];
+export const transforms: readonly AnyTransform[] = [
+  dedupeImports as AnyTransform,
+  mongoosePoolOptions as AnyTransform,
+];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));
