@@ -4,11 +4,13 @@
  */
 import type { AnyTransform } from '../src/transform.js';
 import dedupeImports from './dedupe-imports/index.js';
+import mongooseLean from './mongoose-lean/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
 
 export const transforms: readonly AnyTransform[] = [
   dedupeImports as AnyTransform,
   mongoosePoolOptions as AnyTransform,
+  mongooseLean as AnyTransform,
 ];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));

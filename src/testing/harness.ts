@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveOptions } from '../config/preset.js';
-import { ParseError, parseSource, stripBom } from '../engine/parse.js';
+import { extensionOf, ParseError, parseSource, stripBom, SUPPORTED_EXTENSIONS } from '../engine/parse.js';
 import { Project } from '../engine/project.js';
 import { runFile, type FileResult, type SupportRequest } from '../engine/run-file.js';
 import type { Site } from '../engine/sites.js';
@@ -93,8 +93,23 @@ function variantOf(text: string, variant: Variant): string {
 /** Runs one transform on a text as the engine would, inside the case's project. */
 export function runCase(transform: AnyTransform, fixture: FixtureCase, text: string): FileResult {
   const options = resolveOptions(transform, fixture.options, `${fixture.transform}/${fixture.name}.options.json`);
-  const project = new Project(fixture.projectRoot, [fixture.path]);
+  const project = new Project(fixture.projectRoot, projectFiles(fixture));
   return runFile({ path: fixture.path, text, chain: [{ definition: transform, options }], project });
+}
+
+/** The case's file plus every source file of its `<case>.project/` folder (what `project.files` lists). */
+function projectFiles(fixture: FixtureCase): string[] {
+  if (fixture.projectRoot.endsWith(`${fixture.name}.project`) === false) return [fixture.path];
+  const files = new Set([fixture.path]);
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else if (SUPPORTED_EXTENSIONS.includes(extensionOf(entry.name))) files.add(`${prefix}${entry.name}`);
+    }
+  };
+  walk(fixture.projectRoot, '');
+  return [...files].sort();
 }
 
 export interface CaseReport {
