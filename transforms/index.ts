@@ -5,12 +5,14 @@
 import type { AnyTransform } from '../src/transform.js';
 import dedupeImports from './dedupe-imports/index.js';
 import mongooseLean from './mongoose-lean/index.js';
+import mongoosePaginate from './mongoose-paginate/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
 
 export const transforms: readonly AnyTransform[] = [
   dedupeImports as AnyTransform,
   mongoosePoolOptions as AnyTransform,
   mongooseLean as AnyTransform,
+  mongoosePaginate as AnyTransform,
 ];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));
