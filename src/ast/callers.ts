@@ -132,7 +132,7 @@ function referencesToClass(classPath: any, binding: any, name: string): any[] {
   const refs: any[] = [];
   const visit = (path: any) => {
     const node = path.node;
-    if (node.type === 'Identifier' && node.name === name && path !== classPath.get('id') && isReferencePath(path) && path.scope?.lookup(name) === binding.scope) refs.push(path);
+    if (node.type === 'Identifier' && node.name === name && path !== classPath.get('id') && isReferencePath(path) && path.scope?.lookup(name)?.node === binding.scope.node) refs.push(path);
     for (const field of Object.keys(node)) {
       if (field === 'loc' || field === 'comments' || field === 'tokens') continue;
       const value = node[field];

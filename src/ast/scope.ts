@@ -174,7 +174,8 @@ export function referencesTo(j: any, scope: any, name: string): any[] {
     .find(j.Identifier, { name })
     .forEach((path: any) => {
       if (!isReferencePath(path)) return;
-      if (path.scope?.lookup(name) !== scope) return;
+      // compare scopes by their node: an edit elsewhere in the tree makes ast-types build new Scope objects
+      if (path.scope?.lookup(name)?.node !== scope.node) return;
       const parent = path.parent.node;
       if ((parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.value === path.node && path.parent.parent?.node.type === 'ObjectPattern') return;
       if (parent.type === 'ArrayPattern' || parent.type === 'RestElement' || parent.type === 'AssignmentPattern' && parent.left === path.node && path.parent.parent?.node.type !== 'AssignmentExpression') {

@@ -52,6 +52,8 @@ export default defineTransform({
   apply({ j, root, file, options, sites, project }) {
     const models = new ModelResolver(j, project, file.path);
     const methods = new Set(options.methods);
+    // edits wait until every candidate is analysed, so each analysis sees the original tree
+    const edits: Array<() => void> = [];
     const candidates = root.find(j.CallExpression).filter((path: any) => {
       const callee = path.node.callee;
       return callee.type === 'MemberExpression' && !callee.computed && methods.has(callee.property.name);
@@ -76,7 +78,7 @@ export default defineTransform({
           if (!plan) return sites.skipped(path.node, 'callback-options-not-literal');
           flow.callback(path.get('arguments', path.node.arguments.length - 1), shape);
           if (!sites.changed(path.node, `added { lean: true } to the options of ${model.name}.${method}() (callback style)`)) return;
-          plan();
+          edits.push(plan);
           return;
         }
         flow.query(chain, shape);
@@ -85,8 +87,9 @@ export default defineTransform({
         throw error;
       }
       if (!sites.changed(path.node, `added .lean() to ${model.name}.${method}()`)) return;
-      chain.replace(j.callExpression(j.memberExpression(chain.node, j.identifier('lean')), []));
+      edits.push(() => chain.replace(j.callExpression(j.memberExpression(chain.node, j.identifier('lean')), [])));
     });
+    for (const edit of edits) edit();
   },
 });
 
