@@ -11,10 +11,11 @@ import { isReferencePath, referencesTo, resolveBinding, unwrapExpression } from 
 
 export type Callers = { calls: any[] } | { unresolved: string };
 
-type Holder = { kind: 'function'; name: string } | { kind: 'member'; name: string; key: string };
+/** `ownInstances`: a class whose top-level `new` in its own file is followed as a member holder. */
+type Holder = { kind: 'function'; name: string; ownInstances?: boolean } | { kind: 'member'; name: string; key: string };
 
 export function findCallers(j: any, root: any, filePath: string, project: ProjectView, fnPath: any): Callers {
-  const located = locate(fnPath);
+  const located = locate(j, fnPath);
   if ('unresolved' in located) return located;
   const calls: any[] = [...located.thisCalls];
   let exported = false;
@@ -65,7 +66,7 @@ function isTopLevel(path: any): boolean {
   return parent?.type === 'Program' || parent?.type === 'ExportNamedDeclaration' || parent?.type === 'ExportDefaultDeclaration';
 }
 
-function locate(fnPath: any): Located | { unresolved: string } {
+function locate(j: any, fnPath: any): Located | { unresolved: string } {
   const fn = fnPath.node;
   if (fn.type === 'FunctionDeclaration' && fn.id && isTopLevel(fnPath)) return { holders: [{ kind: 'function', name: fn.id.name }], thisCalls: [] };
   let up = fnPath.parent;
@@ -90,58 +91,38 @@ function locate(fnPath: any): Located | { unresolved: string } {
     const classPath = fnPath.parent.parent;
     const name = classPath.node.id?.name;
     if (!name || !isTopLevel(classPath)) return { unresolved: 'the method belongs to a class that is not declared at the top level' };
-    const thisCalls = (j_find(classPath, key) as any[]);
+    const calls = thisCalls(j, classPath, key);
     const holders: Holder[] = [];
     const binding = resolveBinding(classPath, name);
-    for (const ref of binding ? referencesToClass(classPath, binding, name) : []) {
+    for (const ref of binding ? referencesToClass(j, classPath, binding, name) : []) {
       const parent = ref.parent.node;
       if (parent.type === 'NewExpression' && ref.parent.parent.node.type === 'VariableDeclarator' && isTopLevel(ref.parent.parent.parent)) {
         holders.push({ kind: 'member', name: ref.parent.parent.node.id.name, key });
       } else if (parent.type === 'ExportDefaultDeclaration' || parent.type === 'ExportSpecifier') {
         // the class itself is exported: only a problem if some file imports it (checked below through a function holder)
-        holders.push({ kind: 'function', name });
+        holders.push({ kind: 'function', name, ownInstances: true });
       } else {
         return { unresolved: `the class \`${name}\` is used in ways harden cannot follow` };
       }
     }
-    return { holders, thisCalls };
+    return { holders, thisCalls: calls };
   }
   return { unresolved: 'the function is not a top-level function, object method or class method' };
 }
 
 /** `this.key(...)` calls inside a class body. */
-function j_find(classPath: any, key: string): any[] {
-  const found: any[] = [];
-  const visit = (path: any) => {
-    const node = path.node;
-    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'ThisExpression' && !node.callee.computed && node.callee.property.name === key) {
-      found.push(path);
-    }
-    for (const field of Object.keys(node)) {
-      if (field === 'loc' || field === 'comments' || field === 'tokens') continue;
-      const value = node[field];
-      if (Array.isArray(value)) value.forEach((child: any, index: number) => child && typeof child.type === 'string' && visit(path.get(field, index)));
-      else if (value && typeof value.type === 'string') visit(path.get(field));
-    }
-  };
-  visit(classPath.get('body'));
-  return found;
+function thisCalls(j: any, classPath: any, key: string): any[] {
+  return j(classPath.get('body'))
+    .find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'ThisExpression' }, property: { name: key } } })
+    .filter((path: any) => !path.node.callee.computed)
+    .paths();
 }
 
-function referencesToClass(classPath: any, binding: any, name: string): any[] {
-  const refs: any[] = [];
-  const visit = (path: any) => {
-    const node = path.node;
-    if (node.type === 'Identifier' && node.name === name && path !== classPath.get('id') && isReferencePath(path) && path.scope?.lookup(name)?.node === binding.scope.node) refs.push(path);
-    for (const field of Object.keys(node)) {
-      if (field === 'loc' || field === 'comments' || field === 'tokens') continue;
-      const value = node[field];
-      if (Array.isArray(value)) value.forEach((child: any, index: number) => child && typeof child.type === 'string' && visit(path.get(field, index)));
-      else if (value && typeof value.type === 'string') visit(path.get(field));
-    }
-  };
-  visit(binding.scope.path);
-  return refs;
+function referencesToClass(j: any, classPath: any, binding: any, name: string): any[] {
+  return j(binding.scope.path)
+    .find(j.Identifier, { name })
+    .filter((path: any) => path.node !== classPath.node.id && isReferencePath(path) && path.scope?.lookup(name)?.node === binding.scope.node)
+    .paths();
 }
 
 /** Sorts references of a holder into calls, export positions and uses that defeat the analysis. */
@@ -160,6 +141,7 @@ function classify(j: any, refs: any[], holder: Holder): { calls: any[]; exported
     }
     if (holder.kind === 'function') {
       if (parent.type === 'CallExpression' && parent.callee === ref.node) calls.push(ref.parent);
+      else if (parent.type === 'NewExpression' && holder.ownInstances && ref.parent.parent.node.type === 'VariableDeclarator' && isTopLevel(ref.parent.parent.parent)) continue;
       else if (parent.type === 'NewExpression') return { unresolved: `\`${holder.name}\` is instantiated elsewhere with new; calls on that instance cannot be followed` };
       else return { unresolved: `\`${holder.name}\` is used as a value at line ${ref.node.loc?.start.line}` };
       continue;
@@ -220,7 +202,7 @@ function importerCalls(j: any, root: any, file: string, target: string, project:
     const declared = root.find(j.Identifier, { name: local }).filter((p: any) => /Import|VariableDeclarator|ObjectProperty/.test(p.parent.node.type)).paths()[0];
     const binding = declared ? resolveBinding(declared, local) : undefined;
     if (!binding) continue;
-    const result = classify(j, referencesTo(j, binding.scope, local), { ...holder, name: local } as Holder);
+    const result = classify(j, referencesTo(j, binding.scope, local), { ...holder, name: local, ownInstances: false } as Holder);
     if ('unresolved' in result) return { unresolved: `${file}: ${result.unresolved}` };
     if (result.exported) return { unresolved: `${file} re-exports it` };
     calls.push(...result.calls);
