@@ -6,10 +6,17 @@ import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
+import mongooseLean from './mongoose-lean/index.js';
+import mongoosePaginate from './mongoose-paginate/index.js';
+import mongoosePoolOptions from './mongoose-pool-options/index.js';
 import rateLimiterRedis from './rate-limiter-redis/index.js';
 
+/** In a sensible default chain order; presets set their own order. */
 export const transforms: readonly AnyTransform[] = [
   dedupeImports,
+  mongoosePoolOptions,
+  mongooseLean,
+  mongoosePaginate,
   rateLimiterRedis,
   consoleToLogger,
   fsSyncToAsync,

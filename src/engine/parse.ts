@@ -172,6 +172,8 @@ export interface PrintStyle {
   quote: 'single' | 'double';
   tabWidth: number;
   useTabs: boolean;
+  /** Multi-line object/array literals end with a comma (`a: 1,\n}`) more often than not. */
+  trailingComma: boolean;
 }
 
 /** Detects quotes and indentation cheaply from the file text (most common wins). */
@@ -185,12 +187,15 @@ export function detectPrintStyle(source: string): PrintStyle {
     if (indent.startsWith('\t')) tabs += 1;
     else if (indent.length === 2 || indent.length === 4) widths.set(indent.length, (widths.get(indent.length) ?? 0) + 1);
   }
+  const withComma = (source.match(/,[ \t]*\r?\n[ \t]*[}\]]/g) ?? []).length;
+  const withoutComma = (source.match(/[\w'"`\])][ \t]*\r?\n[ \t]*[}\]][ \t]*[),;]/g) ?? []).length;
   const two = widths.get(2) ?? 0;
   const four = widths.get(4) ?? 0;
   return {
     quote: double > single ? 'double' : 'single',
     useTabs: tabs > two + four,
     tabWidth: two === 0 && four > 0 ? 4 : 2,
+    trailingComma: withComma > withoutComma,
   };
 }
 
@@ -205,6 +210,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     quote: print.quote,
     tabWidth: print.tabWidth,
     useTabs: print.useTabs,
+    trailingComma: print.trailingComma,
     wrapColumn: 100,
   }).code;
   return restorePrologue(source, unmaskShebang(source, printed), ast.program?.directives?.length > 0);

@@ -1,0 +1,102 @@
+/**
+ * What a Mongoose schema declares that documents rely on and lean results lack: virtuals, instance
+ * methods, toJSON/toObject transforms and options, getters, `select: false` fields, plugins.
+ * Read from the schema's constructor call and the statements of its module that touch it.
+ */
+import { unwrapExpression } from './scope.js';
+
+export interface SchemaFacts {
+  /** Virtual names (`schema.virtual('x')`, `virtuals: { x }` in the options). */
+  virtuals: Set<string>;
+  /** Instance method names (`schema.methods.x =`, `schema.method('x', …)`, `methods: {…}`, `loadClass`). */
+  methods: Set<string>;
+  /** Why documents hide data on serialisation (toJSON/toObject transform, select: false, a plugin), if they do. */
+  hidesFields?: string;
+  /** Why serialised documents differ from plain objects (toJSON virtuals/getters, field getters), if they do. */
+  shapesOutput?: string;
+}
+
+const keyOf = (property: any): string | undefined =>
+  property?.key?.type === 'Identifier' ? property.key.name : typeof property?.key?.value === 'string' ? property.key.value : undefined;
+
+/** Facts of the schema built by `newSchema` (a `new Schema(definition, options)` node) and bound to `name` in `root`. */
+export function schemaFacts(j: any, root: any, newSchema: any, name: string | undefined): SchemaFacts {
+  const facts: SchemaFacts = { virtuals: new Set(), methods: new Set() };
+  const [definition, options] = newSchema.arguments.map(unwrapExpression);
+  if (definition?.type === 'ObjectExpression') scanDefinition(definition, facts);
+  if (options?.type === 'ObjectExpression') scanOptions(options, facts);
+  if (!name) return facts;
+  root.find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'Identifier', name } } }).forEach((path: any) => {
+    const call = path.node;
+    const method = call.callee.property.name;
+    const first = unwrapExpression(call.arguments[0]);
+    const firstName = typeof first?.value === 'string' ? first.value : undefined;
+    if (method === 'virtual' && firstName) facts.virtuals.add(firstName);
+    else if (method === 'method') {
+      if (firstName) facts.methods.add(firstName);
+      else if (first?.type === 'ObjectExpression') for (const p of first.properties) addKey(facts.methods, p);
+    } else if (method === 'set' && (firstName === 'toJSON' || firstName === 'toObject')) {
+      const value = unwrapExpression(call.arguments[1]);
+      if (value?.type === 'ObjectExpression') scanSerialisation(firstName, value, facts);
+      else facts.hidesFields ??= `schema.set('${firstName}', …) with options harden cannot read`;
+    } else if (method === 'plugin') facts.hidesFields ??= 'a schema plugin (plugins may add toJSON transforms, virtuals and methods)';
+    else if (method === 'loadClass') facts.hidesFields ??= 'loadClass (class getters and methods become virtuals and methods)';
+  });
+  root.find(j.AssignmentExpression).forEach((path: any) => {
+    const left = path.node.left;
+    if (left.type !== 'MemberExpression') return;
+    const chain = memberChain(left);
+    if (chain[0] !== name) return;
+    if (chain[1] === 'methods' && chain[2]) facts.methods.add(chain[2]);
+    if (chain[1] === 'methods' && chain.length === 2 && path.node.right.type === 'ObjectExpression') for (const p of path.node.right.properties) addKey(facts.methods, p);
+    if (chain[1] === 'options' && (chain[2] === 'toJSON' || chain[2] === 'toObject')) facts.hidesFields ??= `${name}.options.${chain[2]} is assigned`;
+  });
+  return facts;
+}
+
+function addKey(set: Set<string>, property: any): void {
+  const key = keyOf(property);
+  if (key) set.add(key);
+}
+
+function memberChain(node: any): string[] {
+  if (node.type === 'Identifier') return [node.name];
+  if (node.type === 'MemberExpression' && !node.computed) return [...memberChain(node.object), node.property.name];
+  if (node.type === 'MemberExpression' && typeof node.property.value === 'string') return [...memberChain(node.object), node.property.value];
+  return ['?'];
+}
+
+function scanDefinition(node: any, facts: SchemaFacts): void {
+  for (const property of node.properties ?? []) {
+    const key = keyOf(property);
+    const value = unwrapExpression(property.value);
+    if (key === 'select' && value?.type === 'BooleanLiteral' && value.value === false) facts.hidesFields ??= 'a field with select: false';
+    if (key === 'get' && property.type !== 'SpreadElement') facts.shapesOutput ??= 'a field getter (lean results skip getters)';
+    if (property.type === 'ObjectMethod' && key === 'get') facts.shapesOutput ??= 'a field getter (lean results skip getters)';
+    if (value?.type === 'ObjectExpression') scanDefinition(value, facts);
+    if (value?.type === 'ArrayExpression') for (const element of value.elements) if (element?.type === 'ObjectExpression') scanDefinition(element, facts);
+  }
+}
+
+function scanOptions(node: any, facts: SchemaFacts): void {
+  for (const property of node.properties) {
+    const key = keyOf(property);
+    const value = unwrapExpression(property.value);
+    if ((key === 'toJSON' || key === 'toObject') && value?.type === 'ObjectExpression') scanSerialisation(key, value, facts);
+    else if (key === 'toJSON' || key === 'toObject') facts.hidesFields ??= `${key} options harden cannot read`;
+    if (key === 'methods' && value?.type === 'ObjectExpression') for (const p of value.properties) addKey(facts.methods, p);
+    if (key === 'virtuals' && value?.type === 'ObjectExpression') for (const p of value.properties) addKey(facts.virtuals, p);
+    if (property.type === 'SpreadElement') facts.hidesFields ??= 'schema options spread from an object harden cannot read';
+  }
+}
+
+function scanSerialisation(kind: string, node: any, facts: SchemaFacts): void {
+  for (const property of node.properties) {
+    const key = keyOf(property);
+    const value = unwrapExpression(property.value);
+    if (key === 'transform' || property.type === 'SpreadElement') facts.hidesFields ??= `a ${kind} transform`;
+    if ((key === 'virtuals' || key === 'getters') && !(value?.type === 'BooleanLiteral' && value.value === false)) {
+      facts.shapesOutput ??= `${kind} { ${key}: … } (lean results have no virtuals or getters)`;
+    }
+  }
+}
