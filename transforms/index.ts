@@ -4,7 +4,8 @@
  */
 import type { AnyTransform } from '../src/transform.js';
 import dedupeImports from './dedupe-imports/index.js';
+import splitGodService from './split-god-service/index.js';
 
-export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform];
+export const transforms: readonly AnyTransform[] = [dedupeImports as AnyTransform, splitGodService as AnyTransform];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));
