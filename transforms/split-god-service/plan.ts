@@ -143,6 +143,16 @@ export function makePlan(model: ClassModel, grouping: Grouping, naming: Naming):
     }
   }
 
+  // Fields the facade keeps are initialised before the parts exist: they may not read moved members.
+  for (const field of model.fields.values()) {
+    const init = field.declaration?.getInitializer();
+    if (!init || fieldHolder.has(field.name)) continue;
+    const moved = thisAccesses(init, model.cls).find((a) => fieldHolder.has(a.name) || methodHolder.has(a.name));
+    if (moved) {
+      return { reason: 'constructor-order', detail: `the initialiser of ${field.name} reads this.${moved.name} before the parts exist`, node: init };
+    }
+  }
+
   // Constructor statements: `this.f = ...` for a moved field moves with it; the rest stays.
   const statements = model.ctor?.getStatements() ?? [];
   let lastMoved = -1;

@@ -30,10 +30,21 @@ export function lineEnd(text: string, pos: number): number {
   return index === -1 ? text.length : index + 1;
 }
 
-/** Where a member's text starts, its JSDoc included. */
+/**
+ * Where a member's text starts: its JSDoc and the comments directly above it (no blank line
+ * between) included; a section comment set apart by a blank line stays where it is.
+ */
 export function docStart(node: Node): number {
   const docs = Node.isJSDocable(node) ? node.getJsDocs() : [];
-  return docs.length ? docs[0]!.getStart() : node.getStart();
+  let start = docs.length ? docs[0]!.getStart() : node.getStart();
+  const text = node.getSourceFile().getFullText();
+  for (const comment of [...node.getLeadingCommentRanges()].reverse()) {
+    if (comment.getPos() >= start) continue;
+    const between = text.slice(comment.getEnd(), start);
+    if (!/^[ \t]*\n?[ \t]*$/.test(between)) break;
+    start = comment.getPos();
+  }
+  return start;
 }
 
 /** The lines of a member, JSDoc included, as [start of first line, after last newline). */
