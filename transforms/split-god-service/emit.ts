@@ -45,7 +45,7 @@ function memberText(node: Node, model: ClassModel, redirect: Map<string, string>
   return applyEdits(text.slice(start, end), edits, start);
 }
 
-function paramType(model: ClassModel, name: string, ctx: EmitContext): string {
+function paramType(model: ClassModel, name: string): string {
   const param = model.ctor!.getParameters().find((p) => p.getName() === name)!;
   const type = param.getTypeNode()?.getText() ?? param.getType().getText(param);
   return param.hasQuestionToken() ? `${type} | undefined` : type;
@@ -71,14 +71,14 @@ function renderHolder(holder: Holder, plan: Plan, model: ClassModel, ctx: EmitCo
   if (holder.usesShared && plan.shared) params.push({ name: plan.shared.property, property: true, type: plan.shared.className });
   const methodsUsing = (dep: string) => holder.methods.some((m) => model.methods.get(m)!.fields.has(dep));
   for (const dep of [...holder.dependencies].sort(byCtorOrder(model))) {
-    params.push({ name: dep, property: methodsUsing(dep), type: typescript ? paramType(model, dep, ctx) : '' });
+    params.push({ name: dep, property: methodsUsing(dep), type: typescript ? paramType(model, dep) : '' });
     const param = model.ctor!.getParameters().find((p) => p.getName() === dep)!;
     const typeNode = param.getTypeNode();
     if (typeNode) collectUses(typeNode, ctx.file, use);
   }
   for (const name of holder.params) {
     if (params.some((p) => p.name === name)) continue;
-    params.push({ name, property: false, type: typescript ? paramType(model, name, ctx) : '' });
+    params.push({ name, property: false, type: typescript ? paramType(model, name) : '' });
     const typeNode = model.ctor!.getParameters().find((p) => p.getName() === name)!.getTypeNode();
     if (typeNode) collectUses(typeNode, ctx.file, use);
   }
