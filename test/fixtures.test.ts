@@ -9,7 +9,8 @@ import { checkCase, discoverCases, VARIANTS } from '../src/testing/index.js';
 
 const fixturesDir = join(import.meta.dirname, '..', 'fixtures');
 
-for (const transform of transforms) {
+// Project-level transforms have folder cases and their own suites (test/<id>/).
+for (const transform of transforms.filter((t) => t.scope === 'file')) {
   describe(transform.id, () => {
     for (const fixture of discoverCases(fixturesDir, transform.id)) {
       for (const variant of VARIANTS) {

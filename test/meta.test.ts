@@ -10,6 +10,7 @@ import { registry, transforms } from '../transforms/index.js';
 import { SEED_REVIEWS } from '../src/transform.js';
 import { checkCase, discoverCases } from '../src/testing/index.js';
 import { listPresets, resolveChain } from '../src/cli/chain.js';
+import { checkProjectCase, discoverProjectCases, removeTree } from './support/project-cases.js';
 
 const here = import.meta.dirname;
 const repo = join(here, '..');
@@ -41,7 +42,10 @@ describe('the transform registry', () => {
       });
 
       it('has at least one rewrite case and one no-change- case', () => {
-        const cases = discoverCases(join(repo, 'fixtures'), transform.id);
+        const cases =
+          transform.scope === 'project'
+            ? discoverProjectCases(join(repo, 'fixtures'), transform.id)
+            : discoverCases(join(repo, 'fixtures'), transform.id);
         expect(cases.some((c) => c.output !== undefined)).toBe(true);
         expect(cases.some((c) => c.output === undefined && c.name.startsWith('no-change-'))).toBe(true);
         for (const c of cases) if (c.output === undefined) expect(c.name).toMatch(/^no-change-/);
@@ -49,8 +53,16 @@ describe('the transform registry', () => {
 
       it('exercises every skip reason in some fixture', () => {
         const seen = new Set<string>();
-        for (const fixture of discoverCases(join(repo, 'fixtures'), transform.id)) {
-          for (const site of checkCase(transform, fixture, 'lf').sites) if (site.reason) seen.add(site.reason);
+        if (transform.scope === 'project') {
+          for (const fixture of discoverProjectCases(join(repo, 'fixtures'), transform.id)) {
+            const report = checkProjectCase(transform, fixture);
+            removeTree(report.root);
+            for (const site of report.sites) if (site.reason) seen.add(site.reason);
+          }
+        } else {
+          for (const fixture of discoverCases(join(repo, 'fixtures'), transform.id)) {
+            for (const site of checkCase(transform, fixture, 'lf').sites) if (site.reason) seen.add(site.reason);
+          }
         }
         expect([...seen].sort()).toEqual(Object.keys(transform.skipReasons).sort());
       });

@@ -10,6 +10,7 @@ import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
 import rateLimiterRedis from './rate-limiter-redis/index.js';
+import splitGodService from './split-god-service/index.js';
 
 /** In a sensible default chain order; presets set their own order. */
 export const transforms: readonly AnyTransform[] = [
@@ -20,6 +21,7 @@ export const transforms: readonly AnyTransform[] = [
   rateLimiterRedis,
   consoleToLogger,
   fsSyncToAsync,
+  splitGodService,
 ] as AnyTransform[];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));

@@ -1,0 +1,26 @@
+/**
+ * Every folder case of fixtures/split-god-service/ through the real engine: exact bytes of every
+ * changed and new file, a second run that changes nothing, type-checked output, no change on
+ * `no-change-` cases (see test/support/project-cases.ts).
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registry } from '../../transforms/index.js';
+import { checkProjectCase, discoverProjectCases, removeTree } from '../support/project-cases.js';
+
+const transform = registry.get('split-god-service')!;
+const cases = discoverProjectCases(join(import.meta.dirname, '..', '..', 'fixtures'), transform.id);
+const roots: string[] = [];
+afterAll(() => roots.forEach(removeTree));
+
+describe('split-god-service fixtures', () => {
+  it('has cases', () => expect(cases.length).toBeGreaterThan(0));
+  for (const fixture of cases) {
+    it(fixture.name, () => {
+      const report = checkProjectCase(transform, fixture);
+      roots.push(report.root);
+      expect(report.failures, report.failures.join('\n')).toEqual([]);
+      for (const site of report.sites) if (site.kind === 'skipped') expect(Object.keys(transform.skipReasons)).toContain(site.reason);
+    });
+  }
+});

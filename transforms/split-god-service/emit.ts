@@ -1,0 +1,246 @@
+/**
+ * Emission: one module per holder (its fields, constructor, methods and imports), and the
+ * original file with the class turned into a facade that creates the holders and delegates.
+ * Moved code is copied as written; only `this.x` of shared members becomes `this.shared.x` and
+ * `private` is dropped where another class now calls the member.
+ */
+import { posix } from 'node:path';
+import { Node, SyntaxKind, type MethodDeclaration, type SourceFile } from 'ts-morph';
+import { collectUses, emptyUse, isRequire, pruneImports, renderImports, type TopLevelUse } from './imports.js';
+import type { ClassModel } from './model.js';
+import type { Holder, Plan } from './plan.js';
+import { applyEdits, docStart, lineEnd, lineStart, memberLines, specifierTo, thisAccesses, tidyClassBody, type Edit, type Style } from './text.js';
+
+export interface EmitContext {
+  path: string;
+  file: SourceFile;
+  style: Style;
+  /** TypeScript (types, parameter properties) or JavaScript. */
+  typescript: boolean;
+  /** ES modules (import/export) or CommonJS (require/module.exports). */
+  esm: boolean;
+}
+
+export type Emitted =
+  | { ok: true; files: Map<string, string>; facadeLines: number; holderLines: Map<Holder, number> }
+  | { ok: false; reason: 'module-local-value'; detail: string; node: Node };
+
+function withoutPrivate(node: Node & { getModifiers(): Node[] }): Edit[] {
+  return node
+    .getModifiers()
+    .filter((m) => m.getKind() === SyntaxKind.PrivateKeyword || m.getKind() === SyntaxKind.ProtectedKeyword)
+    .map((m) => ({ start: m.getStart(), end: m.getEnd() + 1, text: '' }));
+}
+
+/** The member's lines with `this.<shared>` redirected and `private` dropped if asked. */
+function memberText(node: Node, model: ClassModel, redirect: Map<string, string>, dropPrivate: boolean): string {
+  const text = node.getSourceFile().getFullText();
+  const [start, end] = memberLines(node);
+  const edits: Edit[] = [];
+  for (const access of thisAccesses(node, model.cls)) {
+    const to = redirect.get(access.name);
+    if (to) edits.push({ start: access.thisNode.getEnd(), end: access.thisNode.getEnd(), text: `.${to}` });
+  }
+  if (dropPrivate && (Node.isMethodDeclaration(node) || Node.isPropertyDeclaration(node))) edits.push(...withoutPrivate(node));
+  return applyEdits(text.slice(start, end), edits, start);
+}
+
+function paramType(model: ClassModel, name: string): string {
+  const param = model.ctor!.getParameters().find((p) => p.getName() === name)!;
+  const type = param.getTypeNode()?.getText() ?? param.getType().getText(param);
+  return param.hasQuestionToken() ? `${type} | undefined` : type;
+}
+
+function renderHolder(holder: Holder, plan: Plan, model: ClassModel, ctx: EmitContext, use: TopLevelUse): string {
+  const { style, typescript } = ctx;
+  const i1 = style.indent;
+  const i2 = i1 + i1;
+  const semi = style.semi || ';';
+  const redirect = new Map<string, string>();
+  if (holder !== plan.shared && plan.shared) {
+    for (const name of [...plan.shared.methods, ...plan.shared.fields]) redirect.set(name, plan.shared.property);
+  }
+  const fields = [...model.fields.values()]
+    .filter((f) => f.declaration && holder.fields.includes(f.name))
+    .map((f) => memberText(f.declaration!, model, redirect, holder.kind === 'shared'));
+  for (const name of holder.fields) {
+    const declaration = model.fields.get(name)!.declaration;
+    if (declaration) collectUses(declaration, ctx.file, use);
+  }
+  const params: { name: string; property: boolean; type: string }[] = [];
+  if (holder.usesShared && plan.shared) params.push({ name: plan.shared.property, property: true, type: plan.shared.className });
+  const methodsUsing = (dep: string) => holder.methods.some((m) => model.methods.get(m)!.fields.has(dep));
+  for (const dep of [...holder.dependencies].sort(byCtorOrder(model))) {
+    params.push({ name: dep, property: methodsUsing(dep), type: typescript ? paramType(model, dep) : '' });
+    const param = model.ctor!.getParameters().find((p) => p.getName() === dep)!;
+    const typeNode = param.getTypeNode();
+    if (typeNode) collectUses(typeNode, ctx.file, use);
+  }
+  for (const name of holder.params) {
+    if (params.some((p) => p.name === name)) continue;
+    params.push({ name, property: false, type: typescript ? paramType(model, name) : '' });
+    const typeNode = model.ctor!.getParameters().find((p) => p.getName() === name)!.getTypeNode();
+    if (typeNode) collectUses(typeNode, ctx.file, use);
+  }
+  const lines: string[] = [];
+  const exportKeyword = ctx.esm ? 'export ' : '';
+  lines.push(`${exportKeyword}class ${holder.className} {`);
+  const body: string[] = [];
+  if (fields.length) body.push(fields.join(''));
+  if (params.length || holder.statements.length) {
+    let ctor: string;
+    const statements = holder.statements.map((s) => {
+      collectUses(s, ctx.file, use);
+      return `${i2}${s.getText()}\n`;
+    });
+    if (typescript) {
+      const rendered = params.map((p) => `${p.property ? `private readonly ` : ''}${p.name}: ${p.type}`);
+      const head = rendered.length > 1 || rendered.join('').length > 60
+        ? `${i1}constructor(\n${rendered.map((r) => `${i2}${r},\n`).join('')}${i1}) {`
+        : `${i1}constructor(${rendered.join(', ')}) {`;
+      ctor = statements.length ? `${head}\n${statements.join('')}${i1}}\n` : `${head}}\n`;
+    } else {
+      const assigns = params.filter((p) => p.property).map((p) => `${i2}this.${p.name} = ${p.name}${semi}\n`);
+      ctor = `${i1}constructor(${params.map((p) => p.name).join(', ')}) {\n${assigns.join('')}${statements.join('')}${i1}}\n`;
+    }
+    body.push(ctor);
+  }
+  for (const name of holder.methods) {
+    const method = model.methods.get(name)!;
+    const calledFromOutside = plan.delegated.has(name) || holder.kind === 'shared';
+    body.push(memberText(method.node, model, redirect, calledFromOutside));
+    collectUses(method.node, ctx.file, use);
+  }
+  lines.push(body.join('\n').replace(/\n$/, ''));
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+function byCtorOrder(model: ClassModel) {
+  const order = (model.ctor?.getParameters() ?? []).map((p) => p.getName());
+  return (a: string, b: string) => order.indexOf(a) - order.indexOf(b);
+}
+
+function delegation(method: MethodDeclaration, holder: Holder, style: Style): string {
+  const body = method.getBody()!;
+  const head = method.getText().slice(0, body.getStart() - method.getStart());
+  const typeArgs = method.getTypeParameters().map((t) => t.getName());
+  const args = method.getParameters().map((p) => (p.isRestParameter() ? `...${p.getName()}` : p.getName()));
+  const call = `this.${holder.property}.${method.getName()}${typeArgs.length ? `<${typeArgs.join(', ')}>` : ''}(${args.join(', ')})`;
+  return `${head}{\n${style.indent}${style.indent}return ${call}${style.semi || ';'}\n${style.indent}}`;
+}
+
+export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
+  const { file, style } = ctx;
+  const text = file.getFullText();
+  const files = new Map<string, string>();
+  const holderLines = new Map<Holder, number>();
+  const exportsNeeded = new Map<string, Node>();
+  for (const holder of plan.holders) {
+    const use = emptyUse();
+    const classText = renderHolder(holder, plan, model, ctx, use);
+    const dir = posix.dirname(holder.file);
+    for (const [name, local] of use.locals) {
+      if (!local.exported) {
+        if (!ctx.esm) return { ok: false, reason: 'module-local-value', detail: `${name} is local to the CommonJS module`, node: local.node };
+        exportsNeeded.set(name, local.node);
+      }
+    }
+    const imports = renderImports(use, ctx.path, dir, style, ctx.esm);
+    const q = style.quote;
+    if (holder !== plan.shared && holder.usesShared && plan.shared && ctx.typescript) {
+      imports.push(`import type { ${plan.shared.className} } from ${q}${specifierTo(dir, plan.shared.file, style.jsExtensions)}${q}${style.semi}`);
+    }
+    if (!ctx.esm && use.locals.size) {
+      const names = [...use.locals.keys()];
+      imports.push(`const { ${names.join(', ')} } = require(${q}${specifierTo(dir, ctx.path, false)}${q})${style.semi}`);
+    }
+    const head = /^(['"])use strict\1;?\n/.exec(text)?.[0] ?? '';
+    const tail = ctx.esm ? '' : `\nmodule.exports = { ${holder.className} }${style.semi}\n`;
+    const output = `${head}${imports.length ? `${imports.join('\n')}\n\n` : ''}${classText}${tail}`;
+    files.set(holder.file, output);
+    holderLines.set(holder, classText.split('\n').length - 1);
+  }
+
+  // The facade: the class with moved members replaced by delegations or removed.
+  const cls = model.cls;
+  const classEdits: Edit[] = [];
+  const redirect = new Map<string, string>();
+  for (const name of plan.shared?.fields ?? []) redirect.set(name, plan.shared!.property);
+  for (const method of model.methods.values()) {
+    const holder = plan.methodHolder.get(method.name);
+    if (!holder) {
+      for (const access of thisAccesses(method.node, cls)) {
+        const to = redirect.get(access.name);
+        if (to) classEdits.push({ start: access.thisNode.getEnd(), end: access.thisNode.getEnd(), text: `.${to}` });
+      }
+    } else if (plan.delegated.has(method.name)) {
+      classEdits.push({ start: method.node.getStart(), end: method.node.getEnd(), text: delegation(method.node, holder, style) });
+    } else {
+      const [start, end] = memberLines(method.node);
+      classEdits.push({ start, end, text: '' });
+    }
+  }
+  for (const name of plan.fieldHolder.keys()) {
+    const declaration = model.fields.get(name)!.declaration;
+    if (!declaration) continue;
+    const [start, end] = memberLines(declaration);
+    classEdits.push({ start, end, text: '' });
+  }
+  const i1 = style.indent;
+  const semi = style.semi || ';';
+  const ctor = model.ctor;
+  const create = (holder: Holder) => {
+    const args = [
+      ...(holder.usesShared && plan.shared ? [`this.${plan.shared.property}`] : []),
+      ...[...holder.dependencies].sort(byCtorOrder(model)).map((d) => `this.${d}`),
+      ...holder.params.filter((p) => !holder.dependencies.has(p)),
+    ];
+    return `new ${holder.className}(${args.join(', ')})`;
+  };
+  const ordered = plan.shared ? [plan.shared, ...plan.holders.filter((h) => h !== plan.shared)] : plan.holders;
+  const declarations = ordered.map((h) =>
+    ctor
+      ? ctx.typescript ? `${i1}private readonly ${h.property}: ${h.className}${semi}\n` : ''
+      : `${i1}${ctx.typescript ? 'private readonly ' : ''}${h.property} = ${create(h)}${semi}\n`,
+  );
+  const openBrace = cls.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken).getEnd();
+  const firstMember = cls.getMembers()[0];
+  const separator = firstMember && !Node.isPropertyDeclaration(firstMember) ? '\n' : '';
+  if (declarations.join('')) classEdits.push({ start: lineEnd(text, openBrace - 1), end: lineEnd(text, openBrace - 1), text: declarations.join('') + separator });
+  if (ctor) {
+    for (const holder of plan.holders) {
+      for (const statement of holder.statements) {
+        classEdits.push({ start: lineStart(text, statement.getStart()), end: lineEnd(text, statement.getEnd()), text: '' });
+      }
+    }
+    const bodyOpen = ctor.getBody()!.getStart() + 1;
+    const inner = i1 + i1;
+    const creations = ordered.map((h) => `${inner}this.${h.property} = ${create(h)}${semi}\n`).join('');
+    classEdits.push({ start: lineEnd(text, bodyOpen - 1), end: lineEnd(text, bodyOpen - 1), text: creations });
+  }
+  const classStart = lineStart(text, docStart(cls));
+  const classEnd = cls.getEnd();
+  const facadeClass = tidyClassBody(applyEdits(text.slice(classStart, classEnd), classEdits, classStart));
+
+  // Top level: imports of the holders, `export` on declarations the holders import.
+  const topEdits: Edit[] = [{ start: classStart, end: classEnd, text: facadeClass }];
+  const q = style.quote;
+  const dir = posix.dirname(ctx.path);
+  const holderImports = ordered.map((h) => {
+    const spec = specifierTo(dir, h.file, style.jsExtensions);
+    return ctx.esm ? `import { ${h.className} } from ${q}${spec}${q}${style.semi}` : `const { ${h.className} } = require(${q}${spec}${q})${style.semi}`;
+  });
+  const lastImport = file.getStatements().filter((s) => Node.isImportDeclaration(s) || isRequire(s)).at(-1);
+  const at = lastImport ? lineEnd(text, lastImport.getEnd()) : lineStart(text, file.getStatements()[0]?.getStart() ?? 0);
+  topEdits.push({ start: at, end: at, text: `${holderImports.join('\n')}\n${lastImport ? '' : '\n'}` });
+  for (const node of new Set(exportsNeeded.values())) topEdits.push({ start: node.getStart(), end: node.getStart(), text: 'export ' });
+  const facadeFile = file.getProject().createSourceFile(`/__split__/${ctx.path}`, applyEdits(text, topEdits), { overwrite: true });
+  files.set(ctx.path, pruneImports(file, facadeFile));
+  facadeFile.delete();
+  return { ok: true, files, facadeLines: facadeClass.split('\n').length - lineOffset(text, classStart, cls), holderLines };
+}
+
+function lineOffset(text: string, classStart: number, cls: Node): number {
+  return text.slice(classStart, cls.getStart()).split('\n').length - 1;
+}

@@ -1,0 +1,125 @@
+import { Project, type ClassDeclaration } from 'ts-morph';
+import { z } from 'zod';
+import { defineTransform, type ProjectContext } from '../../src/transform.js';
+import { emit } from './emit.js';
+import { fieldUsedOutside, importersOf, methodTakenUnbound, subclassElsewhere } from './external.js';
+import { groupMethods } from './grouping.js';
+import { buildModel, isRefusal, lineCount } from './model.js';
+import { makePlan } from './plan.js';
+import { figures, summary } from './report.js';
+import { detectStyle } from './text.js';
+
+const options = z.object({
+  minLines: z.number().int().positive().default(300).describe('A class of at least this many lines is a candidate.'),
+  minMethods: z.number().int().positive().default(15).describe('A class with at least this many instance methods is a candidate.'),
+  serviceSuffixes: z
+    .array(z.string())
+    .default(['Service', 'Manager', 'Client'])
+    .describe('Class name endings that mark service-like code (classes under a services/ folder always are).'),
+  minParts: z.number().int().min(2).default(2).describe('Fewest cohesive parts worth a split.'),
+  minPartMethods: z.number().int().min(1).default(2).describe('Fewest methods a part needs.'),
+  giantMethodShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.6)
+    .describe('Refuse when the two largest methods hold at least this share of the class lines.'),
+  partNames: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Renames generated classes: proposed name -> name to use (e.g. {"PlexIntegrationService": "PlexService"}).'),
+});
+
+const skipReasons = {
+  'dynamic-member-access': 'the class reads members with this[...]; which part a key belongs to cannot be known',
+  'framework-decorators': 'a decorator (dependency injection, ORM) reads the class; the framework would not know the new parts',
+  inheritance: 'the class extends a base its methods rely on (super, inherited members, overrides) or is subclassed; parts would lose that',
+  'unsupported-member': 'an accessor, overload, generator, #private or computed member, or a method field using this; split by hand',
+  'unbound-method-reference': 'a method is taken as a value without .bind(this); after delegation `this` would differ. Bind it in the constructor first',
+  'this-escapes': 'a method that would move passes `this` on (returns, stores or hands it out); in a part it would be the part, not the service',
+  'field-accessed-outside': 'another module reads or writes a field that would move; a delegating facade cannot keep that. Add methods for it first',
+  'giant-methods': 'most of the class is one or two giant methods; splitting the class does not help, split those methods first',
+  'too-few-groups': 'fewer cohesive groups of methods than `minParts`; nothing worth splitting',
+  'tangled-helpers': 'a helper shared by several groups calls into one group; untangle it by hand',
+  'constructor-order': 'the constructor mixes fields of different parts in a way a split cannot keep in order',
+  'module-local-value': 'moved code uses a value local to a CommonJS module; export it first',
+  'target-exists': 'a file the split would create already exists',
+} as const;
+
+type Reason = keyof typeof skipReasons;
+type Context = ProjectContext<z.infer<typeof options>, Reason>;
+
+export default defineTransform({
+  id: 'split-god-service',
+  title: 'Split an oversized service class into focused services behind an unchanged facade',
+  description:
+    'A service class over a size or method threshold is split into one class per cohesive group of methods ' +
+    '(tied by fields, calls and name stems), with one shared object for state and helpers several groups use. ' +
+    'The original class stays as a facade with the same name, constructor and public methods, delegating to the parts.',
+  seed: { review: '004', finding: 'Monolithic 377-line IntegrationService' },
+  skipReasons,
+  needs: ['class '],
+  scope: 'project',
+  options,
+  apply(context) {
+    const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, strict: true } });
+    for (const [path, text] of context.files) {
+      if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(path) || /\.d\.[cm]?ts$/.test(path) || !text.includes('class ')) continue;
+      const normalized = text.replace(/\r\n/g, '\n');
+      const file = project.createSourceFile(`/${path}`, normalized, { overwrite: true });
+      for (const cls of file.getClasses()) {
+        if (isCandidate(cls, path, context.options)) splitClass(cls, path, normalized, context);
+      }
+    }
+  },
+});
+
+function isCandidate(cls: ClassDeclaration, path: string, opts: Context['options']): boolean {
+  const name = cls.getName();
+  if (!name) return false;
+  const serviceLike = opts.serviceSuffixes.some((s) => name.endsWith(s)) || /(^|\/)services?\//.test(path);
+  const methods = cls.getMethods().filter((m) => !m.isStatic()).length;
+  return serviceLike && (lineCount(cls) >= opts.minLines || methods >= opts.minMethods);
+}
+
+function splitClass(cls: ClassDeclaration, path: string, text: string, context: Context): void {
+  const { options: opts, sites, files } = context;
+  const at = (node: { getStartLineNumber(): number; getStart(): number }) => {
+    const line = node.getStartLineNumber();
+    return { line, column: node.getStart() - text.lastIndexOf('\n', node.getStart() - 1) };
+  };
+  const name = cls.getNameNode()!;
+  const skip = (reason: Reason, detail: string) => sites.skipped(path, at(name), reason, `${cls.getName()}: ${detail}`);
+
+  const model = buildModel(cls);
+  if (isRefusal(model)) return skip(model.reason, model.detail);
+  const sizes = [...model.methods.values()].map((m) => m.lines).sort((a, b) => b - a);
+  const giant = (sizes[0] ?? 0) + (sizes[1] ?? 0);
+  if (giant >= opts.giantMethodShare * model.lines) {
+    return skip('giant-methods', `the two largest methods hold ${giant} of ${model.lines} lines`);
+  }
+  const subclass = subclassElsewhere(model.name, path, files);
+  if (subclass) return skip('inheritance', subclass.detail);
+  const grouped = groupMethods(model, opts);
+  if (!grouped.ok) return skip(grouped.reason, grouped.detail);
+  const plan = makePlan(model, grouped.grouping, { path, partNames: opts.partNames });
+  if ('reason' in plan) return skip(plan.reason, plan.detail);
+  const escaping = [...plan.methodHolder.keys()].find((m) => model.methods.get(m)!.thisEscapes);
+  if (escaping) return skip('this-escapes', `${escaping} uses this as a value`);
+  const importers = importersOf(path, files);
+  const outsideField = fieldUsedOutside([...plan.fieldHolder.keys()], importers, files);
+  if (outsideField) return skip('field-accessed-outside', outsideField.detail);
+  const unboundable = [...plan.methodHolder.keys()].filter((m) => !model.bound.has(m));
+  const unbound = methodTakenUnbound(unboundable, importers, files);
+  if (unbound) return skip('unbound-method-reference', unbound.detail);
+  const existing = plan.holders.find((h) => files.has(h.file) || context.project.exists(h.file));
+  if (existing) return skip('target-exists', existing.file);
+
+  const typescript = /\.[cm]?tsx?$/.test(path);
+  const esm = typescript || /\.mjs$/.test(path) || (/\.js$/.test(path) && context.packageOf(path)?.type === 'module') || /^\s*(import|export)\s/m.test(text);
+  const emitted = emit(model, plan, { path, file: cls.getSourceFile(), style: detectStyle(text, cls), typescript, esm });
+  if (!emitted.ok) return skip(emitted.reason, emitted.detail);
+  const message = summary(model, grouped.grouping, plan, figures(model, plan, emitted));
+  if (!sites.changed(path, at(name), message)) return;
+  for (const [file, output] of emitted.files) context.write(file, output);
+}
