@@ -104,6 +104,11 @@ export interface TransformDefinition<
   /** Text prefilter: the file is parsed for this transform only if it contains one of these. */
   needs: readonly string[];
   scope: 'file';
+  /**
+   * 'low': the rewrite cannot change what the program does (pre-selected in the overview of
+   * `harden apply --interactive`); 'review' (the default): it can, so each change deserves a look.
+   */
+  risk?: 'low' | 'review';
   /** Extensions (without dot) this transform applies to; default every supported one. */
   extensions?: readonly string[];
   options: Schema;

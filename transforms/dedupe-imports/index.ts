@@ -22,6 +22,7 @@ export default defineTransform({
   },
   needs: ['import', 'require('],
   scope: 'file',
+  risk: 'low',
   options: z.object({
     commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
   }),
