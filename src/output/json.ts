@@ -4,7 +4,6 @@
  * Additions are backward compatible; a breaking change bumps `schemaVersion`.
  */
 import { z } from 'zod';
-import type { ChangeSet } from '../changeset/change-sets.js';
 import type { Changeset, FileChange } from '../changeset/changeset.js';
 import { declaredDependencies } from '../changeset/package-json.js';
 import { patchFor } from './patch.js';
@@ -66,7 +65,6 @@ export const jsonReportSchema = z.strictObject({
       diff: z.string(),
     }),
   ),
-  changeSets: z.array(z.strictObject({ site: z.string(), files: z.array(z.string()), diff: z.string() })).optional(),
   newFiles: z.array(z.strictObject({ path: z.string(), requestedBy: z.array(z.string()) })),
   dependencies: z.array(
     z.strictObject({
@@ -89,8 +87,6 @@ export interface ReportContext {
   version: string;
   /** Transform titles by id. */
   titles: ReadonlyMap<string, string>;
-  /** Per-site change sets, when computed (reports that show each site's own diff). */
-  changeSets?: readonly ChangeSet[];
 }
 
 export function buildJsonReport(changeset: Changeset, context: ReportContext): JsonReport {
@@ -135,15 +131,6 @@ export function buildJsonReport(changeset: Changeset, context: ReportContext): J
       requestedBy: change.requestedBy,
       diff: patchFor(change),
     })),
-    ...(context.changeSets
-      ? {
-          changeSets: context.changeSets.map((set) => ({
-            site: set.id,
-            files: set.changes.map((c) => c.path),
-            diff: set.changes.map((c) => patchFor(c)).join(''),
-          })),
-        }
-      : {}),
     newFiles: changeset.changes
       .filter((change) => change.before === undefined)
       .map((change) => ({ path: change.path, requestedBy: change.requestedBy })),

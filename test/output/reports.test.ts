@@ -4,6 +4,8 @@
  * Markdown parsed (table rows, one <details> per change set whose diff applies alone with
  * `git apply --check`, skipped sites, the size cap), SARIF validated and its fixes applied.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../transforms/index.js';
 import { computeChangeSets } from '../../src/changeset/change-sets.js';
@@ -71,6 +73,11 @@ describe('--format json', () => {
       { manifest: 'package.json', name: 'pino', range: '^10.4.0', field: 'dependencies', requestedBy: expect.any(Array) },
     ]);
     expect(report.changes.find((c) => c.path === 'src/lib/log.ts')).toMatchObject({ kind: 'support-file', created: true });
+  });
+
+  it('is documented: docs/json-report.md names every top-level field', () => {
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'json-report.md'), 'utf8');
+    for (const key of Object.keys(jsonReportSchema.shape)) expect(docs, key).toMatch(new RegExp(`\\| \`${key}(\\[\\])?\` \\|`));
   });
 });
 
