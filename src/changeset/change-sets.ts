@@ -40,18 +40,48 @@ export function changedSites(changeset: Changeset): Site[] {
 
 /** One change set per changed site, in the Changeset's order. */
 export function computeChangeSets(changeset: Changeset, input: RunInput): ChangeSet[] {
-  const scopeOf = new Map(input.chain.map((t) => [t.definition.id, t.definition.scope]));
-  return changedSites(changeset).map((site) => {
-    // A file-level site needs only its own file; a project-level one the whole run.
-    const discovery = scopeOf.get(site.transform) === 'project' ? input.discovery : { files: [site.file], skipped: [] };
-    const alone = run({ ...input, discovery, filter: (candidate) => candidate.id === site.id });
-    if (alone.changes.some((change) => change.sites.some((s) => s.id === site.id))) {
-      return { id: site.id, site, changes: alone.changes, combined: false };
-    }
-    const sameFile = new Set(changedSites(changeset).filter((s) => s.file === site.file).map((s) => s.id));
-    const together = run({ ...input, discovery, filter: (candidate) => sameFile.has(candidate.id) });
-    return { id: site.id, site, changes: together.changes, combined: true };
-  });
+  const lazy = lazyChangeSets(changeset, input);
+  return Array.from({ length: lazy.length }, (_, index) => lazy.get(index));
+}
+
+/** Change sets computed on demand (a capped report computes only those it shows). */
+export interface LazyChangeSets {
+  readonly length: number;
+  get(index: number): ChangeSet;
+}
+
+export function lazyChangeSets(changeset: Changeset, input: RunInput): LazyChangeSets {
+  const sites = changedSites(changeset);
+  const cache = new Map<number, ChangeSet>();
+  return {
+    length: sites.length,
+    get(index) {
+      const known = cache.get(index);
+      if (known) return known;
+      const set = changeSetOf(sites[index]!, changeset, input);
+      cache.set(index, set);
+      return set;
+    },
+  };
+}
+
+function changeSetOf(site: Site, changeset: Changeset, input: RunInput): ChangeSet {
+  const scope = input.chain.find((t) => t.definition.id === site.transform)?.definition.scope;
+  const source = changeset.changes.find((change) => change.path === site.file && change.kind === 'source');
+  const requestsSomething = changeset.changes.some((change) => change.requestedBy.includes(site.id));
+  // The only changed site of its file, needing nothing else: its change set is the file's change.
+  if (scope === 'file' && source && !requestsSomething && source.sites.filter((s) => s.kind === 'changed').length === 1) {
+    return { id: site.id, site, changes: [source], combined: false };
+  }
+  // A file-level site needs only its own file; a project-level one the whole run.
+  const discovery = scope === 'project' ? input.discovery : { files: [site.file], skipped: [] };
+  const alone = run({ ...input, discovery, filter: (candidate) => candidate.id === site.id });
+  if (alone.changes.some((change) => change.sites.some((s) => s.id === site.id))) {
+    return { id: site.id, site, changes: alone.changes, combined: false };
+  }
+  const sameFile = new Set(changedSites(changeset).filter((s) => s.file === site.file).map((s) => s.id));
+  const together = run({ ...input, discovery, filter: (candidate) => sameFile.has(candidate.id) });
+  return { id: site.id, site, changes: together.changes, combined: true };
 }
 
 /** The Changeset of exactly the accepted sites (support files and dependencies follow them). */

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { computeChangeSets, type ChangeSet } from '../changeset/change-sets.js';
+import { computeChangeSets, lazyChangeSets, type ChangeSet } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
 import { formatJson } from '../output/json.js';
 import { formatMarkdown } from '../output/markdown.js';
@@ -63,7 +63,11 @@ function renderReport(
     case 'json':
       return formatJson(changeset, { mode: request.mode, version: hardenVersion(), titles });
     case 'markdown':
-      return formatMarkdown(changeset, { titles, changeSets: sets(), command: request.command });
+      return formatMarkdown(changeset, {
+        titles,
+        changeSets: precomputed ? sets() : lazyChangeSets(changeset, setup),
+        command: request.command,
+      });
     case 'sarif':
       return formatSarif(changeset, { version: hardenVersion(), transforms: setup.registry, changeSets: sets() });
   }

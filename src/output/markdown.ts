@@ -4,7 +4,7 @@
  * files and dependency edits, errors. GitHub cuts comments at 65,536 characters, so the body stops
  * adding diffs before `maxLength` and says how many it left out and how to see them.
  */
-import type { ChangeSet } from '../changeset/change-sets.js';
+import type { ChangeSet, LazyChangeSets } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
 import { dependencyEdits } from './json.js';
 import { patchFor } from './patch.js';
@@ -15,7 +15,8 @@ export const DEFAULT_MAX_LENGTH = 60_000;
 
 export interface MarkdownContext {
   titles: ReadonlyMap<string, string>;
-  changeSets: readonly ChangeSet[];
+  /** Computed on demand: past the size cap, the rest are never computed. */
+  changeSets: readonly ChangeSet[] | LazyChangeSets;
   /** The command that reproduces the patch locally (shown in the note). */
   command?: string;
   maxLength?: number;
@@ -83,7 +84,9 @@ export function formatMarkdown(changeset: Changeset, context: MarkdownContext): 
   let used = 0;
   let shown = 0;
   if (context.changeSets.length > 0) body.push('### Changes', '');
-  for (const set of context.changeSets) {
+  const sets = context.changeSets;
+  for (let index = 0; index < sets.length; index += 1) {
+    const set = 'get' in sets ? sets.get(index) : sets[index]!;
     const block = details(set);
     if (used + block.length > budget) break;
     body.push(block);
