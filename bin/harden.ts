@@ -12,6 +12,7 @@ process.on('SIGINT', () => {
 
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   interrupted: () => {

@@ -109,6 +109,11 @@ export interface TransformDefinition<
    */
   prefilter?: (source: string) => boolean;
   scope: 'file';
+  /**
+   * 'low': the rewrite cannot change what the program does (pre-selected in the overview of
+   * `harden apply --interactive`); 'review' (the default): it can, so each change deserves a look.
+   */
+  risk?: 'low' | 'review';
   /** Extensions (without dot) this transform applies to; default every supported one. */
   extensions?: readonly string[];
   options: Schema;

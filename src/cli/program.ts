@@ -19,30 +19,39 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(harden --help for usage)');
 
-  program
-    .command('apply')
-    .description('run transforms over files: write (default), --dry-run for a patch, --check to gate CI')
-    .argument('[paths...]', 'files, directories or quoted globs (default: .)')
-    .option('-p, --preset <name>', 'run the transforms of a preset, in order')
-    .option('-t, --transform <ids>', 'run these transforms (comma-separated ids)')
+  withRunOptions(
+    program
+      .command('apply')
+      .description('run transforms over files: write (default), --interactive to review first, --dry-run for a patch, --check to gate CI'),
+  )
+    .option('-i, --interactive', 'review each change at the terminal, then write only the accepted ones')
     .option('--dry-run', 'write nothing; print a patch that git apply accepts')
     .option('--check', 'write nothing; exit 1 when anything would change')
-    .option('-o, --output <file>', 'with --dry-run: write the patch to this file')
     .option('--allow-dirty', 'write even into files with uncommitted changes')
-    .option('--verbose', 'list every changed and skipped site')
-    .option('-j, --jobs <n>', 'worker threads for file-level work (default: available cores; 1 runs in-process)')
-    .addOption(new Option('--color', 'force colour on stderr'))
-    .addOption(new Option('--no-color', 'no colour'))
     .addHelpText(
       'after',
       `
 Examples:
   harden apply --preset mongo-express --dry-run > harden.patch
+  harden apply -i --preset mongo-express src/
   harden apply --transform dedupe-imports src/
-  harden apply --preset mongo-express --check`,
+  harden apply --preset mongo-express --check --format sarif -o harden.sarif`,
     )
     .action(async (paths: string[], options: ApplyOptions) => {
       code = await applyCommand(paths, options, io);
+    });
+
+  withRunOptions(program.command('check').description('write nothing; report what would change and exit 1 when anything would (for CI)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  harden check --preset mongo-express
+  harden check --format markdown --output harden-report.md
+  harden check --format sarif --output harden.sarif`,
+    )
+    .action(async (paths: string[], options: ApplyOptions) => {
+      code = await applyCommand(paths, { ...options, check: true }, io);
     });
 
   program
@@ -74,4 +83,20 @@ Examples:
     return EXIT.error;
   }
   return code;
+}
+
+/** The options every run shares: what to run, which config, which report. */
+function withRunOptions(command: Command): Command {
+  return command
+    .argument('[paths...]', 'files, directories or quoted globs (default: .)')
+    .option('-p, --preset <name>', 'run the transforms of a preset, in order')
+    .option('-t, --transform <ids>', 'run these transforms (comma-separated ids)')
+    .option('-c, --config <path>', 'use this config file instead of searching from the target upward')
+    .option('--no-config', 'use no config file')
+    .addOption(new Option('-f, --format <format>', 'report format on stdout').choices(['text', 'markdown', 'json', 'sarif']))
+    .option('-o, --output <file>', 'write the report (or the --dry-run patch) to this file instead of stdout')
+    .option('--verbose', 'list every changed and skipped site')
+    .option('-j, --jobs <n>', 'worker threads for file-level work (default: available cores; 1 runs in-process)')
+    .addOption(new Option('--color', 'force colour on stderr'))
+    .addOption(new Option('--no-color', 'no colour'));
 }

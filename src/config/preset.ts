@@ -41,9 +41,14 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
 }
 
 /** Validates a transform's options (unknown keys rejected); `where` names the file and field. */
-export function resolveOptions(transform: AnyTransform, options: unknown, where: string): Record<string, unknown> {
+export function resolveOptions(
+  transform: AnyTransform,
+  options: unknown,
+  where: string,
+  field = 'options',
+): Record<string, unknown> {
   const result = transform.options.strict().safeParse(options ?? {});
-  if (!result.success) throw new ConfigError(`${where}: ${describeIssues(result.error, 'options')}`);
+  if (!result.success) throw new ConfigError(`${where}: ${describeIssues(result.error, field)}`);
   return result.data as Record<string, unknown>;
 }
 

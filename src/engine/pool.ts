@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Changeset } from '../changeset/changeset.js';
 import { harden } from '../package-root.js';
+import { registry } from '../../transforms/index.js';
 import { Project } from './project.js';
 import { assemble, countCandidates, run, type FileRecord, type RunOptions } from './run.js';
 
@@ -44,7 +45,9 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
   const specs: ChainSpec[] = chain.map((t) => ({ id: t.definition.id, options: t.options, ...(t.module ? { module: t.module } : {}) }));
   const workerCount = Math.min(jobs, Math.ceil(discovery.files.length / CHUNK));
   const small = !options.forceWorkers && countCandidates(root, discovery.files, chain) < MIN_FILES_FOR_WORKERS;
-  if (jobs <= 1 || filter || workerCount <= 1 || small) return run(options);
+  // a team's transform that workers cannot load again by id or module runs in this thread
+  const loadable = chain.every((t) => registry.get(t.definition.id) === t.definition || t.module !== undefined);
+  if (jobs <= 1 || filter || workerCount <= 1 || small || !loadable) return run(options);
 
   const keepText = chain.some((t) => t.definition.scope === 'project');
   const records: FileRecord[] = new Array(discovery.files.length);

@@ -134,7 +134,7 @@ describe('usage errors exit 2 with a message', () => {
     [['apply'], 'choose what to run with --preset <name> or --transform <id,...>'],
     [['apply', '--transform', 'nope'], 'unknown transform "nope"'],
     [['apply', '--preset', 'nope'], 'unknown preset "nope"'],
-    [['apply', '--transform', 'dedupe-imports', '--dry-run', '--check'], 'use either --dry-run or --check'],
+    [['apply', '--transform', 'dedupe-imports', '--dry-run', '--check'], 'use one of --dry-run, --check, not several'],
     [['apply', '--bogus'], "unknown option '--bogus'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [['explain', 'nope'], 'no transform or preset named "nope"'],

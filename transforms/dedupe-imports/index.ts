@@ -23,6 +23,7 @@ export default defineTransform({
   needs: ['import', 'require('],
   prefilter: importsSomeModuleTwice,
   scope: 'file',
+  risk: 'low',
   options: z.object({
     commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
   }),

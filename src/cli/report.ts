@@ -1,0 +1,74 @@
+/**
+ * Where a run's report goes: machine formats (patch, json, sarif) and Markdown on stdout or in
+ * `--output <file>`, never coloured; the human summary always on stderr. Markdown and SARIF show
+ * each change set on its own, so they compute the change sets (one re-run per changed site).
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { computeChangeSets, lazyChangeSets, type ChangeSet } from '../changeset/change-sets.js';
+import type { Changeset } from '../changeset/changeset.js';
+import { formatJson } from '../output/json.js';
+import { formatMarkdown } from '../output/markdown.js';
+import { formatChangesetPatch } from '../output/patch.js';
+import { formatSarif } from '../output/sarif.js';
+import { formatSummary } from '../output/text.js';
+import { hardenVersion } from '../package-root.js';
+import { colors } from './color.js';
+import type { Io } from './io.js';
+import type { RunSetup } from './setup.js';
+
+export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+export type ReportMode = 'check' | 'dry-run' | 'write';
+
+export interface ReportRequest {
+  format: Format;
+  output: string | undefined;
+  mode: ReportMode;
+  /** The command line that reproduces the run, for the Markdown note. */
+  command: string;
+  verbose: boolean;
+}
+
+/** Writes the report for `changeset` to stdout or the output file (nothing for text without one in check/write mode). */
+export function emitReport(changeset: Changeset, setup: RunSetup, request: ReportRequest, io: Io, changeSets?: readonly ChangeSet[]): void {
+  const text = renderReport(changeset, setup, request, changeSets);
+  if (text === undefined) return;
+  if (request.output) writeFileSync(resolve(setup.cwd, request.output), text);
+  else io.stdout.write(text);
+}
+
+/** Whether a format shows each change set on its own (then write mode must compute them before writing). */
+export function needsChangeSets(format: Format): boolean {
+  return format === 'markdown' || format === 'sarif';
+}
+
+function renderReport(
+  changeset: Changeset,
+  setup: RunSetup,
+  request: ReportRequest,
+  precomputed: readonly ChangeSet[] | undefined,
+): string | undefined {
+  const sets = () => {
+    const all = precomputed ?? computeChangeSets(changeset, setup);
+    const sites = new Set(changeset.changes.flatMap((c) => c.sites.map((s) => s.id)));
+    return all.filter((set) => sites.has(set.id));
+  };
+  const titles = new Map([...setup.registry].map(([id, t]) => [id, t.title]));
+  switch (request.format) {
+    case 'text':
+      if (request.mode === 'dry-run') return formatChangesetPatch(changeset);
+      if (!request.output) return undefined;
+      return formatSummary(changeset, { verbose: request.verbose, colors: colors(false), verb: request.mode === 'write' ? 'changed' : 'would change' });
+    case 'json':
+      return formatJson(changeset, { mode: request.mode, version: hardenVersion(), titles });
+    case 'markdown':
+      return formatMarkdown(changeset, {
+        titles,
+        changeSets: precomputed ? sets() : lazyChangeSets(changeset, setup),
+        command: request.command,
+      });
+    case 'sarif':
+      return formatSarif(changeset, { version: hardenVersion(), transforms: setup.registry, changeSets: sets() });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What every run needs before it reads a source file: the root, the config (found or named), the
+ * registry (built-in transforms plus the team's own), the validated chain and the discovery.
+ */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import picomatch from 'picomatch';
+import { registry as builtIn } from '../../transforms/index.js';
+import type { RunInput } from '../changeset/change-sets.js';
+import { presetsDirOf, resolveConfig, type LoadedConfig } from '../config/config.js';
+import { loadCustomTransforms } from '../config/custom-transforms.js';
+import { discover, findRoot } from '../engine/discover.js';
+import type { AnyTransform } from '../transform.js';
+import { checkConfigOptions, presetSources, resolveChain, type ChainSelection } from './chain.js';
+import type { Io } from './io.js';
+
+export interface SetupOptions extends ChainSelection {
+  /** `--config <path>`, or false for `--no-config`. */
+  config?: string | false;
+}
+
+export interface RunSetup extends RunInput {
+  cwd: string;
+  config: LoadedConfig | undefined;
+  registry: ReadonlyMap<string, AnyTransform>;
+}
+
+export async function prepareRun(paths: readonly string[], options: SetupOptions, io: Io): Promise<RunSetup> {
+  const cwd = realpathSync(io.cwd);
+  const root = findRoot(cwd, paths[0]);
+  const first = paths[0] && !picomatch.scan(paths[0]).isGlob ? resolve(cwd, paths[0]) : cwd;
+  const config = await resolveConfig(options.config, first, cwd);
+
+  let registry: ReadonlyMap<string, AnyTransform> = builtIn;
+  if (config) {
+    const custom = await loadCustomTransforms(config, builtIn);
+    registry = new Map([...builtIn, ...custom.map((t) => [t.id, t] as const)]);
+    checkConfigOptions(config.options, registry, config.label);
+  }
+  const chain = resolveChain(options, registry, {
+    presets: presetSources(config ? presetsDirOf(config) : undefined),
+    ...(config
+      ? {
+          label: config.label,
+          ...(config.presets ? { presetNames: config.presets } : {}),
+          ...(config.transforms ? { transformIds: config.transforms } : {}),
+          options: config.options,
+        }
+      : {}),
+  });
+  const discovery = discover({ root, cwd, patterns: paths, ignore: config?.ignore ?? [] });
+  return { root, cwd, config, registry, chain, discovery };
+}

@@ -1,0 +1,157 @@
+/**
+ * `harden apply --interactive` end to end: the built CLI in a real pseudo-terminal (tmux), keys
+ * typed as a user types them, and then exactly which changes reached the disk. The chain comes
+ * from a harden.config.ts that loads a team transform (TypeScript) requesting a support file and
+ * a dependency, so accepting or rejecting its sites shows whether those follow. Without a
+ * terminal, --interactive is an error that never reads piped input.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, git, repo } from '../support/cli.js';
+import { requireTmux, Terminal } from '../support/terminal.js';
+
+const nodeModules = join(import.meta.dirname, '..', '..', 'node_modules');
+const duplicated = (x: string, y: string) => `import { ${x} } from 'm';\nimport { ${y} } from 'm';\nconsole.error(${x}, ${y});\n`;
+
+const teamTransform = `import { z } from 'zod';
+
+export default {
+  id: 'team-log-errors',
+  title: 'Route console.error through the team logger',
+  description: 'Replaces console.error with log.error and adds the logger module.',
+  skipReasons: {},
+  needs: ['console.error'],
+  scope: 'file' as const,
+  options: z.object({}),
+  apply({ j, root, sites, request }: any) {
+    root.find(j.CallExpression, { callee: { object: { name: 'console' }, property: { name: 'error' } } }).forEach((path: any) => {
+      if (!sites.changed(path.node, 'console.error -> log.error')) return;
+      path.node.callee.object = j.identifier('log');
+      request.file('src/lib/log.ts', 'export const log = console;\\n');
+      request.dependency('pino', '^10.4.0');
+    });
+  },
+};
+`;
+
+function project(): string {
+  const root = repo({
+    '.gitignore': 'node_modules\n',
+    'package.json': `${JSON.stringify({ name: 'app', version: '1.0.0' }, null, 2)}\n`,
+    'harden.config.ts': "export default { transforms: ['dedupe-imports', 'team-log-errors'], customTransforms: ['./tools/log-errors.ts'] };\n",
+    'tools/log-errors.ts': teamTransform,
+    'src/a.ts': duplicated('a', 'b'),
+    'src/b.ts': duplicated('c', 'd'),
+  });
+  symlinkSync(nodeModules, join(root, 'node_modules'));
+  return root;
+}
+
+const changedPaths = (root: string) => git(['status', '--porcelain', '--untracked-files=all'], root).split('\n').filter(Boolean).sort();
+const command = `env -u CI NO_COLOR=1 node ${BIN} apply --interactive src`;
+
+describe('harden apply --interactive in a terminal', () => {
+  beforeAll(() => requireTmux());
+  afterAll(() => Terminal.killServer());
+
+  it('writes exactly the accepted changes, with the support file and dependency they need', async () => {
+    const root = project();
+    const terminal = new Terminal(root, command);
+    try {
+      const overview = await terminal.waitFor('to toggle');
+      expect(overview).toContain('1 [x] dedupe-imports: 2 changes in 2 files');
+      expect(overview).toContain('2 [ ] team-log-errors: 2 changes in 2 files');
+      await terminal.type('2', 'Enter');
+      await terminal.waitFor('[1/4] dedupe-imports src/a.ts:2:1');
+      await terminal.type('y');
+      await terminal.waitFor('[2/4] team-log-errors src/a.ts:3:1');
+      await terminal.type('n');
+      await terminal.waitFor('[3/4] dedupe-imports src/b.ts:2:1');
+      await terminal.type('Enter'); // the default: no
+      const last = await terminal.waitFor('[4/4] team-log-errors src/b.ts:3:1');
+      expect(last).toContain('+export const log = console;'); // the support file is shown with the site that needs it
+      expect(last).toContain('+    "pino": "^10.4.0"');
+      await terminal.type('y');
+      const summary = await terminal.waitFor('write 2 changes to 4 files? [y/N]');
+      expect(readFileSync(join(root, 'src/a.ts'), 'utf8')).toBe(duplicated('a', 'b')); // nothing written before the answer
+      expect(summary).toMatch(/ {2}package\.json\n {2}src\/a\.ts\n {2}src\/b\.ts\n {2}src\/lib\/log\.ts\n/);
+      await terminal.type('y');
+      expect(await terminal.exitCode()).toBe(0);
+    } finally {
+      terminal.close();
+    }
+    expect(changedPaths(root)).toEqual([' M package.json', ' M src/a.ts', ' M src/b.ts', '?? src/lib/log.ts']);
+    expect(readFileSync(join(root, 'src/a.ts'), 'utf8')).toBe("import { a, b } from 'm';\nconsole.error(a, b);\n");
+    expect(readFileSync(join(root, 'src/b.ts'), 'utf8')).toBe("import { c } from 'm';\nimport { d } from 'm';\nlog.error(c, d);\n");
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).toEqual({ pino: '^10.4.0' });
+  });
+
+  it('drops the support file and dependency when every change needing them is rejected', async () => {
+    const root = project();
+    const terminal = new Terminal(root, command);
+    try {
+      await terminal.waitFor('to toggle');
+      await terminal.type('2', 'Enter');
+      await terminal.waitFor('[1/4]');
+      await terminal.type('A'); // every dedupe-imports change
+      await terminal.waitFor('[2/4] team-log-errors');
+      await terminal.type('D'); // no team-log-errors change
+      await terminal.waitFor('write 2 changes to 2 files? [y/N]');
+      await terminal.type('y');
+      expect(await terminal.exitCode()).toBe(0);
+    } finally {
+      terminal.close();
+    }
+    expect(changedPaths(root)).toEqual([' M src/a.ts', ' M src/b.ts']);
+  });
+
+  it('Ctrl-C writes nothing and exits 130; answering no to the summary writes nothing and exits 0', async () => {
+    const root = project();
+    const interrupted = new Terminal(root, command);
+    try {
+      await interrupted.waitFor('to toggle');
+      await interrupted.type('Enter');
+      await interrupted.waitFor('[1/2]');
+      await interrupted.type('y');
+      await interrupted.waitFor('[2/2]');
+      await interrupted.type('C-c');
+      expect(await interrupted.exitCode()).toBe(130);
+      expect(interrupted.screen()).toContain('review interrupted; nothing was written');
+    } finally {
+      interrupted.close();
+    }
+    expect(changedPaths(root)).toEqual([]);
+
+    const declined = new Terminal(root, command);
+    try {
+      await declined.waitFor('to toggle');
+      await declined.type('Enter', 'A');
+      await declined.waitFor('write 2 changes to 2 files? [y/N]');
+      await declined.type('Enter');
+      expect(await declined.exitCode()).toBe(0);
+      expect(declined.screen()).toContain('nothing was written');
+    } finally {
+      declined.close();
+    }
+    expect(changedPaths(root)).toEqual([]);
+  });
+});
+
+describe('harden apply --interactive without a terminal', () => {
+  it('exits 2 pointing to --dry-run and never reads the piped answers', () => {
+    const root = project();
+    const result = spawnSync(process.execPath, [BIN, 'apply', '--interactive', 'src'], {
+      cwd: root,
+      input: 'y\ny\ny\ny\ny\ny\n',
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--interactive needs a terminal on stdin and stdout');
+    expect(result.stderr).toContain('--dry-run');
+    expect(changedPaths(root)).toEqual([]);
+  });
+});
