@@ -1,0 +1,325 @@
+/**
+ * What harden must do to each sample backend in fixtures/apps/: the matrix test
+ * (test/apps/matrix.test.ts) runs the app's preset on a copy and checks these tables.
+ *
+ * Locations are `file:line` or `file:first-last` (1-based, lines of the ORIGINAL file, as sites
+ * report them); a range matches any site that starts inside it. Entries for a transform that is
+ * not registered, or not in the preset that ran, are ignored, so the table can be written before
+ * the transform lands. Each app's README explains every entry.
+ */
+
+export interface Expected {
+  at: string;
+  why?: string;
+}
+
+export interface TransformExpectation {
+  /** Each location must hold a `changed` site of this transform. */
+  changed?: (string | Expected)[];
+  /** Each location must hold a `skipped` site (a refusal with a reason) and no `changed` one. */
+  skipped?: Expected[];
+  /** Each location must hold a site of either kind: harden decides, but never in silence. */
+  reported?: Expected[];
+  /** No `changed` site of this transform may start inside these locations. */
+  untouched?: Expected[];
+  /** The `changed` sites are exactly `changed`: nothing else in the app. */
+  exact?: boolean;
+}
+
+export interface Trap {
+  /** `file` (whole file byte-identical) or `file:first-last` (those original lines survive verbatim, in order). */
+  at: string;
+  why: string;
+}
+
+export interface AppExpectation {
+  /** Presets to try in order; the first that exists runs. */
+  presets: string[];
+  language: 'ts' | 'js';
+  transforms: Record<string, TransformExpectation>;
+  traps: Trap[];
+}
+
+const saved = 'the document is changed and saved; .lean() removes save()';
+
+export const EXPECTED: Record<string, AppExpectation> = {
+  edgeai: {
+    presets: ['mongo-express'],
+    language: 'ts',
+    transforms: {
+      'dedupe-imports': { changed: [], exact: true },
+      'mongoose-pool-options': { changed: ['src/config/mongoose.ts:16'] },
+      'rate-limiter-redis': {
+        changed: [{ at: 'src/middleware/rate-limiting.ts:15-77', why: 'Map store + setInterval clean-up limiter' }],
+        untouched: [{ at: 'src/services/trends.service.ts:1-64', why: 'a TTL response cache, not a limiter' }],
+      },
+      'mongoose-lean': {
+        changed: [
+          'src/controllers/video.controller.ts:8',
+          'src/services/video.service.ts:29',
+          'src/services/topic.service.ts:5',
+          'src/services/topic.service.ts:9',
+          'src/services/settings.service.ts:11',
+        ],
+        skipped: [
+          { at: 'src/controllers/video.controller.ts:61', why: saved },
+          { at: 'src/services/video.service.ts:45', why: saved },
+          { at: 'src/workers/video.worker.ts:28', why: saved },
+          { at: 'src/middleware/auth.ts:69', why: 'stored on req.user; later handlers save it' },
+          { at: 'src/controllers/user.controller.ts:14', why: 'comparePassword is an instance method' },
+          { at: 'src/controllers/user.controller.ts:33', why: "User's toJSON transform hides the password hash" },
+          { at: 'src/services/video.service.ts:59', why: 'videosToCsv reads the id virtual' },
+        ],
+        untouched: [
+          { at: 'src/services/video.service.ts:37', why: 'countDocuments' },
+          { at: 'src/services/settings.service.ts:22', why: 'findOneAndUpdate writes' },
+        ],
+      },
+      'mongoose-paginate': {
+        changed: ['src/controllers/video.controller.ts:8', 'src/services/video.service.ts:29', 'src/services/topic.service.ts:5'],
+        skipped: [{ at: 'src/services/video.service.ts:59', why: 'the CSV export needs every row' }],
+        untouched: [{ at: 'src/services/video.service.ts:37', why: 'countDocuments' }],
+      },
+      'console-to-logger': {
+        changed: [
+          'src/controllers/video.controller.ts:11',
+          'src/controllers/video.controller.ts:22',
+          'src/controllers/video.controller.ts:36',
+          'src/controllers/video.controller.ts:54',
+          'src/controllers/video.controller.ts:76',
+          'src/controllers/video.controller.ts:87',
+          'src/controllers/user.controller.ts:22',
+          'src/controllers/user.controller.ts:40',
+          'src/controllers/user.controller.ts:58',
+          'src/controllers/user.controller.ts:68',
+          'src/controllers/user.controller.ts:78',
+          'src/controllers/topic.controller.ts:10',
+          'src/controllers/topic.controller.ts:24',
+          'src/controllers/topic.controller.ts:35',
+          'src/config/mongoose.ts:21',
+          'src/config/mongoose.ts:24',
+          'src/middleware/auth.ts:76',
+          'src/services/video.service.ts:47',
+          'src/services/trends.service.ts:38',
+          'src/server.ts:11',
+          'src/app.ts:21',
+          'src/workers/video.worker.ts:26',
+          'src/workers/video.worker.ts:30',
+          'src/workers/video.worker.ts:43',
+          'src/workers/video.worker.ts:49',
+        ],
+        reported: [{ at: 'src/server.ts:16', why: 'right before process.exit(1): must be flushed or kept' }],
+      },
+    },
+    traps: [
+      { at: 'src/services/trends.service.ts', why: 'the trends cache looks like a limiter; no transform has business here' },
+      { at: 'src/controllers/video.controller.ts:61-61', why: saved },
+      { at: 'src/services/video.service.ts:36-38', why: 'countDocuments' },
+      { at: 'src/services/video.service.ts:57-61', why: 'the CSV export needs every row and the id virtual' },
+      { at: 'src/middleware/auth.ts:69-69', why: 'stored on req.user' },
+      { at: 'src/controllers/user.controller.ts:14-15', why: 'comparePassword' },
+      { at: 'src/controllers/user.controller.ts:33-33', why: 'toJSON hides the password hash' },
+    ],
+  },
+
+  vfxb: {
+    presets: ['node-basics', 'mongo-express'],
+    language: 'js',
+    transforms: {
+      'dedupe-imports': { changed: [], exact: true },
+      'console-to-logger': {
+        changed: [
+          'src/server.js:5',
+          'src/server.js:9',
+          'src/server.js:13',
+          'src/services/localStorageService.js:35',
+          'src/services/localStorageService.js:45',
+          'src/services/aiService.js:11',
+          { at: 'src/routes/auth.js:53', why: 'the file already binds logger: reuse it' },
+          'src/routes/chat.js:16',
+          'src/routes/chat.js:25',
+          'src/routes/videos.js:41',
+          'src/routes/videos.js:52',
+          'src/routes/videos.js:75',
+        ],
+        skipped: [
+          { at: 'src/config/index.js:11', why: 'src/utils/logger.js requires config: importing the logger would be a cycle' },
+          { at: 'scripts/seed-data.js:17', why: 'CLI script output' },
+        ],
+      },
+      'fs-sync-to-async': {
+        changed: [
+          'src/routes/videos.js:35',
+          'src/routes/videos.js:36',
+          'src/routes/videos.js:40',
+          'src/services/localStorageService.js:110',
+          'src/services/localStorageService.js:111',
+        ],
+        reported: [
+          { at: 'src/services/localStorageService.js:32', why: 'readData: getStats uses its result synchronously' },
+          { at: 'src/services/localStorageService.js:42', why: 'writeData: callers are async methods in the file' },
+        ],
+        skipped: [
+          { at: 'src/services/localStorageService.js:20', why: 'called from the constructor' },
+          { at: 'src/services/localStorageService.js:21', why: 'called from the constructor' },
+          { at: 'src/services/localStorageService.js:25', why: 'called from the constructor' },
+        ],
+        untouched: [
+          { at: 'src/config/index.js:1-24', why: 'start-up config at module top level' },
+          { at: 'src/utils/logger.js:1-33', why: 'logger start-up at module top level' },
+          { at: 'scripts/seed-data.js:1-17', why: 'CLI script top level' },
+        ],
+      },
+    },
+    traps: [
+      { at: 'src/config/index.js', why: 'start-up config read and the cycle-prone console.warn' },
+      { at: 'src/utils/logger.js', why: 'THE logger: the project already has one' },
+      { at: 'scripts/seed-data.js', why: 'a shebang CLI script' },
+      { at: 'src/services/localStorageService.js:19-28', why: 'storage initialisation called from the constructor' },
+      { at: 'src/middleware/errorHandler.js', why: 'already logs through the logger' },
+    ],
+  },
+
+  monitor: {
+    presets: ['mongo-express'],
+    language: 'js',
+    transforms: {
+      'dedupe-imports': { changed: [], exact: true },
+      'mongoose-pool-options': { changed: ['src/config/db.js:5'] },
+      'rate-limiter-redis': {
+        changed: ['src/routes/ai.js:7'],
+        untouched: [
+          { at: 'src/jobs/scheduler.js:1-27', why: 'a Map of timers, not a limiter' },
+          { at: 'src/services/geminiClient.js:1-42', why: 'a client-side quota counter, not middleware' },
+        ],
+      },
+      'mongoose-lean': {
+        changed: [
+          'src/controllers/logsController.js:12',
+          'src/controllers/logsController.js:23',
+          'src/controllers/logsController.js:36',
+          'src/controllers/logsController.js:55',
+          'src/controllers/aiController.js:19',
+          'src/controllers/aiController.js:44',
+          'src/services/monitorService.js:43',
+        ],
+        skipped: [
+          { at: 'src/controllers/aiController.js:26', why: saved },
+          { at: 'src/controllers/logsController.js:66', why: saved },
+        ],
+        untouched: [{ at: 'src/controllers/logsController.js:82', why: 'a .cursor() query' }],
+      },
+      'mongoose-paginate': {
+        changed: ['src/controllers/aiController.js:44'],
+        skipped: [
+          { at: 'src/controllers/logsController.js:36', why: 'the stats reduce over every log of the window' },
+          { at: 'src/services/monitorService.js:43', why: 'a scheduled job that counts every check' },
+        ],
+        untouched: [
+          { at: 'src/controllers/logsController.js:12', why: 'already paginated' },
+          { at: 'src/controllers/aiController.js:19', why: 'already limited' },
+          { at: 'src/controllers/logsController.js:82', why: 'a streamed export' },
+        ],
+      },
+      'console-to-logger': {
+        changed: [
+          'server.js:9',
+          'src/controllers/logsController.js:16',
+          'src/controllers/logsController.js:27',
+          'src/controllers/logsController.js:48',
+          'src/controllers/logsController.js:59',
+          'src/controllers/logsController.js:72',
+          'src/controllers/aiController.js:37',
+          'src/controllers/aiController.js:47',
+          'src/services/monitorService.js:28',
+          'src/jobs/index.js:13',
+          'src/jobs/index.js:21',
+          'src/jobs/index.js:23',
+          'src/config/db.js:6',
+        ],
+        reported: [{ at: 'src/config/db.js:8', why: 'right before process.exit(1): must be flushed or kept' }],
+        skipped: [
+          { at: 'scripts/check-health.js:8', why: 'CLI script output' },
+          { at: 'scripts/check-health.js:12', why: 'CLI script output' },
+        ],
+      },
+    },
+    traps: [
+      { at: 'scripts/check-health.js', why: 'a shebang CLI script' },
+      { at: 'src/jobs/scheduler.js', why: 'a Map of timers with setInterval, not a rate limiter' },
+      { at: 'src/services/geminiClient.js', why: 'a client-side quota counter that throws status 429' },
+      { at: 'src/controllers/aiController.js:26-30', why: saved },
+      { at: 'src/controllers/logsController.js:66-70', why: saved },
+      { at: 'src/controllers/logsController.js:82-84', why: 'a streamed cursor export' },
+      { at: 'src/controllers/logsController.js:37-39', why: 'the stats computation over every row' },
+    ],
+  },
+
+  unified: {
+    presets: ['node-basics', 'mongo-express'],
+    language: 'ts',
+    transforms: {
+      'dedupe-imports': {
+        // 13 + 8 + 3 repeated value imports, and the second `import type` of '../types'.
+        changed: Array.from({ length: 25 }, (_, i) => `src/services/openai-integration.ts:${i + 7}`),
+        skipped: [],
+        exact: true,
+        untouched: [
+          { at: 'src/services/data-processing-pipeline.ts:2-3', why: 'import type stays apart from the value import' },
+          { at: 'src/services/screenshot-storage.ts:3-4', why: 'a namespace import cannot take named ones' },
+        ],
+      },
+      'console-to-logger': {
+        changed: [
+          'src/services/websocket-server.ts:40',
+          'src/services/data-processing-pipeline.ts:65',
+          'src/routes/api.ts:28',
+          'src/routes/api.ts:48',
+          'src/server.ts:39',
+          'src/server.ts:43',
+        ],
+        skipped: [
+          { at: 'scripts/reprocess-failed.ts:7', why: 'CLI script output' },
+          { at: 'scripts/reprocess-failed.ts:14', why: 'CLI script output' },
+        ],
+      },
+      'fs-sync-to-async': {
+        changed: [
+          'src/services/screenshot-storage.ts:22',
+          'src/services/screenshot-storage.ts:23',
+          'src/services/screenshot-storage.ts:27',
+          'src/services/screenshot-storage.ts:33',
+        ],
+        reported: [{ at: 'src/utils/logger.ts:42-45', why: "seed 003's sync log(): an append stream, or refused" }],
+        untouched: [{ at: 'src/config.ts:1-22', why: 'start-up config at module top level' }],
+      },
+    },
+    traps: [
+      { at: 'src/config.ts', why: 'start-up config read' },
+      { at: 'scripts/reprocess-failed.ts', why: 'a shebang CLI script' },
+      { at: 'src/services/data-processing-pipeline.ts:2-3', why: 'import type next to a value import' },
+      { at: 'src/services/screenshot-storage.ts:3-4', why: 'namespace and named import of path' },
+      { at: 'src/services/websocket-server.ts:51-51', why: 'no transform guards JSON.parse yet; nothing may touch it silently' },
+    ],
+  },
+
+  // Built by the split-god-service work; only the generic checks run until it lists its sites.
+  medianest: {
+    presets: [],
+    language: 'ts',
+    transforms: {},
+    traps: [],
+  },
+};
+
+/** The head of openai-integration.ts after dedupe-imports: one import of each module. */
+export const UNIFIED_OPENAI_HEAD = [
+  "import { appConfig } from '../config';",
+  "import { Logger } from '../utils/logger';",
+  "import type { InteractionAnalyzer, AnalysisResult, InteractionWithScreenshots } from '../types';",
+  "import { config } from 'process';",
+  "import { text } from 'stream/consumers';",
+  "import { after } from 'node:test';",
+  '',
+  "const OPENAI_URL = 'https://api.openai.com/v1/chat/completions';",
+].join('\n');
