@@ -28,7 +28,7 @@ export function formatSummary(changeset: Changeset, { verbose, colors: c, verb }
     const mine = sites.filter((site) => site.transform === id);
     const changed = mine.filter((site) => site.kind === 'changed');
     const skipped = mine.filter((site) => site.kind === 'skipped');
-    const files = new Set(sources.filter((s) => s.sites.some((site) => site.transform === id)).map((s) => s.path));
+    const files = new Set(sources.filter((s) => s.sites.some((site) => site.transform === id && site.kind === 'changed')).map((s) => s.path));
     lines.push(
       `${c.bold(id)}: ${files.size} file${plural(files.size)} ${verb}, ` +
         `${c.green(`${changed.length} site${plural(changed.length)} changed`)}, ` +
