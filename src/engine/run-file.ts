@@ -150,24 +150,7 @@ function runChain(
     if (definition.scope !== 'file') continue;
     const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
-    const request: Requests = {
-      file(relativePath, contents) {
-        const target = posix.normalize(posix.join(pkg?.dir ?? '', relativePath));
-        requests.push({ kind: 'file', transform: definition.id, from: path, path: target, contents, sites: changedSoFar() });
-      },
-      dependency(name, range, opts) {
-        requests.push({
-          kind: 'dependency',
-          transform: definition.id,
-          from: path,
-          packageDir: pkg?.dir ?? '',
-          name,
-          range,
-          dev: opts?.dev ?? false,
-          sites: changedSoFar(),
-        });
-      },
-    };
+    const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {
       definition.apply({ j, root, file, options, sites: recorder, request, project });
     } catch (error) {
@@ -177,4 +160,26 @@ function runChain(
     sites.push(...recorder.records);
   }
   return { sites, requests };
+}
+
+/**
+ * The `request` object a transform is handed: support files (relative to the owning package) and
+ * dependencies, each tagged with the changed sites recorded so far (what needs it).
+ */
+export function collectRequests(
+  transform: string,
+  from: string,
+  packageDir: string,
+  into: SupportRequest[],
+  changedSites: () => string[],
+): Requests {
+  return {
+    file(relativePath, contents) {
+      const path = posix.normalize(posix.join(packageDir, relativePath));
+      into.push({ kind: 'file', transform, from, path, contents, sites: changedSites() });
+    },
+    dependency(name, range, opts) {
+      into.push({ kind: 'dependency', transform, from, packageDir, name, range, dev: opts?.dev ?? false, sites: changedSites() });
+    },
+  };
 }

@@ -3,11 +3,10 @@
  * texts of the whole run and writes whole files. Every written source is re-parsed; a transform
  * that writes something unparseable (or throws) keeps none of its writes.
  */
-import { posix } from 'node:path';
-import type { ProjectTransformDefinition, Requests } from '../transform.js';
+import type { ProjectTransformDefinition } from '../transform.js';
 import { detectTextStyle, languageFor, ParseError, parseSource, stripBom } from './parse.js';
 import type { Project } from './project.js';
-import type { ResolvedTransform, SupportRequest } from './run-file.js';
+import { collectRequests, type ResolvedTransform, type SupportRequest } from './run-file.js';
 import { SiteRecorder, type Site, type SiteFilter } from './sites.js';
 
 export interface ProjectRunInput {
@@ -56,24 +55,7 @@ function runOne(
   const requests: SupportRequest[] = [];
   const rootPackage = project.packageOf('package.json');
   const changedIds = () => [...recorders.values()].flatMap((r) => r.records.filter((s) => s.kind === 'changed').map((s) => s.id));
-  const request: Requests = {
-    file(path, contents) {
-      const target = posix.normalize(posix.join(rootPackage?.dir ?? '', path));
-      requests.push({ kind: 'file', transform: definition.id, from: target, path: target, contents, sites: changedIds() });
-    },
-    dependency(name, range, opts) {
-      requests.push({
-        kind: 'dependency',
-        transform: definition.id,
-        from: 'package.json',
-        packageDir: rootPackage?.dir ?? '',
-        name,
-        range,
-        dev: opts?.dev ?? false,
-        sites: changedIds(),
-      });
-    },
-  };
+  const request = collectRequests(definition.id, 'package.json', rootPackage?.dir ?? '', requests, changedIds);
   const current = new Map([...texts].map(([path, text]) => [path, stripBom(text)]));
   try {
     definition.apply({
