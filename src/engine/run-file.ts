@@ -18,7 +18,7 @@ import {
   stripBom,
 } from './parse.js';
 import type { Project } from './project.js';
-import { SiteRecorder, type Site, type SiteFilter } from './sites.js';
+import { offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
 
 export interface ResolvedTransform {
   definition: AnyTransform;
@@ -146,9 +146,10 @@ function runChain(
   const file = { path, source, language: languageFor(path)!, package: pkg };
   const sites: Site[] = [];
   const requests: SupportRequest[] = [];
+  const locate = offsetLocator(source);
   for (const { definition, options } of transforms) {
     if (definition.scope !== 'file') continue;
-    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter);
+    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {

@@ -36,10 +36,12 @@ export class SiteRecorder implements Sites<string> {
     private readonly file: string,
     private readonly skipReasons: Record<string, string>,
     private readonly filter: SiteFilter | undefined,
+    /** Locates a node by its character offsets when it has no `loc` (recast nulls it on `export`ed declarations). */
+    private readonly locate?: (node: Locatable) => Locatable['loc'],
   ) {}
 
   private base(node: Locatable, kind: Site['kind']): Site {
-    const loc = node?.loc;
+    const loc = node?.loc ?? this.locate?.(node);
     const line = loc?.start.line ?? 0;
     const column = loc ? loc.start.column + 1 : 0;
     const key = `${this.transform}:${this.file}:${line}:${column}`;
@@ -73,4 +75,25 @@ export class SiteRecorder implements Sites<string> {
     if (detail !== undefined) site.detail = detail;
     this.records.push(site);
   }
+}
+
+/** A `loc` from a node's `start`/`end` offsets in `source`, for nodes whose `loc` was dropped. */
+export function offsetLocator(source: string): (node: Locatable) => Locatable['loc'] {
+  let starts: number[] | undefined;
+  const position = (offset: number) => {
+    starts ??= [0, ...[...source.matchAll(/\n/g)].map((match) => match.index! + 1)];
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! };
+  };
+  return (node) => {
+    const { start, end } = node as { start?: number; end?: number };
+    if (typeof start !== 'number' || typeof end !== 'number') return undefined;
+    return { start: position(start), end: position(end) };
+  };
 }

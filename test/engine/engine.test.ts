@@ -257,3 +257,33 @@ describe('the prefilter', () => {
     expect(importsSomeModuleTwice("import { a } from\n  // why\n  'm';\nimport b from 'm';\n")).toBe(true);
   });
 });
+
+describe('site locations', () => {
+  it('are found from offsets when recast dropped a node location (exported declarations)', async () => {
+    const { defineTransform } = await import('../../src/transform.js');
+    const { z } = await import('zod');
+    const marksFunctions = defineTransform({
+      id: 'test-marks-functions',
+      title: 'Test transform',
+      description: 'Reports every function declaration.',
+      seed: { review: '004', finding: 'x' },
+      skipReasons: { seen: 'seen' },
+      needs: [],
+      scope: 'file',
+      options: z.object({}),
+      apply({ j, root, sites }) {
+        root.find(j.FunctionDeclaration).forEach((path: any) => {
+          sites.skipped(path.node, 'seen');
+          if (path.node.id.name === 'f' && sites.changed(path.node, 'renamed')) path.node.id.name = 'g';
+        });
+      },
+    });
+    const root = tree({ 'a.ts': 'const x = 1;\nexport function f() {}\n\nexport default function h() {}\n' });
+    const changeset = runOn(root, chainOf(marksFunctions));
+    expect(changeset.outcomes[0]!.sites.map((s) => [s.kind, s.line, s.column])).toEqual([
+      ['skipped', 2, 8],
+      ['changed', 2, 8],
+      ['skipped', 4, 16],
+    ]);
+  });
+});
