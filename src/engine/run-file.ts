@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import jscodeshift from 'jscodeshift';
+import './ast-types-patch.js';
 import type { AnyTransform, Requests, TransformDefinition } from '../transform.js';
 import {
   detectTextStyle,

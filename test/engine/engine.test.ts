@@ -287,3 +287,16 @@ describe('site locations', () => {
     ]);
   });
 });
+
+describe('scope analysis', () => {
+  it('copes with an optional catch binding (ast-types would crash on it)', () => {
+    const root = tree({
+      'db.js':
+        "const mongoose = require('mongoose');\nasync function main() {\n  try { JSON.parse('x'); } catch { /* ignore */ }\n" +
+        "  await mongoose.connect(process.env.MONGO_URL);\n}\nmodule.exports = main;\n",
+    });
+    const changeset = runOn(root, chainOf(registry.get('mongoose-pool-options')!));
+    expect(changeset.errors).toEqual([]);
+    expect(changeset.changes.map((c) => c.path)).toEqual(['db.js']);
+  });
+});
