@@ -8,11 +8,11 @@ import type { Collection, JSCodeshift } from 'jscodeshift';
 export type ImportedName = 'default' | '*' | string;
 
 /** True when the file uses ES module syntax (import/export declarations). */
-export function isEsmFile(j: JSCodeshift, root: Collection<any>): boolean {
-  return (
-    root.find(j.ImportDeclaration).size() > 0 ||
-    root.find(j.ExportNamedDeclaration).size() > 0 ||
-    root.find(j.ExportDefaultDeclaration).size() > 0
+export function isEsmFile(_j: JSCodeshift, root: Collection<any>): boolean {
+  // import/export declarations only ever stand at the top level: no tree walk needed
+  const body = root.get().node.program.body as Array<{ type: string }>;
+  return body.some((node) =>
+    ['ImportDeclaration', 'ExportNamedDeclaration', 'ExportDefaultDeclaration', 'ExportAllDeclaration'].includes(node.type),
   );
 }
 

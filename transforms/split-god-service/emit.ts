@@ -5,7 +5,8 @@
  * `private` is dropped where another class now calls the member.
  */
 import { posix } from 'node:path';
-import { Node, SyntaxKind, type MethodDeclaration, type SourceFile } from 'ts-morph';
+import type { MethodDeclaration, SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.js';
 import { collectUses, emptyUse, isRequire, pruneImports, renderImports, type TopLevelUse } from './imports.js';
 import type { ClassModel } from './model.js';
 import type { Holder, Plan } from './plan.js';

@@ -4,7 +4,8 @@
  * copied with only the names used, re-pointed to the new folder; top-level declarations of the
  * original are imported from it (and exported there when they were not).
  */
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.js';
 import { repoint, specifierTo, type Style } from './text.js';
 
 export interface TopLevelUse {

@@ -1,4 +1,5 @@
-import { Project, type ClassDeclaration } from 'ts-morph';
+import type { ClassDeclaration } from 'ts-morph';
+import { Project } from './ts-morph.js';
 import { z } from 'zod';
 import { defineTransform, type ProjectContext } from '../../src/transform.js';
 import { emit } from './emit.js';

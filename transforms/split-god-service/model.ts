@@ -4,16 +4,8 @@
  * decided from the class alone (dynamic access, decorators, accessors, `super`, unbound
  * references, `this` escaping).
  */
-import {
-  Node,
-  SyntaxKind,
-  type ClassDeclaration,
-  type ConstructorDeclaration,
-  type MethodDeclaration,
-  type ParameterDeclaration,
-  type PropertyDeclaration,
-  type Statement,
-} from 'ts-morph';
+import type { ClassDeclaration, ConstructorDeclaration, MethodDeclaration, ParameterDeclaration, PropertyDeclaration, Statement } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.js';
 
 export type Visibility = 'public' | 'protected' | 'private';
 

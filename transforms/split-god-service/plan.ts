@@ -3,7 +3,8 @@
  * field and constructor statement goes, which constructor parameters each holder needs, and the
  * refusals only this step can see (constructor order, module-local values in CommonJS).
  */
-import { Node, SyntaxKind, type Statement } from 'ts-morph';
+import type { Statement } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.js';
 import type { Grouping } from './grouping.js';
 import type { ClassModel } from './model.js';
 import { camel, pascal, thisAccesses } from './text.js';

@@ -3,7 +3,8 @@
  * node, the style (quotes, semicolons, indent) of the original file.
  */
 import { posix } from 'node:path';
-import { Node, SyntaxKind, type ClassDeclaration } from 'ts-morph';
+import type { ClassDeclaration } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.js';
 
 export interface Edit {
   start: number;
