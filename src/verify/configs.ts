@@ -43,7 +43,8 @@ export function findConfigs(ts: TypeScript, root: string, changed: readonly stri
   // the root's own config always counts: a solution config there reaches projects that use the changed ones
   const atRoot = NAMES.map((name) => join(root, name)).find((file) => existsSync(file));
   const nearest = changed.map((path) => nearestConfig(root, path));
-  const entries = [...new Set([...(atRoot ? [atRoot] : []), ...nearest].filter((f): f is string => f !== undefined))].sort();
+  const near = nearest.filter((f): f is string => f !== undefined && f !== atRoot).sort();
+  const entries = [...new Set([...(atRoot ? [atRoot] : []), ...near])];
   const projects: ProjectConfig[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
