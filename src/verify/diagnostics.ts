@@ -95,6 +95,47 @@ export class Checker {
     return order;
   }
 
+  /**
+   * The files whose diagnostics a change to `changed` (root-relative) can alter: those files, every
+   * file that reaches one through its imports (in the state `overlay` or before it), and every
+   * script (non-module) file, which shares the global scope. The others keep their diagnostics.
+   */
+  affectedBy(changed: ReadonlySet<string>, overlay: Overlay): Set<string> {
+    const importers = new Map<string, Set<string>>();
+    const affected = new Set(changed);
+    for (const state of [new Map() as Overlay, overlay]) {
+      for (const project of this.projects) {
+        const program = this.program(project, state);
+        const host = overlayHost(this.ts, project.parsed.options, state, this.cache);
+        for (const source of program.getSourceFiles()) {
+          if (program.isSourceFileDefaultLibrary(source) || program.isSourceFileFromExternalLibrary(source)) continue;
+          const file = toRelative(this.root, source.fileName);
+          if (file.startsWith('..') || source.fileName.includes('/node_modules/')) continue;
+          if (!this.ts.isExternalModule(source) && !source.isDeclarationFile) affected.add(file);
+          for (const { fileName } of this.ts.preProcessFile(source.text, true, true).importedFiles) {
+            if (!fileName.startsWith('.')) continue;
+            const target = this.ts.resolveModuleName(fileName, source.fileName, project.parsed.options, host).resolvedModule?.resolvedFileName;
+            if (!target) continue;
+            const rel = toRelative(this.root, target);
+            const set = importers.get(rel) ?? new Set<string>();
+            set.add(file);
+            importers.set(rel, set);
+          }
+        }
+      }
+    }
+    const queue = [...affected];
+    while (queue.length > 0) {
+      for (const importer of importers.get(queue.pop()!) ?? []) {
+        if (!affected.has(importer)) {
+          affected.add(importer);
+          queue.push(importer);
+        }
+      }
+    }
+    return affected;
+  }
+
   private program(project: ProjectConfig, overlay: Overlay): TS.Program {
     const { parsed } = project;
     const host = overlayHost(this.ts, parsed.options, overlay, this.cache);

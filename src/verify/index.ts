@@ -40,6 +40,8 @@ export type VerifyReport =
       /** Config files checked (root-relative), after following references. */
       projects: string[];
       rootFiles: number;
+      /** Files whose diagnostics were compared (those a change can reach). */
+      checkedFiles: number;
       dropped: DroppedChangeSet[];
       /** Changed files no project holds: for them only syntax was checked. */
       uncovered: string[];
@@ -74,7 +76,9 @@ export function verifyChangeset(changeset: Changeset, rerun: (filter: SiteFilter
   }
 
   const checker = new Checker(ts, root, found.projects);
-  const baseline = checker.check(new Map());
+  // only files a change can reach are type-checked, before and after (rounds only shrink the changes)
+  const affected = checker.affectedBy(new Set(paths), overlayOf(changeset));
+  const baseline = checker.check(new Map(), affected);
   if (checker.rootFiles === 0) {
     const names = [...found.entries, ...found.projects.map((p) => p.path)].filter((p, i, all) => all.indexOf(p) === i);
     return { changeset, report: { mode: 'unavailable', reason: `no program has any root file (${names.join(', ')}): nothing would be type-checked` } };
@@ -87,7 +91,7 @@ export function verifyChangeset(changeset: Changeset, rerun: (filter: SiteFilter
   let gaveUp = false;
   for (;;) {
     const overlay = overlayOf(current);
-    const gained = newDiagnostics(baseline, checker.check(overlay));
+    const gained = newDiagnostics(baseline, checker.check(overlay, affected));
     if (gained.size === 0) break;
     rounds += 1;
     if (rounds > MAX_ROUNDS) {
@@ -116,6 +120,7 @@ export function verifyChangeset(changeset: Changeset, rerun: (filter: SiteFilter
       typescript: { version: loaded.version, origin: loaded.origin },
       projects: found.projects.map((p) => p.path),
       rootFiles: checker.rootFiles,
+      checkedFiles: affected.size,
       dropped,
       uncovered,
       rounds,
@@ -138,7 +143,7 @@ function culprits(
   const result = new Map<string, { diagnostics: Diagnostic[]; attributed: boolean }>();
   const blame = (file: string, diagnostics: readonly Diagnostic[], attributed: boolean) => {
     const known = result.get(file) ?? { diagnostics: [], attributed };
-    known.diagnostics.push(...diagnostics);
+    for (const d of diagnostics) if (!known.diagnostics.includes(d)) known.diagnostics.push(d);
     result.set(file, known);
   };
   const changes = new Map(changeset.changes.map((change) => [change.path, change]));

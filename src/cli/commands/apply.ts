@@ -52,7 +52,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
       return EXIT.error;
     }
   }
-  const noteVerify = () => verified && io.stderr.write(formatVerify(verified, c));
+  const noteVerify = () => verified && io.stderr.write(formatVerify(verified, c, Boolean(options.verbose)));
   const hasErrors = changeset.errors.length > 0;
   const verbose = Boolean(options.verbose);
 
