@@ -1,7 +1,7 @@
 /**
  * Attribution: a new diagnostic in a file the run did not change was caused by a change elsewhere
  * (a signature, an export). The suspects are the changed files, those the diagnosed file reaches
- * through its relative imports first (nearest first), then the others. Each suspect's change is
+ * through its imports first (nearest first), then the others. Each suspect's change is
  * left out in turn (its original text restored in memory) and the diagnosed file re-checked; a
  * suspect whose removal makes a diagnostic disappear is its cause. A diagnostic no single suspect
  * explains is given to the suspects left out together, in the same order, until it disappears.

@@ -66,7 +66,7 @@ export class Checker {
   }
 
   /**
-   * The changed files (keys of `overlay`) that `file` reaches through its relative imports,
+   * The changed files (keys of `overlay`) that `file` reaches through its imports,
    * nearest first: the likeliest causes of a new diagnostic in `file`.
    */
   importOrder(file: string, overlay: Overlay): string[] {
@@ -82,9 +82,8 @@ export class Checker {
         const text = host.readFile(current);
         if (text === undefined) continue;
         for (const { fileName } of this.ts.preProcessFile(text, true, true).importedFiles) {
-          if (!fileName.startsWith('.')) continue;
           const target = this.ts.resolveModuleName(fileName, current, options, host).resolvedModule?.resolvedFileName;
-          if (!target || seen.has(target)) continue;
+          if (!target || seen.has(target) || target.includes('/node_modules/')) continue;
           seen.add(target);
           queue.push(target);
           const rel = toRelative(this.root, target);
@@ -113,9 +112,9 @@ export class Checker {
           if (file.startsWith('..') || source.fileName.includes('/node_modules/')) continue;
           if (!this.ts.isExternalModule(source) && !source.isDeclarationFile) affected.add(file);
           for (const { fileName } of this.ts.preProcessFile(source.text, true, true).importedFiles) {
-            if (!fileName.startsWith('.')) continue;
+            // every specifier, not only relative ones: path aliases (`paths`, `baseUrl`) reach project files too
             const target = this.ts.resolveModuleName(fileName, source.fileName, project.parsed.options, host).resolvedModule?.resolvedFileName;
-            if (!target) continue;
+            if (!target || target.includes('/node_modules/')) continue;
             const rel = toRelative(this.root, target);
             const set = importers.get(rel) ?? new Set<string>();
             set.add(file);

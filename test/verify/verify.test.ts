@@ -79,4 +79,18 @@ describe('attribution across files', () => {
       'src/caller.ts:2:24 TS2554 Expected 1 arguments, but got 0.',
     ]);
   });
+
+  it('finds the broken caller through a path alias too', () => {
+    const root = project({
+      'tsconfig.json': strictConfig({ compilerOptions: { strict: true, noEmit: true, module: 'ES2022', moduleResolution: 'bundler', types: [], paths: { '@/*': ['./src/*'] } } }),
+      'src/lib.ts': 'export function greet(name?: string): string {\n  return name ?? "you";\n}\n',
+      'src/deep/caller.ts': "import { greet } from '@/lib';\nexport const message = greet();\n",
+    });
+    const { verified } = runAndVerify(root, chainOf(requiresParameters));
+    const report = verified.report;
+    if (report.mode !== 'typecheck') throw new Error(report.mode);
+    expect(report.dropped.map((d) => [d.file, d.attributed, d.diagnostics.map((x) => `${x.file}:${x.line} TS${x.code}`)])).toEqual([
+      ['src/lib.ts', true, ['src/deep/caller.ts:2 TS2554']],
+    ]);
+  });
 });
