@@ -25,7 +25,15 @@ export function assertTerminal(io: Io): void {
   }
 }
 
-export async function reviewAndWrite(changeset: Changeset, setup: RunSetup, options: WriteOptions, io: Io, c: Colors): Promise<number> {
+export async function reviewAndWrite(
+  changeset: Changeset,
+  setup: RunSetup,
+  options: WriteOptions,
+  io: Io,
+  c: Colors,
+  /** An extra check of the accepted selection (--verify type-checks it again); a message refuses it. */
+  recheck?: (selection: Changeset) => string | undefined,
+): Promise<number> {
   const hasErrors = changeset.errors.length > 0;
   if (changeset.changes.length === 0) {
     io.stderr.write(formatSummary(changeset, { verbose: Boolean(options.verbose), colors: c, verb: 'would change' }));
@@ -54,7 +62,7 @@ export async function reviewAndWrite(changeset: Changeset, setup: RunSetup, opti
       return hasErrors ? EXIT.error : EXIT.ok;
     }
     selection = selectChangeSets(accepted, setup);
-    const problem = validateSelection(selection, accepted, changeset);
+    const problem = validateSelection(selection, accepted, changeset) ?? recheck?.(selection);
     if (problem) {
       io.stderr.write(`${c.red('error')}: ${problem}; nothing was written\n`);
       return EXIT.error;

@@ -84,3 +84,44 @@ export const projectWide = defineTransform({
 export function chainOf(...transforms: AnyTransform[]): ResolvedTransform[] {
   return transforms.map((definition) => ({ definition, options: definition.options.parse({}) as Record<string, unknown> }));
 }
+
+/** Renames calls `x.getName()` to `x.fullName()`: type-safe where `fullName` exists, a type error elsewhere. */
+export const renamesCalls = defineTransform({
+  id: 'test-renames-calls',
+  title: 'Test transform that renames a method call',
+  description: 'Renames x.getName() to x.fullName().',
+  seed: { review: '000', finding: 'x' },
+  skipReasons: {},
+  needs: ['getName('],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, sites }) {
+    root.find(j.CallExpression, { callee: { property: { name: 'getName' } } }).forEach((path: any) => {
+      if (sites.changed(path.node, 'getName() -> fullName()')) path.node.callee.property = j.identifier('fullName');
+    });
+  },
+});
+
+/**
+ * Makes the optional parameters of exported functions required: the file itself still
+ * type-checks, its callers that omit the argument (in other files) do not.
+ */
+export const requiresParameters = defineTransform({
+  id: 'test-requires-parameters',
+  title: 'Test transform that makes optional parameters required',
+  description: 'name?: T becomes name: T in exported functions.',
+  seed: { review: '000', finding: 'x' },
+  skipReasons: {},
+  needs: ['?:'],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, sites }) {
+    root.find(j.ExportNamedDeclaration).forEach((exported: any) => {
+      const fn = exported.node.declaration;
+      if (fn?.type !== 'FunctionDeclaration') return;
+      for (const param of fn.params) {
+        if (param.type === 'Identifier' && param.optional && sites.changed(param, `${param.name} made required`)) param.optional = false;
+      }
+    });
+  },
+});

@@ -4,7 +4,9 @@
  * computes the same Changeset; `--format` and `--output` choose the report.
  */
 import { computeChangeSets } from '../../changeset/change-sets.js';
+import type { Changeset } from '../../changeset/changeset.js';
 import { defaultJobs, runParallel } from '../../engine/pool.js';
+import { run } from '../../engine/run.js';
 import { formatSummary } from '../../output/text.js';
 import { assertTerminal, reviewAndWrite } from '../../review/index.js';
 import { colorEnabled, colors } from '../color.js';
@@ -12,7 +14,9 @@ import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { createProgress } from '../progress.js';
 import { emitReport, FORMATS, needsChangeSets, type Format, type ReportMode } from '../report.js';
-import { prepareRun } from '../setup.js';
+import { prepareRun, type RunSetup } from '../setup.js';
+import { formatVerify, describe } from '../../verify/format.js';
+import { verifyChangeset, type VerifyReport } from '../../verify/index.js';
 import { writeMode } from '../write-mode.js';
 
 export interface ApplyOptions {
@@ -28,6 +32,7 @@ export interface ApplyOptions {
   allowDirty?: boolean;
   color?: boolean;
   jobs?: string;
+  verify?: boolean;
 }
 
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
@@ -36,27 +41,51 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   const setup = await prepareRun(paths, options, io);
   const progress = createProgress({ stream: io.stderr });
   const jobs = parseJobs(options.jobs);
-  const changeset = await runParallel({ ...setup, jobs, onFile: (path, index, total) => progress.tick(path, index, total) });
+  let changeset = await runParallel({ ...setup, jobs, onFile: (path, index, total) => progress.tick(path, index, total) });
   progress.done();
   const c = colors(colorEnabled(options.color, io.stderr));
+  let verified: VerifyReport | undefined;
+  if (options.verify) {
+    ({ changeset, report: verified } = verifyChangeset(changeset, (filter) => run({ ...setup, filter })));
+    if (verified.mode === 'unavailable') {
+      io.stderr.write(`${formatVerify(verified, c)}nothing was written\n`);
+      return EXIT.error;
+    }
+  }
+  const noteVerify = () => verified && io.stderr.write(formatVerify(verified, c, Boolean(options.verbose)));
   const hasErrors = changeset.errors.length > 0;
   const verbose = Boolean(options.verbose);
 
-  if (options.interactive) return reviewAndWrite(changeset, setup, options, io, c);
+  if (options.interactive) {
+    noteVerify();
+    return reviewAndWrite(changeset, setup, options, io, c, options.verify ? (selection) => recheck(selection, setup) : undefined);
+  }
 
   const mode: ReportMode = options.dryRun ? 'dry-run' : options.check ? 'check' : 'write';
   const request = { format, output: options.output, mode, command: reproduce(paths, options), verbose };
   if (mode !== 'write') {
     emitReport(changeset, setup, request, io);
     io.stderr.write(formatSummary(changeset, { verbose, colors: c, verb: 'would change' }));
+    noteVerify();
     if (hasErrors) return EXIT.error;
     return mode === 'check' && changeset.changes.length > 0 ? EXIT.pending : EXIT.ok;
   }
   // after writing, a re-run would see the new texts: per-site change sets are computed first
   const changeSets = needsChangeSets(format) ? computeChangeSets(changeset, setup) : undefined;
   const { code, written } = await writeMode(changeset, options, io, c);
+  noteVerify();
   emitReport(written, setup, request, io, changeSets);
   return code;
+}
+
+/** With --verify, a reviewed selection (a subset of verified change sets) is type-checked again. */
+function recheck(selection: Changeset, setup: RunSetup): string | undefined {
+  const accepted = new Set(selection.changes.flatMap((change) => change.sites.map((site) => site.id)));
+  const { report } = verifyChangeset(selection, (filter) => run({ ...setup, filter: (site) => accepted.has(site.id) && filter(site) }));
+  if (report.mode === 'unavailable') return `verification unavailable: ${report.reason}`;
+  if (report.mode !== 'typecheck' || report.dropped.length === 0) return undefined;
+  const errors = report.dropped.flatMap((set) => set.diagnostics.map(describe));
+  return `the accepted changes add type errors without the ones you rejected (${errors.join('; ')}); accept those too or leave these out`;
 }
 
 function checkFlags(options: ApplyOptions): Format {
