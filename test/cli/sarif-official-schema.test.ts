@@ -1,0 +1,49 @@
+/**
+ * The SARIF report validated against the official SARIF 2.1.0 JSON schema (the copy shipped in
+ * @microsoft/jest-sarif), as GitHub code scanning requires — with changed and skipped sites,
+ * fixes, and a clean tree.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { harden, repo } from '../support/cli.js';
+
+const require = createRequire(import.meta.url);
+const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+
+function expectValid(text: string): any {
+  const sarif = JSON.parse(text);
+  const ok = validate(sarif);
+  expect(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+  return sarif;
+}
+
+describe('harden --format sarif', () => {
+  it('is checked by a validator that rejects invalid SARIF', () => {
+    expect(validate({ version: '2.1.0' })).toBe(false);
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: {} } }] })).toBe(false);
+  });
+
+  it('validates against the official SARIF 2.1.0 schema, changed and skipped sites with fixes', () => {
+    const root = repo({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { mongoose: '^8.0.0' } }),
+      'src/a.ts': "import { a } from 'm';\nimport { b } from 'm';\nexport const c = a + b;\n",
+      'src/b.js': "import winston from 'winston';\nimport logging from 'winston';\nexport const l = [winston, logging];\n",
+    });
+    const result = harden(['check', '--transform', 'dedupe-imports', '--format', 'sarif'], root);
+    expect(result.status).toBe(1);
+    const sarif = expectValid(result.stdout);
+    const results = sarif.runs[0].results as any[];
+    expect(results.length).toBeGreaterThanOrEqual(2);
+    expect(results.some((r) => r.fixes?.length > 0)).toBe(true);
+  });
+
+  it('validates for a clean tree with no results', () => {
+    const root = repo({ 'package.json': JSON.stringify({ name: 'app' }), 'src/ok.ts': 'export const ok = 1;\n' });
+    const result = harden(['check', '--transform', 'dedupe-imports', '--format', 'sarif'], root);
+    expect(result.status).toBe(0);
+    expect(expectValid(result.stdout).runs[0].results).toEqual([]);
+  });
+});
