@@ -12,6 +12,7 @@ import { readSourceFile } from './read.js';
 import { applicableTransforms, runFile, type FileResult, type ResolvedTransform, type SupportRequest } from './run-file.js';
 import { runProjectTransforms } from './run-project.js';
 import type { SiteFilter } from './sites.js';
+import { finishSupportFiles } from './support-files.js';
 
 export interface RunOptions {
   root: string;
@@ -152,7 +153,7 @@ export function assemble(
       }
     },
   };
-  const resolved = resolveRequests(requests, existing);
+  const resolved = resolveRequests(finishSupportFiles(requests, chain, project, filter), existing);
   if (resolved.unsupported.size > 0) {
     // Support that cannot be provided (conflicting or existing files, no package.json): redo the
     // files whose edits need it without those edits, so nothing is left with a dangling import.
