@@ -7,8 +7,10 @@
  *
  * Each distinct (path, contents) runs once; files the support runs request in turn (the logger
  * module) go through the same step. Sites found in support files are harden's own code, not the
- * user's, so they are not reported; their requests keep their site ids, so a refused support
- * request (a conflict) still leaves the edit that needs it out when the run is redone.
+ * user's, so they are not reported and nobody reviews them: `filter` (from run.ts) keeps them all
+ * in a plain run, and in a reviewed run those of transforms the user kept in some source file.
+ * Their requests keep their site ids, so a refused support request (a conflict) still leaves the
+ * edit that needs it out when the run is redone.
  */
 import { languageFor } from './parse.js';
 import type { Project } from './project.js';

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
 import { run } from '../../src/engine/run.js';
 import type { Changeset } from '../../src/changeset/changeset.js';
+import type { SiteFilter } from '../../src/engine/sites.js';
 import { registry } from '../../transforms/index.js';
 import { chainOf } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
@@ -21,8 +22,8 @@ const limiter = readFileSync(
   'utf8',
 );
 
-function runOn(root: string): Changeset {
-  return run({ root, discovery: discover({ root, cwd: root, patterns: ['.'] }), chain });
+function runOn(root: string, filter?: SiteFilter): Changeset {
+  return run({ root, discovery: discover({ root, cwd: root, patterns: ['.'] }), chain, ...(filter ? { filter } : {}) });
 }
 
 /** The files of `files` with the changeset applied. */
@@ -64,5 +65,17 @@ describe('support files through the chain', () => {
     expect(second.errors).toEqual([]);
     expect(second.changes).toEqual([]);
     expect(second.outcomes.flatMap((o) => o.sites).filter((s) => s.kind === 'changed')).toEqual([]);
+  });
+
+  it('in a reviewed run, only the transforms the user kept somewhere edit support files', () => {
+    const root = tree(files);
+    const limiterOnly = runOn(root, (site) => site.transform === 'rate-limiter-redis');
+    expect(limiterOnly.errors).toEqual([]);
+    expect(limiterOnly.changes.map((c) => c.path)).not.toContain('src/lib/logger.ts');
+    expect(limiterOnly.changes.find((c) => c.path === 'src/lib/rate-limit-redis.ts')!.after).toContain('console.error(');
+
+    const everything = runOn(root, () => true);
+    expect(everything.changes.map((c) => c.path)).toContain('src/lib/logger.ts');
+    expect(everything.changes.find((c) => c.path === 'src/lib/rate-limit-redis.ts')!.after).not.toContain('console.');
   });
 });
