@@ -1,6 +1,7 @@
 /**
  * What a Mongoose schema declares that documents rely on and lean results lack: virtuals, instance
- * methods, toJSON/toObject transforms and options, getters, `select: false` fields, plugins.
+ * methods, toJSON/toObject transforms and options, getters, plugins. (`select: false` fields are
+ * not among them: that is a projection the query applies to lean and hydrated results alike.)
  * Read from the schema's constructor call and the statements of its module that touch it.
  */
 import { unwrapExpression } from './scope.js';
@@ -10,7 +11,7 @@ export interface SchemaFacts {
   virtuals: Set<string>;
   /** Instance method names (`schema.methods.x =`, `schema.method('x', …)`, `methods: {…}`, `loadClass`). */
   methods: Set<string>;
-  /** Why documents hide data on serialisation (toJSON/toObject transform, select: false, a plugin), if they do. */
+  /** Why documents hide data on serialisation (toJSON/toObject transform, a plugin), if they do. */
   hidesFields?: string;
   /** Why serialised documents differ from plain objects (toJSON virtuals/getters, field getters), if they do. */
   shapesOutput?: string;
@@ -70,7 +71,7 @@ function scanDefinition(node: any, facts: SchemaFacts): void {
   for (const property of node.properties ?? []) {
     const key = keyOf(property);
     const value = unwrapExpression(property.value);
-    if (key === 'select' && value?.type === 'BooleanLiteral' && value.value === false) facts.hidesFields ??= 'a field with select: false';
+    // `select: false` is not recorded: it is a projection the query applies, lean or not.
     if (key === 'get' && property.type !== 'SpreadElement') facts.shapesOutput ??= 'a field getter (lean results skip getters)';
     if (property.type === 'ObjectMethod' && key === 'get') facts.shapesOutput ??= 'a field getter (lean results skip getters)';
     if (value?.type === 'ObjectExpression') scanDefinition(value, facts);

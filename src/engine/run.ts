@@ -12,6 +12,7 @@ import { readSourceFile } from './read.js';
 import { applicableTransforms, runFile, type FileResult, type ResolvedTransform, type SupportRequest } from './run-file.js';
 import { runProjectTransforms } from './run-project.js';
 import type { SiteFilter } from './sites.js';
+import { finishSupportFiles } from './support-files.js';
 
 export interface RunOptions {
   root: string;
@@ -71,6 +72,7 @@ export function assemble(
   project: Project,
   records: readonly FileRecord[],
   carried: Changeset['errors'] = [],
+  support: SupportScope = { reviewed: options.filter !== undefined, refused: new Set() },
 ): Changeset {
   const { root, discovery, chain, filter } = options;
   const outcomes = new Map<string, FileOutcome>();
@@ -152,7 +154,7 @@ export function assemble(
       }
     },
   };
-  const resolved = resolveRequests(requests, existing);
+  const resolved = resolveRequests(finishSupportFiles(requests, chain, project, supportFilter(support, changes)), existing);
   if (resolved.unsupported.size > 0) {
     // Support that cannot be provided (conflicting or existing files, no package.json): redo the
     // files whose edits need it without those edits, so nothing is left with a dangling import.
@@ -166,7 +168,8 @@ export function assemble(
       affected.has(record.path) ? processFile(root, record.path, chain, project, without, keepText) : record,
     );
     const notes = resolved.errors.map((error) => ({ ...error, message: `${error.message}; the changes that need it were left out` }));
-    return assemble({ ...options, filter: without }, project, redone, [...carried, ...notes]);
+    const refused = new Set([...support.refused, ...resolved.unsupported]);
+    return assemble({ ...options, filter: without }, project, redone, [...carried, ...notes], { ...support, refused });
   }
   for (const change of resolved.changes) {
     const pending = changes.get(change.path);
@@ -182,6 +185,25 @@ export function assemble(
     changes: [...changes.values()].sort(byPath),
     errors: errors.sort(byPath),
   };
+}
+
+/** What decides the edits inside support files (see support-files.ts). */
+export interface SupportScope {
+  /** The run keeps only chosen sites (interactive review, change-set computation). */
+  reviewed: boolean;
+  /** Site ids whose support could not be provided. */
+  refused: ReadonlySet<string>;
+}
+
+/**
+ * Nobody reviews the sites inside support files. A plain run makes them all (as a second run
+ * would); a reviewed run makes those of the transforms that still change some source file, so
+ * rejecting every site of console-to-logger also keeps it out of harden's own modules.
+ */
+function supportFilter(support: SupportScope, changes: ReadonlyMap<string, FileChange>): SiteFilter | undefined {
+  if (!support.reviewed && support.refused.size === 0) return undefined;
+  const active = new Set([...changes.values()].flatMap((change) => change.sites.filter((s) => s.kind === 'changed').map((s) => s.transform)));
+  return (site) => !support.refused.has(site.id) && (!support.reviewed || active.has(site.transform));
 }
 
 /** How many discovered files some transform's prefilter admits (cheap: text only). */

@@ -3,7 +3,9 @@
  * CLI on a fresh committed copy. For each app: the dry-run patch applies with git; the write exits
  * 0; the expected sites of test/apps/expected.ts change (or are refused, with a reason); the traps
  * keep their bytes; a second run changes nothing; the result type-checks (tsc for TypeScript apps,
- * `node --check` for JavaScript ones) and the app's own tests pass on it.
+ * `node --check` for JavaScript ones) and the app's own tests pass on it. The apps' tests get a
+ * real redis-server (REDIS_URL): edgeai's limiter test runs over HTTP, in memory before harden and
+ * in Redis after rate-limiter-redis. Fails (does not skip) when redis-server is missing.
  *
  * The matrix reads the registry and the presets at run time (`harden list`), so it runs as
  * transforms land: only the transforms of the preset that actually ran are checked.
@@ -11,8 +13,9 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, harden } from '../support/cli.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
 import { EXPECTED, UNIFIED_OPENAI_HEAD, type AppExpectation, type TransformExpectation } from './expected.js';
 import {
   APPS,
@@ -32,6 +35,14 @@ import {
 } from './support.js';
 
 const registered = registeredTransforms(ROOT);
+
+let redis: RedisServer | undefined;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
 const available = presets(ROOT);
 
 /** The preset of an app: the first of its list that exists; for the split-god-service app, a preset holding it. */
@@ -175,7 +186,7 @@ for (const app of apps.filter((name) => EXPECTED[name])) {
     });
 
     it('passes its own tests', () => {
-      const result = appTests(root);
+      const result = appTests(root, { REDIS_URL: redis!.url });
       expect(result.status, result.output).toBe(0);
     });
 

@@ -128,8 +128,8 @@ export function checkJavaScript(dir: string, files: readonly string[]): Run {
 }
 
 /** The app's own vitest suite, run on the copy as its developers would (no config: vitest defaults). */
-export function appTests(dir: string): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+export function appTests(dir: string, extra: Record<string, string> = {}): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'TEST' || key === 'NODE_ENV') delete env[key];
   return run(process.execPath, [join(NODE_MODULES, 'vitest', 'vitest.mjs'), 'run', '--root', dir, '--dir', join(dir, 'test')], dir, env);
 }

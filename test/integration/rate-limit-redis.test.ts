@@ -5,9 +5,7 @@
  * seed 000 type-checked against the real express / express-rate-limit / rate-limit-redis / ioredis
  * typings. Fails (does not skip) when redis-server is missing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
@@ -16,6 +14,7 @@ import { resolveOptions } from '../../src/config/preset.js';
 import { Project } from '../../src/engine/project.js';
 import { runFile } from '../../src/engine/run-file.js';
 import { registry } from '../../transforms/index.js';
+import { freePort, start, startRedis, stop, waitForOutput, type RedisServer } from '../support/redis.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const transform = registry.get('rate-limiter-redis')!;
@@ -45,73 +44,23 @@ function transformProject(root: string, files: string[]): { changed: string[]; s
   return { changed, support: [...support.keys()], dependencies: [...new Set(dependencies)].sort() };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves when `child` prints `text` (on stdout or stderr), rejects after `ms`. */
-function waitForOutput(child: ChildProcess, text: string, ms: number, log: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}"; output:\n${log.join('')}`)), ms);
-    const check = () => {
-      if (log.join('').includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.stderr?.on('data', check);
-    check();
-  });
-}
-
-function start(command: string, args: string[], env: Record<string, string>, cwd?: string) {
-  const log: string[] = [];
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk) => log.push(String(chunk)));
-  child.stderr.on('data', (chunk) => log.push(String(chunk)));
-  return { child, log };
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-const redisInstalled = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
-
 describe('rate-limiter-redis against a real Redis and two app instances', () => {
   let dir: string;
-  let redis: ReturnType<typeof start> | undefined;
+  let redis: RedisServer | undefined;
   const apps: Array<ReturnType<typeof start>> = [];
   const ports: number[] = [];
   let transformed: ReturnType<typeof transformProject>;
 
   beforeAll(async () => {
-    if (!redisInstalled) {
-      throw new Error('redis-server is not installed: this test needs a real Redis (apt-get install -y redis-server; .ci/run installs it)');
-    }
     dir = mkdtempSync(join(tmpdir(), 'harden-rate-limit-'));
     cpSync(join(repo, 'test', 'integration', 'rate-limit-app'), dir, { recursive: true });
     symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
     transformed = transformProject(dir, ['src/middleware/rate-limiting.js', 'src/server.js']);
 
-    const redisPort = await freePort();
-    redis = start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
-    await waitForOutput(redis.child, 'Ready to accept connections', 10_000, redis.log);
+    redis = await startRedis();
     for (const instance of ['a', 'b']) {
       const port = await freePort();
-      const app = start('node', ['src/server.js'], { PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, INSTANCE: instance }, dir);
+      const app = start('node', ['src/server.js'], { PORT: String(port), REDIS_URL: redis.url, INSTANCE: instance }, dir);
       apps.push(app);
       ports.push(port);
       await waitForOutput(app.child, 'listening on', 10_000, app.log);
@@ -120,7 +69,7 @@ describe('rate-limiter-redis against a real Redis and two app instances', () => 
 
   afterAll(async () => {
     for (const app of apps) await stop(app.child);
-    await stop(redis?.child);
+    await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -182,7 +131,7 @@ describe('rate-limiter-redis against a real Redis and two app instances', () => 
   });
 
   it('fails open when Redis stops: requests pass promptly and the error is logged', async () => {
-    await stop(redis?.child);
+    await redis?.stop();
     const started = Date.now();
     for (let n = 0; n < 8; n += 1) expect((await get(n % 2, '/api/ping')).status).toBe(200);
     expect(Date.now() - started).toBeLessThan(10_000);

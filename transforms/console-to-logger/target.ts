@@ -55,7 +55,7 @@ export function resolveTarget(
   }
   const inPackage = packageDir === '' ? file.path : file.path.slice(packageDir.length + 1);
   const typescript = file.language !== 'js' || project.exists(posix.join(packageDir, 'tsconfig.json'));
-  const relative = options.loggerPath ?? `${inPackage.startsWith('src/') ? 'src/' : ''}lib/logger.${typescript ? 'ts' : 'js'}`;
+  const relative = options.loggerPath ?? `${inPackage.startsWith('src/') || hasSrc(project, packageDir) ? 'src/' : ''}lib/logger.${typescript ? 'ts' : 'js'}`;
   const path = posix.normalize(posix.join(packageDir, relative));
   const stem = path.replace(/\.[a-z]+$/, '');
   if (path !== file.path && EXTENSIONS.some((ext) => project.exists(`${stem}.${ext}`))) return 'logger-path-taken';
@@ -76,4 +76,22 @@ export function resolveTarget(
     esm: flavour === 'esm',
     imports: new Set(),
   };
+}
+
+const srcFolders = new WeakMap<ProjectView, Map<string, boolean>>();
+
+/**
+ * Whether the package keeps sources under `src/`: then its one generated logger goes to
+ * `src/lib/`, also for a file outside `src/` (a root `server.js`), so a package never gets two.
+ */
+function hasSrc(project: ProjectView, packageDir: string): boolean {
+  let known = srcFolders.get(project);
+  if (!known) srcFolders.set(project, (known = new Map()));
+  let answer = known.get(packageDir);
+  if (answer === undefined) {
+    const prefix = packageDir === '' ? 'src/' : `${packageDir}/src/`;
+    answer = project.files.some((path) => path.startsWith(prefix));
+    known.set(packageDir, answer);
+  }
+  return answer;
 }

@@ -307,6 +307,10 @@ export class Flow {
       return;
     }
     if (/^console\./.test(text) || text === 'Array.isArray' || text === 'Boolean') return;
+    // `new Set(values)` (deduplication): a container of the same values, followed like them
+    if (callPath.node.type === 'NewExpression' && text === 'Set' && index === 0 && !resolveBinding(callPath, 'Set')) {
+      return this.value(callPath, 'part');
+    }
     if (callee.type === 'Identifier') {
       const binding = resolveBinding(callPath, callee.name);
       const fn = binding?.kind === 'function' ? binding.node : binding?.kind === 'variable' ? unwrapExpression(binding.declarator.init) : undefined;

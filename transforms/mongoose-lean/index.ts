@@ -31,7 +31,7 @@ export default defineTransform({
     'returned-to-unresolved-caller':
       'the result is returned, and not every caller can be found in the project (the function is passed as a value, re-exported, or only called from outside); check the callers by hand',
     'schema-hides-fields':
-      'the result is sent or serialised, and the schema hides data when documents serialise (a toJSON/toObject transform, select: false fields, a plugin); a lean result would leak it',
+      'the result is sent or serialised, and the schema hides data when documents serialise (a toJSON/toObject transform, a plugin); a lean result would leak it',
     'schema-shapes-output':
       'the result is sent or serialised, and the schema changes what documents serialise to (toJSON virtuals or getters, field getters); the response would change',
     'schema-unknown': "the model's schema could not be read (imported, built elsewhere, or the model is looked up by name), so its virtuals, methods and toJSON options are unknown",
