@@ -224,7 +224,7 @@ function isIncrement(expression: any, entry: string | undefined): boolean {
   return false;
 }
 
-function isHeader(expression: any, res: string): boolean {
+export function isHeader(expression: any, res: string): boolean {
   return (
     expression.type === 'CallExpression' &&
     expression.callee.type === 'MemberExpression' &&

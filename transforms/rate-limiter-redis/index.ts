@@ -23,6 +23,8 @@ const skipReasons: Record<Reason, string> = {
     'the 429 response uses values computed inside the middleware that have no Redis equivalent; port the response by hand',
   'unrecognised-limiter':
     'a middleware answers 429 from an in-memory store, but its counting does not match a fixed-window limiter harden can prove equal',
+  'window-not-whole-seconds':
+    'the project uses rate-limiter-flexible, whose `duration` is whole seconds, and the window is not a whole number of seconds (or is only known at run time); port the limiter by hand',
 };
 
 export default defineTransform({

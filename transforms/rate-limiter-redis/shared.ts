@@ -34,7 +34,8 @@ export type Reason =
   | 'store-used-elsewhere'
   | 'key-not-static'
   | 'response-uses-locals'
-  | 'unrecognised-limiter';
+  | 'unrecognised-limiter'
+  | 'window-not-whole-seconds';
 
 export interface Context {
   j: JSCodeshift;
