@@ -238,3 +238,11 @@ function isNextCall(statement: any, next: string | undefined): boolean {
   const expression = statement.type === 'ReturnStatement' ? statement.argument : statement.type === 'ExpressionStatement' ? statement.expression : undefined;
   return expression?.type === 'CallExpression' && expression.callee.type === 'Identifier' && expression.callee.name === next && expression.arguments.length === 0;
 }
+
+/** The statements of a 429 block, without a bare `return;` at its end. */
+export function blockStatements(block: any): any[] {
+  const statements = block.type === 'BlockStatement' ? [...block.body] : [block];
+  const last = statements[statements.length - 1];
+  if (last?.type === 'ReturnStatement' && !last.argument) statements.pop();
+  return statements;
+}

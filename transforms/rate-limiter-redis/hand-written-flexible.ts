@@ -12,7 +12,7 @@ import recast from 'recast';
 import { isNameTaken } from '../../src/ast/imports.js';
 import { buildStatements, stringLiteralCode } from '../../src/ast/build.js';
 import { useSharedClient } from './client.js';
-import { identifiersIn, isHeader, type Limiter } from './hand-written-analyse.js';
+import { blockStatements, identifiersIn, isHeader, type Limiter } from './hand-written-analyse.js';
 import { ensureImport, prefixFor, RANGES, type Context } from './shared.js';
 
 const code = (node: any): string => recast.print(node).code;
@@ -108,13 +108,6 @@ export function rewriteAsFlexible(ctx: Context, path: any, limiter: Limiter, sto
 
 function clone(node: any): any {
   return JSON.parse(JSON.stringify(node, (k, v) => (k === 'loc' || k === 'start' || k === 'end' || k === 'tokens' ? undefined : v)));
-}
-
-function blockStatements(block: any): any[] {
-  const statements = block.type === 'BlockStatement' ? [...block.body] : [block];
-  const last = statements[statements.length - 1];
-  if (last?.type === 'ReturnStatement' && !last.argument) statements.pop();
-  return statements;
 }
 
 /** The statement (in a block or the program) holding `path`. */
