@@ -49,8 +49,8 @@ function transformed(file: string, source: string): { dir: string; files: string
 }
 
 describe('hand-written limiter -> RateLimiterRedis (TypeScript)', () => {
-  it('type-checks against the real typings (strict)', () => {
-    const input = readFileSync(join(repo, 'fixtures/rate-limiter-redis/hand-written-rate-limiter-flexible-project.input.ts'), 'utf8');
+  it.each(['hand-written-rate-limiter-flexible-project', 'hand-written-rate-limiter-flexible-ip-key-typescript'])('%s type-checks against the real typings (strict)', (name) => {
+    const input = readFileSync(join(repo, `fixtures/rate-limiter-redis/${name}.input.ts`), 'utf8');
     const { dir, files } = transformed('src/middleware/rate-limit.ts', input);
     try {
       const program = ts.createProgram(

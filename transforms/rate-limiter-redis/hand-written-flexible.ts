@@ -69,7 +69,13 @@ export function rewriteAsFlexible(ctx: Context, path: any, limiter: Limiter, sto
   const headersBefore = headers.filter((s: any) => body.indexOf(s) < checkIndex);
   const blockUses = identifiersIn(j, limiter.block);
   const headerUses = new Set(headers.flatMap((s: any) => [...identifiersIn(j, s)]));
-  const key = limiter.key.type === 'Identifier' ? limiter.key.name : code(limiter.key);
+  // consume() takes a string or number; `req.ip` is typed `string | undefined`, and the Map keyed
+  // an undefined IP as one bucket, which String() keeps ('undefined').
+  const declaredKey = limiter.key.type === 'Identifier' ? limiter.keyDeclarations.find((d: any) => d.declarations[0].id.name === limiter.key.name) : undefined;
+  const keyValue = declaredKey ? declaredKey.declarations[0].init : limiter.key;
+  const isString = ['TemplateLiteral', 'StringLiteral'].includes(keyValue?.type);
+  const keyCode = limiter.key.type === 'Identifier' ? limiter.key.name : code(limiter.key);
+  const key = ctx.typescript && !isString ? `String(${keyCode})` : keyCode;
   const prelude = (from: string, uses: Set<string>) => {
     const lines: string[] = [];
     const now = limiter.nowName ?? 'now';
