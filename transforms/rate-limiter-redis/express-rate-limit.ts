@@ -5,7 +5,7 @@
  */
 import { findImportedLocal } from '../../src/ast/imports.js';
 import { buildExpression } from '../../src/ast/build.js';
-import { insideFunction, limiterName, majorOf, prefixFor, propertyNamed, redisStoreExpression, type Context } from './shared.js';
+import { atLeast, insideFunction, limiterName, minimumOf, prefixFor, propertyNamed, redisStoreExpression, type Context } from './shared.js';
 
 export function rewriteExpressRateLimit(ctx: Context): void {
   const { j, root } = ctx;
@@ -14,7 +14,11 @@ export function rewriteExpressRateLimit(ctx: Context): void {
     [findImportedLocal(j, root, isErl, 'default'), findImportedLocal(j, root, isErl, 'rateLimit')].filter((n): n is string => !!n),
   );
   if (locals.size === 0) return;
-  const major = majorOf(ctx.file.package?.dependencyRange('express-rate-limit'));
+  const range = ctx.file.package?.dependencyRange('express-rate-limit');
+  const minimum = minimumOf(range);
+  const major = minimum?.[0];
+  // passOnStoreError arrived in 7.4.0 (7.4.1 fixed it); before, store errors always reach next(err).
+  const hasPassOnStoreError = !minimum || atLeast(minimum, [7, 4, 1]);
 
   root
     .find(j.CallExpression)
@@ -31,8 +35,16 @@ export function rewriteExpressRateLimit(ctx: Context): void {
         ctx.sites.skipped(call, 'options-not-literal', 'the options spread another object, which may already hold a store');
         return;
       }
-      if (major !== undefined && major < 8) {
-        ctx.sites.skipped(call, 'express-rate-limit-too-old', `package.json asks for express-rate-limit ${ctx.file.package?.dependencyRange('express-rate-limit')}`);
+      if (major !== undefined && major < 6) {
+        ctx.sites.skipped(call, 'express-rate-limit-too-old', `package.json asks for express-rate-limit ${range}, which has no store API rate-limit-redis supports`);
+        return;
+      }
+      if (!hasPassOnStoreError && ctx.options.onRedisDown === 'open' && !propertyNamed(options ?? { properties: [] }, 'passOnStoreError')) {
+        ctx.sites.skipped(
+          call,
+          'express-rate-limit-too-old',
+          `package.json asks for express-rate-limit ${range}; before 7.4.1 it cannot fail open (no passOnStoreError): raise it to ^7.5.1, or run with onRedisDown: closed`,
+        );
         return;
       }
       if (insideFunction(path)) {
@@ -44,8 +56,8 @@ export function rewriteExpressRateLimit(ctx: Context): void {
       if (!ctx.sites.changed(call, `express-rate-limit counts in Redis (prefix '${prefix}', ${down} when Redis is down)`)) return;
       const object = options ?? j.objectExpression([]);
       if (!options) call.arguments.push(object);
-      object.properties.push(j.objectProperty(j.identifier('store'), redisStoreExpression(ctx, prefix)));
-      if (!propertyNamed(object, 'passOnStoreError')) {
+      object.properties.push(j.objectProperty(j.identifier('store'), redisStoreExpression(ctx, prefix, major)));
+      if (hasPassOnStoreError && !propertyNamed(object, 'passOnStoreError')) {
         object.properties.push(
           j.objectProperty(j.identifier('passOnStoreError'), buildExpression(String(ctx.options.onRedisDown === 'open'), ctx.typescript)),
         );

@@ -224,7 +224,7 @@ function isIncrement(expression: any, entry: string | undefined): boolean {
   return false;
 }
 
-function isHeader(expression: any, res: string): boolean {
+export function isHeader(expression: any, res: string): boolean {
   return (
     expression.type === 'CallExpression' &&
     expression.callee.type === 'MemberExpression' &&
@@ -237,4 +237,12 @@ function isHeader(expression: any, res: string): boolean {
 function isNextCall(statement: any, next: string | undefined): boolean {
   const expression = statement.type === 'ReturnStatement' ? statement.argument : statement.type === 'ExpressionStatement' ? statement.expression : undefined;
   return expression?.type === 'CallExpression' && expression.callee.type === 'Identifier' && expression.callee.name === next && expression.arguments.length === 0;
+}
+
+/** The statements of a 429 block, without a bare `return;` at its end. */
+export function blockStatements(block: any): any[] {
+  const statements = block.type === 'BlockStatement' ? [...block.body] : [block];
+  const last = statements[statements.length - 1];
+  if (last?.type === 'ReturnStatement' && !last.argument) statements.pop();
+  return statements;
 }

@@ -7,7 +7,8 @@
 import recast from 'recast';
 import { findImportedLocal, isNameTaken } from '../../src/ast/imports.js';
 import { buildExpression, buildStatements } from '../../src/ast/build.js';
-import { analyse, identifiersIn, is429Call, UnsupportedField, type Analysis, type Limiter } from './hand-written-analyse.js';
+import { analyse, blockStatements, identifiersIn, is429Call, UnsupportedField, type Analysis, type Limiter } from './hand-written-analyse.js';
+import { rewriteAsFlexible } from './hand-written-flexible.js';
 import { ensureImport, ensureTypeImport, prefixFor, redisStoreExpression, type Context } from './shared.js';
 
 export function rewriteHandWritten(ctx: Context): void {
@@ -47,6 +48,10 @@ export function rewriteHandWritten(ctx: Context): void {
     }
     if (fn.type === 'FunctionDeclaration' && usedBeforeDeclaration(j, root, fn)) {
       ctx.sites.skipped(at, 'unrecognised-limiter', `\`${fn.id.name}\` is used above its declaration; a const would not be hoisted`);
+      continue;
+    }
+    if (ctx.file.package?.dependencyRange('rate-limiter-flexible')) {
+      if (rewriteAsFlexible(ctx, path, analysis.limiter, store, at)) removeDeadStore(ctx, statement, store);
       continue;
     }
     const prefix = prefixFor(ctx, store, true);
@@ -190,13 +195,6 @@ function handlerPrelude(ctx: Context, limiter: Limiter, req: string): any[] {
     lines.push(`const ${limiter.entry} = { ${limiter.countField}: ${info}.used, ${limiter.timeField}: ${time} };`);
   }
   return buildStatements(lines.join('\n'), ctx.typescript);
-}
-
-function blockStatements(block: any): any[] {
-  const statements = block.type === 'BlockStatement' ? [...block.body] : [block];
-  const last = statements[statements.length - 1];
-  if (last?.type === 'ReturnStatement' && !last.argument) statements.pop();
-  return statements;
 }
 
 /** Removes the store and its clean-up timer when nothing else uses them, and what only they used. */

@@ -11,7 +11,7 @@ const skipReasons: Record<Reason, string> = {
   'limiter-created-at-runtime':
     'the limiter is created inside a function, so several limiters may come from this line; give each a distinct Redis key prefix by hand',
   'express-rate-limit-too-old':
-    'package.json pins express-rate-limit below 8; upgrade it to ^8.7.5 (rename `max` to `limit`, drop @types/express-rate-limit) and run harden again',
+    'package.json pins an express-rate-limit harden cannot add a Redis store to: below 6 (no store API rate-limit-redis supports), or below 7.4.1 while onRedisDown is `open` (no passOnStoreError to fail open); upgrade it (^7.5.1, or ^8.7.5 renaming `max` to `limit`) or choose onRedisDown `closed`, and run harden again',
   'limits-not-static':
     'the window or the maximum is computed at run time (from the request, a call or a reassigned variable); harden cannot carry it into a Redis limiter',
   'no-window': 'no time window was found (a concurrency cap or a ban list is not a rate limit); left as it is',
@@ -23,6 +23,8 @@ const skipReasons: Record<Reason, string> = {
     'the 429 response uses values computed inside the middleware that have no Redis equivalent; port the response by hand',
   'unrecognised-limiter':
     'a middleware answers 429 from an in-memory store, but its counting does not match a fixed-window limiter harden can prove equal',
+  'window-not-whole-seconds':
+    'the project uses rate-limiter-flexible, whose `duration` is whole seconds, and the window is not a whole number of seconds (or is only known at run time); port the limiter by hand',
 };
 
 export default defineTransform({

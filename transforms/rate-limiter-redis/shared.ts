@@ -12,6 +12,8 @@ import { flavourOf, useStoreFactory } from './client.js';
 export const RANGES = {
   'express-rate-limit': '^8.7.5',
   'rate-limit-redis': '^6.0.1',
+  /** The last rate-limit-redis major for express-rate-limit 6 and 7 (peer `>= 6`); 4.2 added the named `RedisStore` export. */
+  'rate-limit-redis-legacy': '^4.2.0',
   'rate-limiter-flexible': '^11.4.0',
 } as const;
 
@@ -32,7 +34,8 @@ export type Reason =
   | 'store-used-elsewhere'
   | 'key-not-static'
   | 'response-uses-locals'
-  | 'unrecognised-limiter';
+  | 'unrecognised-limiter'
+  | 'window-not-whole-seconds';
 
 export interface Context {
   j: JSCodeshift;
@@ -129,18 +132,36 @@ export function ensureTypeImport(ctx: Context, source: string, name: string): vo
   body.splice(last + 1, 0, declaration);
 }
 
-/** `redisStore(prefix)` from the generated store module, with its imports and dependencies. */
-export function redisStoreExpression(ctx: Context, prefix: string): any {
+/**
+ * `redisStore(prefix)` from the generated store module, with its imports and dependencies.
+ * `erlMajor` is the express-rate-limit major the project pins (undefined: none, 8 is requested);
+ * below 8 the store is rate-limit-redis 4, whose `RedisStore` has the same API as 6's.
+ */
+export function redisStoreExpression(ctx: Context, prefix: string, erlMajor?: number): any {
   const factory = useStoreFactory(ctx);
-  ctx.request.dependency('rate-limit-redis', RANGES['rate-limit-redis']);
-  ctx.request.dependency('express-rate-limit', RANGES['express-rate-limit']);
+  const legacy = erlMajor !== undefined && erlMajor < 8;
+  ctx.request.dependency('rate-limit-redis', RANGES[legacy ? 'rate-limit-redis-legacy' : 'rate-limit-redis']);
+  if (!legacy) ctx.request.dependency('express-rate-limit', RANGES['express-rate-limit']);
   return buildExpression(`${factory}(${stringLiteralCode(prefix)})`, ctx.typescript);
 }
 
 /** The major version a dependency range pins (`^7.1.5` -> 7), if it is plain enough to tell. */
 export function majorOf(range: string | undefined): number | undefined {
-  const match = range && /^\s*[\^~>=v]*\s*(\d+)/.exec(range);
-  return match ? Number(match[1]) : undefined;
+  return minimumOf(range)?.[0];
+}
+
+/** The lowest version a plain range allows (`^7.1.5` -> [7, 1, 5], `~7.4` -> [7, 4, 0]). */
+export function minimumOf(range: string | undefined): [number, number, number] | undefined {
+  const match = range && /^\s*[\^~>=v]*\s*(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?/.exec(range);
+  if (!match) return undefined;
+  const part = (text: string | undefined) => (text === undefined || !/^\d+$/.test(text) ? 0 : Number(text));
+  return [Number(match[1]), part(match[2]), part(match[3])];
+}
+
+/** Whether version `a` is at least `b`. */
+export function atLeast(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i += 1) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return true;
 }
 
 export function propertyNamed(object: any, name: string): any {
