@@ -141,7 +141,13 @@ function scanFile(
         escape(node, `re-exports ${module}`);
       } else {
         const specifier = loadedSpecifier(node);
-        if (specifier === undefined || !resolvesTo(file, specifier, module)) continue;
+        if (specifier === undefined) {
+          // `vi.mock('./x')`, `jest.mock('./x')`: the instances may be mocks without the parts.
+          const mentions = Node.isCallExpression(node) && node.getArguments().some((a) => Node.isStringLiteral(a) && resolvesTo(file, a.getLiteralValue(), module));
+          if (mentions) escape(node, `passes the module ${module} to other code (a mock?)`);
+          continue;
+        }
+        if (!resolvesTo(file, specifier, module)) continue;
         const declaration = node.getParent();
         const name = Node.isVariableDeclaration(declaration) && declaration.getInitializer() === node ? declaration.getNameNode() : undefined;
         if (name && Node.isIdentifier(name) && exported.has('') && isConst(declaration!)) {

@@ -81,7 +81,8 @@ export default defineTransform({
     const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, strict: true } });
     for (const [path, text] of context.files) {
       if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(path) || /\.d\.[cm]?ts$/.test(path) || !text.includes('class ')) continue;
-      const normalized = text.replace(/\r\n/g, '\n');
+      // A caller file rewritten by an earlier split (rewriteCallers) is read as rewritten.
+      const normalized = written.get(path) ?? text.replace(/\r\n/g, '\n');
       const file = project.createSourceFile(`/${path}`, normalized, { overwrite: true });
       for (const cls of file.getClasses()) {
         if (isCandidate(cls, path, context.options)) splitClass(cls, path, normalized, context, project, written, write);
