@@ -20,6 +20,8 @@ export interface EmitContext {
   typescript: boolean;
   /** ES modules (import/export) or CommonJS (require/module.exports). */
   esm: boolean;
+  /** Parts are public readonly properties of the facade (callers are rewritten to use them). */
+  publicParts: boolean;
 }
 
 export type Emitted =
@@ -200,10 +202,11 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
     return `new ${holder.className}(${args.join(', ')})`;
   };
   const ordered = plan.shared ? [plan.shared, ...plan.holders.filter((h) => h !== plan.shared)] : plan.holders;
+  const modifiers = (h: Holder) => (!ctx.typescript ? '' : ctx.publicParts && h.kind === 'part' ? 'readonly ' : 'private readonly ');
   const declarations = ordered.map((h) =>
     ctor
-      ? ctx.typescript ? `${i1}private readonly ${h.property}: ${h.className}${semi}\n` : ''
-      : `${i1}${ctx.typescript ? 'private readonly ' : ''}${h.property} = ${create(h)}${semi}\n`,
+      ? ctx.typescript ? `${i1}${modifiers(h)}${h.property}: ${h.className}${semi}\n` : ''
+      : `${i1}${modifiers(h)}${h.property} = ${create(h)}${semi}\n`,
   );
   const openBrace = cls.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken).getEnd();
   const firstMember = cls.getMembers()[0];

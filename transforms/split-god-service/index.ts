@@ -2,13 +2,14 @@ import type { ClassDeclaration } from 'ts-morph';
 import { Project } from './ts-morph.js';
 import { z } from 'zod';
 import { defineTransform, type ProjectContext } from '../../src/transform.js';
+import { analyseCallers, type CallSite } from './callers.js';
 import { emit } from './emit.js';
 import { fieldUsedOutside, importersOf, methodTakenUnbound, subclassElsewhere } from './external.js';
 import { groupMethods } from './grouping.js';
 import { buildModel, isRefusal, lineCount } from './model.js';
 import { makePlan } from './plan.js';
 import { figures, summary } from './report.js';
-import { detectStyle } from './text.js';
+import { applyEdits, detectStyle } from './text.js';
 
 const options = z.object({
   minLines: z.number().int().positive().default(300).describe('A class of at least this many lines is a candidate.'),
@@ -29,6 +30,13 @@ const options = z.object({
     .record(z.string(), z.string())
     .default({})
     .describe('Renames generated classes: proposed name -> name to use (e.g. {"PlexIntegrationService": "PlexService"}).'),
+  rewriteCallers: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also rewrite calls of delegated methods on instances of the class to use the parts directly (svc.plex.getPlexLibraries()), ' +
+        'when every use of every instance is a method call in the project; the parts become public readonly properties of the facade.',
+    ),
 });
 
 const skipReasons = {
@@ -45,6 +53,8 @@ const skipReasons = {
   'constructor-order': 'the constructor mixes fields of different parts in a way a split cannot keep in order',
   'module-local-value': 'moved code uses a value local to a CommonJS module; export it first',
   'target-exists': 'a file the split would create already exists',
+  'callers-not-all-resolvable':
+    'rewriteCallers: an instance of the class is used other than to call its methods (handed on, re-exported, x[key]), so callers are left on the facade; the split itself still happens',
 } as const;
 
 type Reason = keyof typeof skipReasons;
@@ -63,13 +73,19 @@ export default defineTransform({
   scope: 'project',
   options,
   apply(context) {
+    const written = new Map<string, string>();
+    const write = (path: string, text: string) => {
+      written.set(path, text);
+      context.write(path, text);
+    };
     const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, strict: true } });
     for (const [path, text] of context.files) {
       if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(path) || /\.d\.[cm]?ts$/.test(path) || !text.includes('class ')) continue;
-      const normalized = text.replace(/\r\n/g, '\n');
+      // A caller file rewritten by an earlier split (rewriteCallers) is read as rewritten.
+      const normalized = written.get(path) ?? text.replace(/\r\n/g, '\n');
       const file = project.createSourceFile(`/${path}`, normalized, { overwrite: true });
       for (const cls of file.getClasses()) {
-        if (isCandidate(cls, path, context.options)) splitClass(cls, path, normalized, context);
+        if (isCandidate(cls, path, context.options)) splitClass(cls, path, normalized, context, project, written, write);
       }
     }
   },
@@ -83,7 +99,15 @@ function isCandidate(cls: ClassDeclaration, path: string, opts: Context['options
   return serviceLike && (lineCount(cls) >= opts.minLines || methods >= opts.minMethods);
 }
 
-function splitClass(cls: ClassDeclaration, path: string, text: string, context: Context): void {
+function splitClass(
+  cls: ClassDeclaration,
+  path: string,
+  text: string,
+  context: Context,
+  project: Project,
+  written: ReadonlyMap<string, string>,
+  write: (path: string, text: string) => void,
+): void {
   const { options: opts, sites, files } = context;
   const at = (node: { getStartLineNumber(): number; getStart(): number }) => {
     const line = node.getStartLineNumber();
@@ -116,11 +140,28 @@ function splitClass(cls: ClassDeclaration, path: string, text: string, context: 
   const existing = plan.holders.find((h) => files.has(h.file) || context.project.exists(h.file));
   if (existing) return skip('target-exists', existing.file);
 
+  let calls = new Map<string, CallSite[]>();
+  if (opts.rewriteCallers) {
+    const current = (file: string) => written.get(file) ?? files.get(file)?.replace(/\r\n/g, '\n');
+    const callers = analyseCallers(project, model, plan, path, current, files.keys());
+    if (callers.ok) calls = callers.calls;
+    else sites.skipped(callers.file, { line: callers.line, column: callers.column }, 'callers-not-all-resolvable', callers.detail);
+  }
+
   const typescript = /\.[cm]?tsx?$/.test(path);
   const esm = typescript || /\.mjs$/.test(path) || (/\.js$/.test(path) && context.packageOf(path)?.type === 'module') || /^\s*(import|export)\s/m.test(text);
-  const emitted = emit(model, plan, { path, file: cls.getSourceFile(), style: detectStyle(text, cls), typescript, esm });
+  const emitted = emit(model, plan, { path, file: cls.getSourceFile(), style: detectStyle(text, cls), typescript, esm, publicParts: calls.size > 0 });
   if (!emitted.ok) return skip(emitted.reason, emitted.detail);
   const message = summary(model, grouped.grouping, plan, figures(model, plan, emitted));
   if (!sites.changed(path, at(name), message)) return;
-  for (const [file, output] of emitted.files) context.write(file, output);
+  for (const [file, output] of emitted.files) write(file, output);
+  for (const [file, sites_] of calls) {
+    const before = written.get(file) ?? files.get(file)!.replace(/\r\n/g, '\n');
+    const wanted = sites_.filter((c) =>
+      sites.changed(file, c, `${c.instance}.${c.method}(...) -> ${c.instance}.${c.holder.property}.${c.method}(...): call ${c.holder.className} directly`),
+    );
+    if (!wanted.length) continue;
+    const edits = wanted.map((c) => ({ start: c.insertAt, end: c.insertAt, text: `.${c.holder.property}` }));
+    write(file, applyEdits(before, edits));
+  }
 }
