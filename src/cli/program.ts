@@ -97,7 +97,7 @@ function withRunOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report (or the --dry-run patch) to this file instead of stdout')
     .option('--verbose', 'list every changed and skipped site')
     .option('--verify', "type-check the project (its own tsconfig and TypeScript) before and after, in memory; drop change sets that add type errors")
-    .option('-j, --jobs <n>', 'worker threads for file-level work (default: available cores; 1 runs in-process)')
+    .option('-j, --jobs <n>', 'worker threads for file-level work (default: the cores when there are 4 or more, else 1 = in-process)')
     .addOption(new Option('--color', 'force colour on stderr'))
     .addOption(new Option('--no-color', 'no colour'));
 }
