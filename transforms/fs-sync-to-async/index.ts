@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken } from '../../src/ast/imports.js';
 import { defineTransform } from '../../src/transform.js';
-import { buildExpression, buildStatements } from '../../src/ast/build.js';
+import { buildExpression } from '../../src/ast/build.js';
 import { analyseFunction, enclosingFunction, isLoggingWrite, type Context } from './async-context.js';
 import { findSyncCalls, fsBindingUses, PROMISE_EQUIVALENT, pruneUnusedFsBindings } from './bindings.js';
-import { createWriteStreamCallee, planLogWrite, type LogPlan, type StreamTarget } from './log-stream.js';
+import { planLogWrite, type LogPlan } from './log-stream.js';
+import { createStream } from './stream-edit.js';
 
 const PROMISES_MODULE = 'node:fs/promises';
 
@@ -92,7 +93,7 @@ export default defineTransform({
       const logPlan = logPlans.get(node);
       if (logPlan?.kind === 'refuse') sites.skipped(node, logPlan.reason, logPlan.detail);
       if (logPlan?.kind === 'stream' && sites.changed(node, `${method} -> write to one append-mode stream (keeps write order)`)) {
-        const target = streams.get(logPlan.target.key) ?? createStream(j, root, file.path, logPlan.target, node.arguments[0]);
+        const target = streams.get(logPlan.target.key) ?? createStream(j, root, /\.[cm]?tsx?$/.test(file.path), logPlan.target, node.arguments[0]);
         streams.set(logPlan.target.key, target);
         path.replace(j.callExpression(j.memberExpression(buildExpression(target, false), j.identifier('write')), [logPlan.data]));
         streamed = true;
@@ -157,33 +158,6 @@ function planLogWrites(j: any, root: any, calls: Array<{ path: any; method: stri
 const sameTarget = (a: any, b: any) =>
   (a.type === 'Identifier' && b.type === 'Identifier' && a.name === b.name) ||
   (a.type === 'MemberExpression' && b.type === 'MemberExpression' && a.object.type === 'ThisExpression' && b.object.type === 'ThisExpression' && a.property.name === b.property.name);
-
-/** Creates the stream once (end of the constructor, or after the module's set-up) and returns how to reach it. */
-function createStream(j: any, root: any, _filePath: string, target: StreamTarget, pathNode: any): string {
-  const typescript = root.find(j.TSTypeAnnotation).size() > 0 || root.find(j.TSTypeAliasDeclaration).size() > 0 || root.find(j.TSParameterProperty).size() > 0;
-  const callee = createWriteStreamCallee(j, root);
-  callee.add?.();
-  if (target.kind === 'instance') {
-    const field = pathNode.property.name;
-    target.ctor.node.body.body.push(statement(j, root, `this.${target.field} = ${callee.code}(this.${field}, { flags: 'a' });`));
-    if (typescript) {
-      const [decl] = buildStatements(`class X { private readonly ${target.field}: ${callee.typeCode}; }`, true)[0].body.body;
-      target.classBody.body.splice(target.classBody.body.indexOf(target.ctor.node), 0, decl);
-    }
-    return `this.${target.field}`;
-  }
-  const body = root.get().node.program.body;
-  body.splice(body.indexOf(target.insertAfter) + 1, 0, statement(j, root, `const ${target.name} = ${callee.code}(${pathNode.name}, { flags: 'a' });`));
-  return target.name;
-}
-
-/** A new one-line statement parsed as text (recast keeps `{ flags: 'a' }` on one line), in the file's quote style. */
-function statement(j: any, root: any, code: string): any {
-  const literal = root.find(j.StringLiteral).nodes()[0] ?? root.find(j.Literal).filter((p: any) => typeof p.node.value === 'string').nodes()[0];
-  const raw = literal?.extra?.raw ?? literal?.raw;
-  const quoted = typeof raw === 'string' && raw[0] === '"' ? code.replace(/'/g, '"') : code;
-  return j(`\n${quoted}\n`).get().node.program.body[0];
-}
 
 const isPromisesModule = (source: string) => source === 'fs/promises' || source === 'node:fs/promises';
 
