@@ -42,6 +42,16 @@ const scenarios: Scenario[] = [
     `,
   },
   {
+    fixture: 'logger-class-append-cjs',
+    ext: 'js',
+    setup: { 'logs/access.log': 'GET / 200\n' },
+    driver: `
+      const a = new mod.AccessLog('logs');
+      const b = new mod.AccessLog('./logs/../logs');
+      ${burst("a.write({ method: 'GET', url: '/a/' + i }, 200); if (i % 3 === 0) b.write({ method: 'POST', url: '/b/' + 'z'.repeat(i * 41) }, 201);")}
+    `,
+  },
+  {
     fixture: 'logger-module-function-cjs',
     ext: 'js',
     setup: { 'logs/app.log': 'earlier line\n' },
