@@ -26,6 +26,12 @@ const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'Ar
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'options', 'head']);
 const LOGGING_NAME = /^(log|write|append|info|warn|error|debug|trace)\w*$/i;
 
+/** A sync append/write call in a synchronous log()/write()/info()... function: a logging path. */
+export function isLoggingWrite(fnPath: any, method: string): boolean {
+  const name = functionName(fnPath);
+  return !fnPath.node.async && (method === 'appendFileSync' || method === 'writeFileSync') && !!name && LOGGING_NAME.test(name);
+}
+
 /** The nearest function around `path`, or the reason there is none that can await. */
 export function enclosingFunction(path: any): any | ContextRefusal {
   for (let current = path.parent; current; current = current.parent) {

@@ -56,18 +56,27 @@ function fsBinding(identifierPath: any, name: string): 'module' | string | undef
   return property ?? 'module';
 }
 
+/** The fs function a call invokes (`fs.x(...)` or a bound `x(...)`), any fs function, if it is one. */
+export function fsCallMethod(path: any): string | undefined {
+  const callee = path.node.callee;
+  if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.property.type === 'Identifier') {
+    return fsBinding(path.get('callee', 'object'), callee.object.name) === 'module' ? callee.property.name : undefined;
+  }
+  if (callee.type === 'Identifier') {
+    const imported = fsBinding(path.get('callee'), callee.name);
+    return imported && imported !== 'module' ? imported : undefined;
+  }
+  return undefined;
+}
+
 /** Every call of a listed sync function through an fs binding, in source order. */
 export function findSyncCalls(j: any, root: any): SyncCall[] {
   const calls: SyncCall[] = [];
   root.find(j.CallExpression).forEach((path: any) => {
     const callee = path.node.callee;
-    if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier') {
-      const method = callee.property.name;
-      if (PROMISE_EQUIVALENT[method] && fsBinding(path.get('callee', 'object'), callee.object.name) === 'module') calls.push({ path, method });
-    } else if (callee.type === 'Identifier') {
-      const imported = fsBinding(path.get('callee'), callee.name);
-      if (imported && imported !== 'module' && PROMISE_EQUIVALENT[imported]) calls.push({ path, method: imported });
-    }
+    if (callee.type === 'MemberExpression' && !PROMISE_EQUIVALENT[callee.property?.name]) return;
+    const method = fsCallMethod(path);
+    if (method && PROMISE_EQUIVALENT[method]) calls.push({ path, method });
   });
   return calls;
 }

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken } from '../../src/ast/imports.js';
 import { defineTransform } from '../../src/transform.js';
-import { analyseFunction, enclosingFunction, type Context } from './async-context.js';
+import { buildExpression } from '../../src/ast/build.js';
+import { analyseFunction, enclosingFunction, isLoggingWrite, type Context } from './async-context.js';
 import { findSyncCalls, fsBindingUses, PROMISE_EQUIVALENT, pruneUnusedFsBindings } from './bindings.js';
+import { planLogWrite, type LogPlan } from './log-stream.js';
+import { createStream } from './stream-edit.js';
 
 const PROMISES_MODULE = 'node:fs/promises';
 
@@ -22,7 +25,11 @@ export default defineTransform({
     'sync-callback': 'inside a callback or method whose callers harden cannot follow (forEach callback, class method, generator); making it async would let callers run ahead',
     'caller-not-awaiting': 'a caller of this function (in this or another file) does not await it and cannot be made to; the function stays synchronous',
     'express-4-handler': 'an Express handler in a project not on Express 5: Express 4 ignores a rejected promise, so a thrown error would hang the request',
-    'sync-logging-path': 'a synchronous logging/append path (log(), write()); awaiting there would reorder records: use an append-mode fs.createWriteStream owned by the logger',
+    'sync-logging-path': 'a synchronous logging/append path (log(), write()) in a shape harden cannot move to a stream (options, result used, other fs calls, a constructor that logs); awaiting there would reorder records',
+    'overwrites-log-file': 'writeFileSync without { flag: \'a\' } in a logging path replaces the file on every call; an append stream would change what the file holds',
+    'log-path-not-stable': 'the log file path changes (computed per call, reassigned, or not a constructor-set field / module-level const): one stream cannot serve it',
+    'log-file-used-elsewhere': 'the log file path is also used outside the logging calls and set-up (read, stat, written elsewhere): a buffered stream could change what that code sees',
+    'exit-may-lose-log': 'the project calls process.exit, which does not wait for a stream to flush: the last log lines could be lost',
     'unsupported-arguments': 'the call uses an argument fs/promises does not accept the same way (a file descriptor number, statSync throwIfNoEntry)',
   },
   needs: ['Sync('],
@@ -32,6 +39,7 @@ export default defineTransform({
     const calls = findSyncCalls(j, root);
     if (calls.length === 0) return;
     const usedBefore = fsBindingUses(j, root);
+    const logPlans = planLogWrites(j, root, calls, project, file.path);
 
     // Plan first, to a fixpoint: a function that becomes async can host awaited calls of another.
     const plans = new Map<any, Context>();
@@ -41,6 +49,7 @@ export default defineTransform({
     for (const { path, method } of calls) {
       const unsupported = unsupportedArguments(method, path.node.arguments);
       const fn = enclosingFunction(path);
+      if (logPlans.has(path.node)) continue;
       if (unsupported) refusals.set(path.node, unsupported);
       else if (typeof fn !== 'string') functions.set(path.node, fn);
     }
@@ -77,8 +86,19 @@ export default defineTransform({
       }
     };
 
+    const streams = new Map<string, string>();
+    let streamed = false;
     for (const { path, method } of calls) {
       const node = path.node;
+      const logPlan = logPlans.get(node);
+      if (logPlan?.kind === 'refuse') sites.skipped(node, logPlan.reason, logPlan.detail);
+      if (logPlan?.kind === 'stream' && sites.changed(node, `${method} -> write to one append-mode stream (keeps write order)`)) {
+        const target = streams.get(logPlan.target.key) ?? createStream(j, root, /\.[cm]?tsx?$/.test(file.path), logPlan.target, node.arguments[0]);
+        streams.set(logPlan.target.key, target);
+        path.replace(j.callExpression(j.memberExpression(buildExpression(target, false), j.identifier('write')), [logPlan.data]));
+        streamed = true;
+      }
+      if (logPlan) continue;
       const unsupported = refusals.get(node);
       if (unsupported) {
         sites.skipped(node, 'unsupported-arguments', unsupported);
@@ -108,14 +128,36 @@ export default defineTransform({
       path.replace(j.awaitExpression(replacement));
       ensureAsync(fn);
     }
-    if (needed.size === 0) return;
+    if (needed.size === 0 && !streamed) return;
     pruneUnusedFsBindings(j, root, usedBefore);
+    if (needed.size === 0) return;
     const missing = [...needed].filter(([name]) => !findImportedLocal(j, root, isPromisesModule, name));
     if (missing.length === 0) return;
     const [first, ...rest] = missing.map(([imported, local]) => ({ imported, local }));
     addImport(j, root, { source: PROMISES_MODULE, ...first! }, isEsmFile(j, root), rest);
   },
 });
+
+/** Logging-path calls (sync append in a sync log()...): a stream plan or a refusal each, consistent per log file. */
+function planLogWrites(j: any, root: any, calls: Array<{ path: any; method: string }>, project: any, filePath: string): Map<any, LogPlan> {
+  const logging = calls.filter(({ path, method }) => {
+    const fn = enclosingFunction(path);
+    return typeof fn !== 'string' && isLoggingWrite(fn, method);
+  });
+  const candidates = new Set(logging.map(({ path }) => path.node));
+  const plans = new Map<any, LogPlan>();
+  for (const { path, method } of logging) plans.set(path.node, planLogWrite(j, root, path, method, enclosingFunction(path), candidates, project, filePath));
+  // one refused call on a log file keeps every call on that file synchronous (else writes reorder)
+  for (const [node, plan] of plans) {
+    const sameFileRefused = plan.kind === 'stream' && [...plans].some(([other, p]) => p.kind === 'refuse' && sameTarget(other.arguments[0], node.arguments[0]));
+    if (sameFileRefused) plans.set(node, { kind: 'refuse', reason: 'log-file-used-elsewhere', detail: 'another write to the same log file stays synchronous' });
+  }
+  return plans;
+}
+
+const sameTarget = (a: any, b: any) =>
+  (a.type === 'Identifier' && b.type === 'Identifier' && a.name === b.name) ||
+  (a.type === 'MemberExpression' && b.type === 'MemberExpression' && a.object.type === 'ThisExpression' && b.object.type === 'ThisExpression' && a.property.name === b.property.name);
 
 const isPromisesModule = (source: string) => source === 'fs/promises' || source === 'node:fs/promises';
 
