@@ -10,6 +10,12 @@ import { createWriteStreamCallee, type StreamTarget } from './log-stream.js';
 
 const helpers = new WeakMap<object, string>();
 
+/**
+ * A failed write used to throw from the sync call; on a stream it is an 'error' event, which
+ * would crash the process unhandled. It is reported on stderr instead: a log line lost, the app up.
+ */
+const REPORT_WRITE_ERROR = "(error) => process.stderr.write(`log write failed: ${error.message}\\n`)";
+
 /** Creates the stream for `target` and returns the code that reaches it (`this.logStream`, `logStream`). */
 export function createStream(j: any, root: any, typescript: boolean, target: StreamTarget, pathNode: any): string {
   const callee = createWriteStreamCallee(j, root);
@@ -24,7 +30,9 @@ export function createStream(j: any, root: any, typescript: boolean, target: Str
     return `this.${target.field}`;
   }
   const body = root.get().node.program.body;
-  body.splice(body.indexOf(target.insertAfter) + 1, 0, statement(j, root, `const ${target.name} = ${callee.code}(${pathNode.name}, { flags: 'a' });`));
+  const at = body.indexOf(target.insertAfter) + 1;
+  body.splice(at, 0, statement(j, root, `const ${target.name} = ${callee.code}(${pathNode.name}, { flags: 'a' });`));
+  body.splice(at + 1, 0, statement(j, root, `${target.name}.on('error', ${REPORT_WRITE_ERROR});`));
   return target.name;
 }
 
@@ -55,6 +63,7 @@ function ${name}(file${typescript ? ': string' : ''})${typescript ? `: ${callee.
   let stream = ${map}.get(key);
   if (!stream) {
     stream = ${callee.code}(file, { flags: 'a' });
+    stream.on('error', ${REPORT_WRITE_ERROR});
     ${map}.set(key, stream);
   }
   return stream;
