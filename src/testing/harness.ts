@@ -11,7 +11,7 @@
  * no `changed` site on a must-not-change case, and the same behaviour on CRLF and BOM variants.
  * Exported so teams test their own transforms the same way.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { resolveOptions } from '../config/preset.js';
 import { languageFor, ParseError, parseSource, stripBom } from '../engine/parse.js';
@@ -58,7 +58,7 @@ export function discoverCases(fixturesDir: string, transform: string): FixtureCa
   const cases: FixtureCase[] = [];
   for (const file of names) {
     const match = INPUT.exec(file);
-    if (!match) continue;
+    if (!match || statSync(join(dir, file)).isDirectory()) continue; // `<case>.input.project/`: project-level cases
     const [, name, ext] = match as unknown as [string, string, string];
     const sibling = (suffix: string) => {
       const path = join(dir, `${name}.${suffix}`);

@@ -1,7 +1,8 @@
 /**
- * Fixture cases for project-level transforms: `fixtures/<id>/<case>/input/` is a whole project,
- * `output/` holds the expected text of every file the run changes or creates (none for a
- * `no-change-<trap>` case), and optionally `options.json` and `sites.json`
+ * Fixture cases for project-level transforms, named like file-level ones:
+ * `fixtures/<id>/<case>.input.project/` is a whole project, `<case>.output.project/` holds the
+ * expected text of every file the run changes or creates (none for a `no-change-<trap>` case),
+ * and optionally `<case>.options.json` and `<case>.sites.json`
  * (`[{ "file", "line", "kind", "reason" }]`, exact). Each case runs through the real engine
  * (`discover` + `run`) on a temporary copy; the checks: exact bytes, the same set of files, a
  * second run over the written output that changes nothing, no `changed` site on a
@@ -21,7 +22,10 @@ import type { AnyTransform } from '../../src/transform.js';
 export interface ProjectCase {
   transform: string;
   name: string;
-  dir: string;
+  /** The input project folder, `<case>.input.project/`. */
+  input: string;
+  /** Where the expected files live, `<case>.output.project/` (absent for must-not-change cases). */
+  outputDir: string;
   /** Expected changed/new files (root-relative path -> text); undefined for must-not-change. */
   output: Map<string, string> | undefined;
   options: unknown;
@@ -41,21 +45,23 @@ export function readTree(dir: string): Map<string, string> {
   return out;
 }
 
-/** Every `<case>/` folder of `fixtures/<transform>/`, sorted by name. */
+/** Every `<case>.input.project/` folder of `fixtures/<transform>/`, sorted by name. */
 export function discoverProjectCases(fixturesDir: string, transform: string): ProjectCase[] {
   const root = join(fixturesDir, transform);
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .sort()
-    .filter((name) => existsSync(join(root, name, 'input')))
-    .map((name) => {
-      const dir = join(root, name);
-      const json = (file: string) => (existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : undefined);
+    .filter((entry) => entry.endsWith('.input.project'))
+    .map((entry) => {
+      const name = entry.slice(0, -'.input.project'.length);
+      const sibling = (suffix: string) => join(root, `${name}.${suffix}`);
+      const json = (suffix: string) => (existsSync(sibling(suffix)) ? JSON.parse(readFileSync(sibling(suffix), 'utf8')) : undefined);
       return {
         transform,
         name,
-        dir,
-        output: existsSync(join(dir, 'output')) ? readTree(join(dir, 'output')) : undefined,
+        input: sibling('input.project'),
+        outputDir: sibling('output.project'),
+        output: existsSync(sibling('output.project')) ? readTree(sibling('output.project')) : undefined,
         options: json('options.json') ?? {},
         sites: json('sites.json'),
       };
@@ -78,8 +84,8 @@ export interface ProjectCaseReport {
 export function checkProjectCase(transform: AnyTransform, fixture: ProjectCase): ProjectCaseReport {
   const failures: string[] = [];
   const root = realpathSync(mkdtempSync(join(tmpdir(), `harden-${fixture.name}-`)));
-  cpSync(join(fixture.dir, 'input'), root, { recursive: true });
-  const label = `${fixture.transform}/${fixture.name}/options.json`;
+  cpSync(fixture.input, root, { recursive: true });
+  const label = `${fixture.transform}/${fixture.name}.options.json`;
   const first = runProject(transform, root, fixture.options, label);
   const sites = first.outcomes.flatMap((o) => o.sites);
   failures.push(...first.errors.map((e) => `error in ${e.path}: ${e.message}`));
@@ -95,9 +101,9 @@ export function checkProjectCase(transform: AnyTransform, fixture: ProjectCase):
     if (expected.join('\n') !== actual.join('\n')) failures.push(`files: expected [${expected.join(', ')}], got [${actual.join(', ')}]`);
     for (const [path, text] of fixture.output) {
       const got = changed.get(path);
-      if (got !== undefined && got !== text) failures.push(`${path} differs from output/${path} at ${firstDifference(text, got)}`);
+      if (got !== undefined && got !== text) failures.push(`${path} differs from ${fixture.name}.output.project/${path} at ${firstDifference(text, got)}`);
     }
-    const input = readTree(join(fixture.dir, 'input'));
+    const input = readTree(fixture.input);
     if ([...fixture.output].every(([path, text]) => input.get(path) === text)) failures.push('the expected output equals the input');
   }
   if (fixture.sites) {
