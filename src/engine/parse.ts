@@ -6,6 +6,7 @@
  */
 import { parse as babelParse, type ParserOptions, type ParserPlugin } from '@babel/parser';
 import recast from 'recast';
+import { reconcile } from './reconcile.js';
 
 export type Language = 'ts' | 'tsx' | 'js';
 
@@ -44,14 +45,30 @@ const COMMON_PLUGINS: ParserPlugin[] = [
   'explicitResourceManagement',
   'dynamicImport',
   'exportDefaultFrom',
+  'decoratorAutoAccessors',
 ];
 
-function babelOptions(path: string, language: Language): ParserOptions {
+/**
+ * What the parser needs to know beyond the extension. `flow`: the file's package type-checks with
+ * Flow (flow-bin, a Flow Babel preset or plugin, a .flowconfig), so its `.js` files may carry
+ * annotations; a file with an `@flow` pragma is read as Flow whatever its package says.
+ */
+export interface Dialect {
+  flow?: boolean;
+}
+
+/** Whether a JavaScript file is Flow-annotated: its package says so, or its leading comment has `@flow`. */
+export function isFlow(source: string, dialect: Dialect | undefined): boolean {
+  return Boolean(dialect?.flow) || /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*?(?:\/\/|\/\*)[^\n]*@flow\b/.test(source.slice(0, 4096));
+}
+
+export function babelOptions(path: string, language: Language, flow = false): ParserOptions {
   const ext = extensionOf(path);
-  const plugins: ParserPlugin[] = [...COMMON_PLUGINS];
+  const plugins: ParserPlugin[] = [...COMMON_PLUGINS.filter((p) => p !== 'importAttributes'), ['importAttributes', { deprecatedAssertSyntax: true }]];
   if (language === 'ts') plugins.push('typescript');
   if (language === 'tsx') plugins.push('typescript', 'jsx');
   if (language === 'js') plugins.push('jsx');
+  if (language === 'js' && flow) plugins.push(['flow', { all: true }]);
   return {
     sourceType: language === 'js' && ext !== 'mjs' ? (ext === 'cjs' ? 'script' : 'unambiguous') : 'module',
     allowReturnOutsideFunction: ext === 'cjs' || (language === 'js' && ext !== 'mjs'),
@@ -81,6 +98,20 @@ interface BabelError {
   loc?: { line: number; column: number };
 }
 
+/**
+ * Babel's parse, with one correction: with `sourceType: 'unambiguous'` a file that turns out to
+ * be a script still carries the strict-mode errors of the module attempt (`let public`, `010`,
+ * `with`, duplicate parameters). Node runs such a CommonJS file in sloppy mode, so it is parsed
+ * again as a script.
+ */
+export function babelParseFile(text: string, options: ParserOptions): any {
+  const ast = babelParse(text, options) as any;
+  if (options.sourceType === 'unambiguous' && ast.program?.sourceType === 'script' && ast.errors?.length > 0) {
+    return babelParse(text, { ...options, sourceType: 'script' });
+  }
+  return ast;
+}
+
 /** Recovered errors harden tolerates: only redeclared bindings. */
 const TOLERATED_REASONS = new Set(['VarRedeclaration']);
 
@@ -99,18 +130,20 @@ export interface ParsedFile {
   style: PrintStyle;
   /** How many redeclaration errors the parser recovered from. */
   redeclarations: number;
+  /** The parser options used, so printing and re-parsing read the text the same way. */
+  options: ParserOptions;
 }
 
 /** Parses `source` for `path` with recast (so printing keeps the original formatting). */
-export function parseSource(source: string, path: string): ParsedFile {
+export function parseSource(source: string, path: string, dialect?: Dialect): ParsedFile {
   const language = languageFor(path);
   if (!language) throw new ParseError(`no parser for the extension of ${path}`, 1, 1);
-  const options = babelOptions(path, language);
+  const options = babelOptions(path, language, language === 'js' && isFlow(source, dialect));
   const style = detectPrintStyle(source);
   let recovered: BabelError[] = [];
   const parser = {
     parse(text: string) {
-      const ast = babelParse(text, options) as unknown as { errors?: BabelError[] };
+      const ast = babelParseFile(text, options) as { errors?: BabelError[] };
       recovered = ast.errors ?? [];
       return ast;
     },
@@ -123,7 +156,7 @@ export function parseSource(source: string, path: string): ParsedFile {
   }
   const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
   if (fatal) throw toParseError(fatal);
-  return { ast, style, redeclarations: recovered.length };
+  return { ast, style, redeclarations: recovered.length, options };
 }
 
 /**
@@ -131,12 +164,12 @@ export function parseSource(source: string, path: string): ParsedFile {
  * tree), for reading (analysis, other project files) but never for printing. Same parser options
  * and the same accepted errors as `parseSource`.
  */
-export function parseForAnalysis(source: string, path: string): { ast: any; redeclarations: number } {
+export function parseForAnalysis(source: string, path: string, dialect?: Dialect): { ast: any; redeclarations: number } {
   const language = languageFor(path);
   if (!language) throw new ParseError(`no parser for the extension of ${path}`, 1, 1);
   let ast: any;
   try {
-    ast = babelParse(source, { ...babelOptions(path, language), tokens: false });
+    ast = babelParseFile(source, { ...babelOptions(path, language, language === 'js' && isFlow(source, dialect)), tokens: false });
   } catch (error) {
     throw toParseError(error as BabelError);
   }
@@ -149,7 +182,7 @@ export function parseForAnalysis(source: string, path: string): { ast: any; rede
 /** Line terminator, BOM and trailing-newline facts of a file's text. */
 export interface TextStyle {
   bom: boolean;
-  eol: '\n' | '\r\n';
+  eol: '\n' | '\r\n' | '\r';
 }
 
 export function detectTextStyle(text: string): TextStyle {
@@ -160,7 +193,9 @@ export function detectTextStyle(text: string): TextStyle {
     if (index > 0 && text.charCodeAt(index - 1) === 13) crlf += 1;
     else lf += 1;
   }
-  return { bom, eol: crlf > lf ? '\r\n' : '\n' };
+  const cr = (text.match(/\r(?!\n)/g) ?? []).length;
+  const eol = cr > crlf && cr > lf ? '\r' : crlf > lf ? '\r\n' : '\n';
+  return { bom, eol };
 }
 
 export function stripBom(text: string): string {
@@ -213,7 +248,8 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     trailingComma: print.trailingComma,
     wrapColumn: 100,
   }).code;
-  return restorePrologue(source, unmaskShebang(source, printed), ast.program?.directives?.length > 0);
+  const whole = restorePrologue(source, unmaskShebang(source, printed), ast.program?.directives?.length > 0);
+  return reconcile(source, whole, parsed.options);
 }
 
 /**
@@ -271,8 +307,8 @@ function prologueEnd(text: string): number | undefined {
 }
 
 /** The parser object jscodeshift's `j` uses for templates in a file of this path. */
-export function parserFor(path: string): { parse(source: string): any } {
+export function parserFor(path: string, flow = false): { parse(source: string): any } {
   const language = languageFor(path) ?? 'js';
-  const options = { ...babelOptions(path, language), errorRecovery: false };
-  return { parse: (source: string): any => babelParse(source, options) };
+  const options = { ...babelOptions(path, language, flow), errorRecovery: false };
+  return { parse: (source: string): any => babelParseFile(source, options) };
 }

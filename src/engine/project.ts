@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import jscodeshift, { type Collection } from 'jscodeshift';
 import type { PackageInfo, ProjectView } from '../transform.js';
-import { parseForAnalysis, parserFor, stripBom } from './parse.js';
+import { isFlow, parseForAnalysis, parserFor, stripBom, type Dialect } from './parse.js';
 import { toAbsolute } from './paths.js';
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -66,8 +66,9 @@ export class Project implements ProjectView {
       let collection: Collection<any> | undefined;
       if (text !== undefined) {
         try {
-          const j = jscodeshift.withParser(parserFor(path));
-          collection = j(parseForAnalysis(text, path).ast);
+          const dialect = this.dialectOf(path);
+          const j = jscodeshift.withParser(parserFor(path, isFlow(text, dialect)));
+          collection = j(parseForAnalysis(text, path, dialect).ast);
         } catch {
           collection = undefined;
         }
@@ -75,6 +76,20 @@ export class Project implements ProjectView {
       this.parses.set(path, collection);
     }
     return this.parses.get(path);
+  }
+
+  /**
+   * How a file's package wants it parsed: Flow annotations in `.js` when the package type-checks
+   * with Flow (flow-bin, a Flow Babel preset or plugin, or a .flowconfig next to its package.json).
+   */
+  dialectOf(file: string): Dialect {
+    const pkg = this.packageOf(file);
+    if (!pkg) return { flow: this.exists('.flowconfig') };
+    const flow =
+      FLOW_PACKAGES.some((name) => pkg.dependencyRange(name) !== undefined) ||
+      this.exists(pkg.dir === '' ? '.flowconfig' : `${pkg.dir}/.flowconfig`) ||
+      this.exists('.flowconfig');
+    return { flow };
   }
 
   /** The package.json nearest above `file` inside the root, if any. */
@@ -103,6 +118,8 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+const FLOW_PACKAGES = ['flow-bin', '@babel/preset-flow', '@babel/plugin-transform-flow-strip-types', '@babel/plugin-syntax-flow'];
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 

@@ -10,6 +10,7 @@ import type { AnyTransform, Requests, TransformDefinition } from '../transform.j
 import {
   detectTextStyle,
   extensionOf,
+  isFlow,
   languageFor,
   ParseError,
   parseForAnalysis,
@@ -81,24 +82,26 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   const transforms = applicableTransforms(chain, path, source);
   if (transforms.length === 0) return { status: 'unchanged', sites: [], parsed: false };
 
+  const dialect = project.dialectOf(path);
   let analysis;
   try {
-    analysis = parseForAnalysis(source, path);
+    analysis = parseForAnalysis(source, path, dialect);
   } catch (error) {
     if (error instanceof ParseError) {
       return { status: 'parse-error', message: error.message, line: error.line, column: error.column };
     }
     throw error;
   }
-  const first = runChain(transforms, analysis.ast, path, source, project, filter);
+  const flow = isFlow(source, dialect);
+  const first = runChain(transforms, analysis.ast, path, source, project, filter, flow);
   // A transform that fails on the plain Babel AST (e.g. it prints a node to inspect it, which needs
   // recast's bookkeeping) is not judged there: the edit pass decides.
   if (!('error' in first) && !first.sites.some((site) => site.kind === 'changed')) {
     return { status: 'unchanged', sites: first.sites, parsed: true };
   }
 
-  const parsed = parseSource(source, path);
-  const pass = runChain(transforms, parsed.ast, path, source, project, filter);
+  const parsed = parseSource(source, path, dialect);
+  const pass = runChain(transforms, parsed.ast, path, source, project, filter, flow);
   if ('error' in pass) return { status: 'error', message: pass.error, sites: pass.sites };
   const { sites, requests } = pass;
   if (!sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites, parsed: true };
@@ -115,7 +118,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
 
   const culprits = transforms.map((t) => t.definition.id).join(', ');
   try {
-    const reparsed = parseSource(printed, path);
+    const reparsed = parseSource(printed, path, dialect);
     if (reparsed.redeclarations > parsed.redeclarations) {
       return { status: 'error', message: `output of ${culprits} redeclares a binding; the file was left unchanged`, sites };
     }
@@ -140,8 +143,9 @@ function runChain(
   source: string,
   project: Project,
   filter: SiteFilter | undefined,
+  flow: boolean,
 ): ChainOutcome {
-  const j = jscodeshift.withParser(parserFor(path));
+  const j = jscodeshift.withParser(parserFor(path, flow));
   const root = j(ast as any);
   const pkg = project.packageOf(path);
   const file = { path, source, language: languageFor(path)!, package: pkg };
