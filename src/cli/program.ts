@@ -1,12 +1,12 @@
 /**
  * The command line: commander wiring only. Each command delegates to src/cli/commands/; every
  * failure becomes an exit code (0 ok, 1 changes pending with --check, 2 error, 130 interrupted).
+ * The commands are imported when they run, so `--version` and `--help` load neither the engine
+ * nor the transforms (jscodeshift, recast, Babel, zod).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { hardenVersion } from '../package-root.js';
-import { applyCommand, type ApplyOptions } from './commands/apply.js';
-import { explainCommand } from './commands/explain.js';
-import { listCommand } from './commands/list.js';
+import type { ApplyOptions } from './commands/apply.js';
 import { EXIT, HardenError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -38,6 +38,7 @@ Examples:
   harden apply --preset mongo-express --check --format sarif -o harden.sarif`,
     )
     .action(async (paths: string[], options: ApplyOptions) => {
+      const { applyCommand } = await import('./commands/apply.js');
       code = await applyCommand(paths, options, io);
     });
 
@@ -51,13 +52,15 @@ Examples:
   harden check --format sarif --output harden.sarif`,
     )
     .action(async (paths: string[], options: ApplyOptions) => {
+      const { applyCommand } = await import('./commands/apply.js');
       code = await applyCommand(paths, { ...options, check: true }, io);
     });
 
   program
     .command('list')
     .description('list transforms and presets')
-    .action(() => {
+    .action(async () => {
+      const { listCommand } = await import('./commands/list.js');
       code = listCommand(io.stdout);
     });
 
@@ -65,7 +68,8 @@ Examples:
     .command('explain')
     .description("show a transform's documentation (what it does, when it refuses, options) or a preset's chain")
     .argument('<id>', 'transform id or preset name')
-    .action((id: string) => {
+    .action(async (id: string) => {
+      const { explainCommand } = await import('./commands/explain.js');
       code = explainCommand(id, io.stdout);
     });
 
