@@ -55,6 +55,13 @@ export interface PackageInfo {
   dependencyRange(name: string): string | undefined;
 }
 
+/**
+ * What a file is for, decided once by the engine: server `source`, a `test` (or test set-up),
+ * tool `config`, a `script` (CLI, example, tool), `front-end` code (runs in a browser, or is
+ * imported by code that does), or a `generated` file.
+ */
+export type FileRole = 'source' | 'test' | 'config' | 'script' | 'front-end' | 'generated';
+
 export interface FileInfo {
   /** Root-relative POSIX path. */
   path: string;
@@ -63,6 +70,7 @@ export interface FileInfo {
   language: Language;
   /** The package that owns the file, when there is a package.json above it inside the root. */
   package: PackageInfo | undefined;
+  role: FileRole;
 }
 
 /** Read-only access to the rest of the project, for analyses that must look beyond one file. */
@@ -114,6 +122,11 @@ export interface TransformDefinition<
    * `harden apply --interactive`); 'review' (the default): it can, so each change deserves a look.
    */
   risk?: 'low' | 'review';
+  /**
+   * The file roles this transform rewrites; default `['source']`. In a file of another role its
+   * changes are reported as skipped with the role (reason `file-role`), never made.
+   */
+  roles?: readonly FileRole[];
   /** Extensions (without dot) this transform applies to; default every supported one. */
   extensions?: readonly string[];
   options: Schema;

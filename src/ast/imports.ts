@@ -130,14 +130,27 @@ export function addImport(
     // snippet sits on its own line so recast separates it from neighbours (new or old) by a newline.
     statement = j(`\nconst ${id} = require(${source});\n`).get().node.program.body[0];
   }
+  body.splice(importIndex(j, body, esm ? undefined : all.map((item) => item.local)), 0, statement);
+}
+
+/**
+ * Where a new import goes: after the file's last top-level import/require. A CommonJS `require` is
+ * not hoisted, so it goes after the last require that comes before the first statement using one
+ * of `locals`, or right before that statement: the binding is initialised before every use.
+ */
+function importIndex(j: JSCodeshift, body: any[], locals: readonly string[] | undefined): number {
+  const isImport = (node: any) =>
+    node.type === 'ImportDeclaration' ||
+    (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined));
+  let firstUse = body.length;
+  if (locals) {
+    const names = new Set(locals);
+    firstUse = body.findIndex((node) => j(node).find(j.Identifier).some((path: any) => names.has(path.node.name)));
+    if (firstUse === -1) firstUse = body.length;
+  }
   let index = -1;
-  body.forEach((node, i) => {
-    const isImport =
-      node.type === 'ImportDeclaration' ||
-      (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined));
-    if (isImport) index = i;
-  });
-  body.splice(index + 1, 0, statement);
+  for (let i = 0; i < firstUse; i += 1) if (isImport(body[i])) index = i;
+  return index === -1 && firstUse < body.length ? firstUse : index + 1;
 }
 
 /** The quote character the file's existing imports/requires use for module names ('\'' when none). */

@@ -7,7 +7,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import jscodeshift, { type Collection } from 'jscodeshift';
 import type { PackageInfo, ProjectView } from '../transform.js';
+import type { FileRole } from '../transform.js';
 import { isFlow, parseForAnalysis, parserFor, stripBom, type Dialect } from './parse.js';
+import { directRole, relativeSpecifiers } from './roles.js';
 import { toAbsolute } from './paths.js';
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -17,6 +19,8 @@ export class Project implements ProjectView {
   private readonly parses = new Map<string, Collection<any> | undefined>();
   private readonly packages = new Map<string, PackageInfo | undefined>();
   private readonly fileSet: Set<string>;
+  private roles: Map<string, FileRole> | undefined;
+  private directories: Set<string> | undefined;
 
   constructor(
     readonly root: string,
@@ -76,6 +80,48 @@ export class Project implements ProjectView {
       this.parses.set(path, collection);
     }
     return this.parses.get(path);
+  }
+
+  /**
+   * The file's role (see roles.ts). Computed for every file of the run at the first call: a file
+   * reached through relative imports from front-end code is front-end too (isomorphic code must
+   * not get a Node-only module either).
+   */
+  roleOf(path: string): FileRole {
+    if (!this.roles) this.roles = this.computeRoles();
+    return this.roles.get(path) ?? this.directRoleOf(path);
+  }
+
+  private directRoleOf(path: string): FileRole {
+    this.directories ??= new Set(this.files.flatMap((file) => {
+      const parts = file.split('/');
+      return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+    }));
+    const dirs = this.directories;
+    return directRole(path, this.readFile(path) ?? '', this.packageOf(path), (dir) => dirs.has(dir));
+  }
+
+  private computeRoles(): Map<string, FileRole> {
+    const roles = new Map<string, FileRole>();
+    const queue: string[] = [];
+    for (const file of this.files) {
+      const role = this.directRoleOf(file);
+      roles.set(file, role);
+      if (role === 'front-end') queue.push(file);
+    }
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      for (const specifier of relativeSpecifiers(this.readFile(file) ?? '')) {
+        const target = this.resolveImport(file, specifier);
+        if (!target || !this.fileSet.has(target)) continue;
+        const role = roles.get(target);
+        if (role === 'source' || role === 'script') {
+          roles.set(target, 'front-end');
+          queue.push(target);
+        }
+      }
+    }
+    return roles;
   }
 
   /**

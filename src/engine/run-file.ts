@@ -20,7 +20,12 @@ import {
   stripBom,
 } from './parse.js';
 import type { Project } from './project.js';
+import { ROLE_TEXT } from './roles.js';
 import { offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
+
+/** The engine's own skip reason: the file's role is not one the transform rewrites. */
+export const FILE_ROLE_REASON = 'file-role';
+const DEFAULT_ROLES = ['source'] as const;
 
 export interface ResolvedTransform {
   definition: AnyTransform;
@@ -148,13 +153,18 @@ function runChain(
   const j = jscodeshift.withParser(parserFor(path, flow));
   const root = j(ast as any);
   const pkg = project.packageOf(path);
-  const file = { path, source, language: languageFor(path)!, package: pkg };
+  const role = project.roleOf(path);
+  const file = { path, source, language: languageFor(path)!, package: pkg, role };
   const sites: Site[] = [];
   const requests: SupportRequest[] = [];
   const locate = offsetLocator(source);
   for (const { definition, options } of transforms) {
     if (definition.scope !== 'file') continue;
-    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate);
+    const roles = definition.roles ?? DEFAULT_ROLES;
+    const refuseAll = roles.includes(role)
+      ? undefined
+      : { reason: FILE_ROLE_REASON, reasonText: `the file is ${ROLE_TEXT[role]}; ${definition.id} rewrites ${roles.join(', ')} files only`, detail: `${role} file` };
+    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate, refuseAll);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {

@@ -38,6 +38,11 @@ export class SiteRecorder implements Sites<string> {
     private readonly filter: SiteFilter | undefined,
     /** Locates a node by its character offsets when it has no `loc` (recast nulls it on `export`ed declarations). */
     private readonly locate?: (node: Locatable) => Locatable['loc'],
+    /**
+     * Set when the transform may not change this file at all (its role): every change it would
+     * make is recorded as skipped for this engine reason instead, and refused.
+     */
+    private readonly refuseAll?: { reason: string; reasonText: string; detail: string },
   ) {}
 
   private base(node: Locatable, kind: Site['kind']): Site {
@@ -60,6 +65,11 @@ export class SiteRecorder implements Sites<string> {
   }
 
   changed(node: Locatable, message: string): boolean {
+    if (this.refuseAll) {
+      const { reason, reasonText, detail } = this.refuseAll;
+      this.records.push({ ...this.base(node, 'skipped'), reason, reasonText, detail });
+      return false;
+    }
     const site = { ...this.base(node, 'changed'), message };
     if (this.filter && !this.filter(site)) return false;
     this.records.push(site);

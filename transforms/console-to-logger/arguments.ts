@@ -18,7 +18,7 @@ export interface Structured {
 
 export type Refusal = 'format-specifiers' | 'unstructured-argument' | 'several-errors' | 'no-message';
 
-const ERROR_NAME = /^(err|error|ex|exc|exception)$|[a-z](Error|Err)$/;
+export const ERROR_NAME = /^(err|error|ex|exc|exception)$|[a-z](Error|Err)$/;
 const FORMAT_SPECIFIER = /%[sdifjoOc]/;
 
 /** True when `path` (an Identifier path) names a `catch (x)` parameter or a `.catch((x) => ...)` parameter. */
@@ -44,13 +44,13 @@ export function isErrorLike(argumentPath: any): boolean {
   return false;
 }
 
-function isMessage(node: any): boolean {
+export function isMessage(node: any): boolean {
   if (node.type === 'StringLiteral' || node.type === 'TemplateLiteral') return true;
   if (node.type === 'Literal') return typeof node.value === 'string';
   return node.type === 'BinaryExpression' && node.operator === '+' && isMessage(node.left);
 }
 
-function messageText(node: any): string {
+export function messageText(node: any): string {
   if (node.type === 'StringLiteral' || node.type === 'Literal') return String(node.value);
   if (node.type === 'TemplateLiteral') return node.quasis.map((q: any) => q.value.cooked ?? q.value.raw).join('');
   if (node.type === 'BinaryExpression') return messageText(node.left) + (isMessage(node.right) ? messageText(node.right) : '');

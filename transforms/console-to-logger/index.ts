@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesJsExtensions } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesJsExtensions } from '../../src/ast/imports.js';
 import { bindingNames } from '../../src/ast/scope.js';
 import { detectPrintStyle, extensionOf, parserFor } from '../../src/engine/parse.js';
 import { defineTransform } from '../../src/transform.js';
 import recast from 'recast';
-import { buildCallText, structure, type SourceText } from './arguments.js';
+import { buildCallText, ERROR_NAME, isMessage, messageText, structure, type SourceText, type Structured } from './arguments.js';
 import { withoutExtension } from './detect-logger.js';
 import { fileRefusal, isProgramOutput } from './file-kind.js';
 import { DEPENDENCY_RANGES, resolveTarget, type LoggerTarget } from './target.js';
@@ -42,6 +42,11 @@ export default defineTransform({
     'unstructured-argument': 'an argument is neither the message, an error, a variable, a property nor an object literal, so it has no field name; name it first',
     'several-errors': 'more than one argument looks like an error; the logger keeps one error per record',
     'logger-level-missing': 'the project logger has custom levels and harden cannot find this level among them',
+    'project-logger-unrecognised': 'the package depends on a logging library (winston, bunyan, log4js, ...) through a module harden cannot read as a pino/winston instance; a generated second logger would split the logs — point `loggerPath` at your logger module',
+    'library-package': 'a published library (not private, an entry point, no start script) without a logger: its console output belongs to the apps that use it, and a logger would change it for all of them',
+    'file-has-own-logger': 'the file already logs through a logger binding of its own (`log`, `logger`, a logging library); a second logger in the same file would split its records',
+    'decorative-line': 'the message is only a separator line (----, ====, ****): as a log record it is noise',
+    'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone; converting only this half would split one message between two outputs',
     'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
   },
   needs: ['console.'],
@@ -73,6 +78,7 @@ export default defineTransform({
     if (typeof target === 'string') return skipAll(target);
     if (target.path === file.path) return skipAll('logger-module');
     if (target.imports.has(file.path)) return skipAll('logger-import-cycle');
+    if (hasOwnLogger(j, root, file.path, target.path, project)) return skipAll('file-has-own-logger');
 
     const ext = extensionOf(file.path);
     const hasRequire = root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
@@ -89,9 +95,11 @@ export default defineTransform({
     const source = sourceText(file.source);
     const parse = (code: string) => recast.parse(code, { parser: parserFor(file.path) }).program.body[0].expression;
 
+    // First decide every call, then make the changes: a call whose neighbour stays on the console is left too.
+    const plans: Array<{ node: any; apply: () => void; message: string; statement: any }> = [];
     for (const path of candidates) {
       const method = (path.node.property as any).name as (typeof CONSOLE_METHODS)[number];
-      const level = LEVEL_OF[method];
+      let level = LEVEL_OF[method];
       const parent = path.parent.node;
       if (parent.type !== 'CallExpression' || parent.callee !== path.node) {
         if (!isErrorCallbackArgument(path)) {
@@ -102,9 +110,12 @@ export default defineTransform({
           sites.skipped(path.node, 'logger-level-missing', `level "${level}"`);
           continue;
         }
-        if (!sites.changed(path.node, `console.${method} passed as a listener -> (err) => ${local}.${level}(err)`)) continue;
-        path.replace(parse(`(err) => ${local}.${level}(err)`));
-        changedAny = true;
+        plans.push({
+          node: path.node,
+          statement: undefined,
+          message: `console.${method} passed as a listener -> (err) => ${local}.${level}(err)`,
+          apply: () => path.replace(parse(`(err) => ${local}.${level}(err)`)),
+        });
         continue;
       }
       const callPath = path.parent;
@@ -121,6 +132,11 @@ export default defineTransform({
         sites.skipped(parent, parts);
         continue;
       }
+      if (isDecorative(parts)) {
+        sites.skipped(parent, 'decorative-line');
+        continue;
+      }
+      if (level !== 'error' && level !== 'warn' && reportsError(callPath, parts)) level = 'error';
       if (!target.levels?.has(level)) {
         sites.skipped(parent, 'logger-level-missing', `level "${level}"`);
         continue;
@@ -131,8 +147,21 @@ export default defineTransform({
         continue;
       }
       const note = beforeExit ? ' (before process.exit: the logger writes synchronously)' : '';
-      if (!sites.changed(parent, `console.${method} -> ${local}.${level} (${target.library})${note}`)) continue;
-      callPath.replace(parse(buildCallText(target.library, local, level, parts, target.errorKey, source)));
+      plans.push({
+        node: parent,
+        statement: callPath.parent.node.type === 'ExpressionStatement' ? callPath.parent : undefined,
+        message: `console.${method} -> ${local}.${level} (${target.library})${note}`,
+        apply: () => callPath.replace(parse(buildCallText(target.library, local, level, parts, target.errorKey, source))),
+      });
+    }
+    const planned = new Set(plans.map((plan) => plan.statement?.node).filter(Boolean));
+    for (const plan of plans) {
+      if (plan.statement && neighbours(plan.statement).some((next) => isConsoleStatement(next) && !planned.has(next))) {
+        sites.skipped(plan.node, 'pair-partly-convertible');
+        continue;
+      }
+      if (!sites.changed(plan.node, plan.message)) continue;
+      plan.apply();
       changedAny = true;
     }
 
@@ -187,6 +216,107 @@ function consoleIsDeclared(j: any, root: any): boolean {
     root.find(j.Function).some((p: any) => p.node.params.some(declared)) ||
     root.find(j.ImportDeclaration).some((p: any) => (p.node.specifiers ?? []).some((s: any) => s.local?.name === 'console'))
   );
+}
+
+/** A message made only of separator characters, with nothing else to log. */
+function isDecorative(parts: Structured): boolean {
+  if (!parts.message || parts.error || parts.fields.length > 0 || !isMessage(parts.message)) return false;
+  const text = messageText(parts.message).trim();
+  return text.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(text);
+}
+
+/** The statement before and after `statement` in its block. */
+function neighbours(statement: any): any[] {
+  const body = statement.parent?.node?.body;
+  if (!Array.isArray(body)) return [];
+  const index = body.indexOf(statement.node);
+  return [body[index - 1], body[index + 1]].filter(Boolean);
+}
+
+/** `console.anything(...)` as a statement. */
+function isConsoleStatement(node: any): boolean {
+  const callee = node?.type === 'ExpressionStatement' && node.expression.type === 'CallExpression' ? node.expression.callee : undefined;
+  return callee?.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'console';
+}
+
+const ERROR_WORDS = /\b(error|errors|fail|failed|failure|fails|exception|problem|unable|cannot|could not|couldn't)\b/i;
+
+/**
+ * A console.log/info that reports an error: it logs an error value, its message says so, or it
+ * stands where the program handles one (a catch block, a `.catch()` callback, an `if (err)` branch).
+ */
+function reportsError(callPath: any, parts: Structured): boolean {
+  if (parts.error) return true;
+  if (parts.message && ERROR_WORDS.test(messageText(parts.message))) return true;
+  for (let path = callPath.parent; path; path = path.parent) {
+    const node = path.node;
+    if (node.type === 'CatchClause') return true;
+    if (/Function/.test(node.type)) {
+      const call = path.parent?.node;
+      return (
+        call?.type === 'CallExpression' &&
+        call.callee.type === 'MemberExpression' &&
+        call.callee.property?.name === 'catch' &&
+        call.arguments[0] === node
+      );
+    }
+    if (node.type === 'IfStatement' && path.parent && testsError(node.test) && isInside(callPath.node, node.consequent)) return true;
+  }
+  return false;
+}
+
+function testsError(test: any): boolean {
+  if (!test) return false;
+  if (test.type === 'Identifier') return ERROR_NAME.test(test.name);
+  if (test.type === 'LogicalExpression') return testsError(test.left) || testsError(test.right);
+  if (test.type === 'UnaryExpression' && test.operator === '!') return false;
+  if (test.type === 'MemberExpression') return test.object.type === 'Identifier' && ERROR_NAME.test(test.object.name);
+  return false;
+}
+
+function isInside(node: any, container: any): boolean {
+  return typeof node.start === 'number' && typeof container?.start === 'number'
+    ? node.start >= container.start && node.end <= container.end
+    : false;
+}
+
+const LOGGER_MODULE = /(^|[/@-])(log|logs|logger|loggers|logging|winston|bunyan|log4js|npmlog|loglevel|signale|consola|tracer|debug)(\.[cm]?[jt]sx?)?$/;
+const LOGGER_BINDING = /^(log|logger|winston|bunyan|log4js|debugLog)$/;
+
+/**
+ * The file already logs through something else than harden's target: it imports a logging library
+ * or a project module named like a logger, or binds `log`/`logger` from any module.
+ */
+function hasOwnLogger(j: any, root: any, path: string, targetPath: string, project: any): boolean {
+  const body = root.get().node.program.body as any[];
+  const ownModule = (source: string) => {
+    if (source.startsWith('.')) {
+      const resolved = project.resolveImport(path, source);
+      if (resolved === targetPath) return false;
+    }
+    return LOGGER_MODULE.test(source);
+  };
+  for (const statement of body) {
+    if (statement.type === 'ImportDeclaration') {
+      const source = String(statement.source.value);
+      if (ownModule(source)) return true;
+      const resolved = source.startsWith('.') ? project.resolveImport(path, source) : undefined;
+      if (resolved !== targetPath && statement.specifiers?.some((s: any) => LOGGER_BINDING.test(s.local?.name ?? ''))) return true;
+    }
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        const init = declarator.init;
+        const module = requiredModule(init) ?? requiredModule(init?.type === 'MemberExpression' ? init.object : undefined);
+        if (module === undefined) continue;
+        if (ownModule(module)) return true;
+        const resolved = module.startsWith('.') ? project.resolveImport(path, module) : undefined;
+        if (resolved === targetPath) continue;
+        const names = declarator.id.type === 'Identifier' ? [declarator.id.name] : (declarator.id.properties ?? []).map((p: any) => p.value?.name ?? '');
+        if (names.some((name: string) => LOGGER_BINDING.test(name))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** `emitter.on('error', console.error)` or `promise.catch(console.error)`: the one argument is an error. */

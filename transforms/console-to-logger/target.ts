@@ -37,7 +37,10 @@ export interface LoggerTarget extends LoggerModule {
   imports: ReadonlySet<string>;
 }
 
-export type TargetRefusal = 'logger-path-taken';
+export type TargetRefusal = 'logger-path-taken' | 'project-logger-unrecognised' | 'library-package';
+
+/** Logging libraries a package may already use through a module harden cannot read as a pino/winston instance. */
+const LOGGING_LIBRARIES = ['winston', 'pino', 'bunyan', 'log4js', 'loglevel', 'npmlog', 'signale', 'consola', 'tracer', 'roarr'];
 
 const EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
@@ -53,8 +56,13 @@ export function resolveTarget(
     const esm = /\.(mjs|js)$/.test(existing.path) && /^\s*(import|export)\s/m.test(text);
     return { ...existing, generated: false, esm, imports: importClosure(project, existing.path) };
   }
+  // A second logging pipeline next to one harden cannot read would split the logs.
+  if (LOGGING_LIBRARIES.some((name) => name !== options.library && file.package?.dependencyRange(name) !== undefined)) return 'project-logger-unrecognised';
+  // A published library's console output belongs to the apps that use it; a logger would change it for all of them.
+  if (isLibrary(file.package?.json)) return 'library-package';
   const inPackage = packageDir === '' ? file.path : file.path.slice(packageDir.length + 1);
-  const typescript = file.language !== 'js' || project.exists(posix.join(packageDir, 'tsconfig.json'));
+  // plain Node cannot require a .ts module from a .js file, whatever tsconfig.json says
+  const typescript = file.language !== 'js';
   const relative = options.loggerPath ?? `${inPackage.startsWith('src/') || hasSrc(project, packageDir) ? 'src/' : ''}lib/logger.${typescript ? 'ts' : 'js'}`;
   const path = posix.normalize(posix.join(packageDir, relative));
   const stem = path.replace(/\.[a-z]+$/, '');
@@ -94,4 +102,11 @@ function hasSrc(project: ProjectView, packageDir: string): boolean {
     known.set(packageDir, answer);
   }
   return answer;
+}
+
+/** A package published for others to import: not private, an entry point, and no server of its own to start. */
+function isLibrary(json: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (!json || json.private === true) return false;
+  const scripts = (json.scripts ?? {}) as Record<string, unknown>;
+  return (json.main !== undefined || json.exports !== undefined) && scripts.start === undefined;
 }

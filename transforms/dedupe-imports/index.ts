@@ -24,6 +24,8 @@ export default defineTransform({
   prefilter: importsSomeModuleTwice,
   scope: 'file',
   risk: 'low',
+  // a repeated import is a repeated import wherever it stands; only generated files are left to their generator
+  roles: ['source', 'test', 'config', 'script', 'front-end'],
   options: z.object({
     commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
   }),
