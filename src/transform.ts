@@ -84,6 +84,8 @@ export interface ProjectView {
   resolveImport(fromFile: string, specifier: string): string | undefined;
   /** A parsed (read-only) view of another project file; undefined when it does not parse. */
   parse(path: string): Collection<any> | undefined;
+  /** The role the engine gave a file of the run (see `FileRole`). */
+  roleOf(path: string): FileRole;
 }
 
 export interface FileContext<Options, Reason extends string> {

@@ -53,7 +53,7 @@ export class Project implements ProjectView {
 
   resolveImport(fromFile: string, specifier: string): string | undefined {
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
-    const base = posix.normalize(posix.join(posix.dirname(fromFile), specifier));
+    const base = posix.normalize(posix.join(posix.dirname(fromFile), specifier)).replace(/\/+$/, '');
     if (base.startsWith('../')) return undefined;
     const stem = base.replace(/\.(c|m)?jsx?$/, '');
     const candidates = [

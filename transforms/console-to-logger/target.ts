@@ -42,6 +42,8 @@ export type TargetRefusal = 'logger-path-taken' | 'project-logger-unrecognised' 
 /** Logging libraries a package may already use through a module harden cannot read as a pino/winston instance. */
 const LOGGING_LIBRARIES = ['winston', 'pino', 'bunyan', 'log4js', 'loglevel', 'npmlog', 'signale', 'consola', 'tracer', 'roarr'];
 
+const LOGGER_NAMED = /(^|\/)(logger|log|logging)\.[cm]?[jt]sx?$/;
+
 const EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
 export function resolveTarget(
@@ -52,6 +54,10 @@ export function resolveTarget(
   const packageDir = file.package?.dir ?? '';
   const existing = findProjectLogger(project, packageDir);
   if (existing) {
+    // a module named like the logger that is not the instance is a facade harden cannot read
+    if (!LOGGER_NAMED.test(existing.path) && project.files.some((path) => path.startsWith(packageDir === '' ? '' : `${packageDir}/`) && LOGGER_NAMED.test(path) && project.roleOf(path) === 'source')) {
+      return 'project-logger-unrecognised';
+    }
     const text = project.readFile(existing.path) ?? '';
     const esm = /\.(mjs|js)$/.test(existing.path) && /^\s*(import|export)\s/m.test(text);
     return { ...existing, generated: false, esm, imports: importClosure(project, existing.path) };
@@ -63,7 +69,8 @@ export function resolveTarget(
   const inPackage = packageDir === '' ? file.path : file.path.slice(packageDir.length + 1);
   // plain Node cannot require a .ts module from a .js file, whatever tsconfig.json says
   const typescript = file.language !== 'js';
-  const relative = options.loggerPath ?? `${inPackage.startsWith('src/') || hasSrc(project, packageDir) ? 'src/' : ''}lib/logger.${typescript ? 'ts' : 'js'}`;
+  void inPackage;
+  const relative = options.loggerPath ?? `${sourceFolder(project, packageDir)}lib/logger.${typescript ? 'ts' : 'js'}`;
   const path = posix.normalize(posix.join(packageDir, relative));
   const stem = path.replace(/\.[a-z]+$/, '');
   if (path !== file.path && EXTENSIONS.some((ext) => project.exists(`${stem}.${ext}`))) return 'logger-path-taken';
@@ -86,19 +93,30 @@ export function resolveTarget(
   };
 }
 
-const srcFolders = new WeakMap<ProjectView, Map<string, boolean>>();
+const sourceFolders = new WeakMap<ProjectView, Map<string, string>>();
 
 /**
- * Whether the package keeps sources under `src/`: then its one generated logger goes to
- * `src/lib/`, also for a file outside `src/` (a root `server.js`), so a package never gets two.
+ * Where the package's server code lives, so its one generated logger sits next to it (a package
+ * never gets two): `src/` when server sources are there, else the folder holding most of them
+ * (`server/` beside a front-end `src/`), else the package root.
  */
-function hasSrc(project: ProjectView, packageDir: string): boolean {
-  let known = srcFolders.get(project);
-  if (!known) srcFolders.set(project, (known = new Map()));
+function sourceFolder(project: ProjectView, packageDir: string): string {
+  let known = sourceFolders.get(project);
+  if (!known) sourceFolders.set(project, (known = new Map()));
   let answer = known.get(packageDir);
   if (answer === undefined) {
-    const prefix = packageDir === '' ? 'src/' : `${packageDir}/src/`;
-    answer = project.files.some((path) => path.startsWith(prefix));
+    const prefix = packageDir === '' ? '' : `${packageDir}/`;
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const path of project.files) {
+      if (!path.startsWith(prefix) || project.roleOf(path) !== 'source') continue;
+      const rest = path.slice(prefix.length);
+      const folder = rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : '';
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+      total += 1;
+    }
+    const [top, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
+    answer = counts.has('src') ? 'src/' : top !== '' && count * 2 > total ? `${top}/` : '';
     known.set(packageDir, answer);
   }
   return answer;
