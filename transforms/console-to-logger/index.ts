@@ -43,6 +43,7 @@ export default defineTransform({
     'several-errors': 'more than one argument looks like an error; the logger keeps one error per record',
     'logger-level-missing': 'the project logger has custom levels and harden cannot find this level among them',
     'project-logger-unrecognised': 'the package depends on a logging library (winston, bunyan, log4js, ...) through a module harden cannot read as a pino/winston instance; a generated second logger would split the logs — point `loggerPath` at your logger module',
+    'no-package-json': 'no package.json owns this file, so harden cannot add the logger\'s dependency; run harden on the package',
     'library-package': 'a published library (not private, an entry point, no start script) without a logger: its console output belongs to the apps that use it, and a logger would change it for all of them',
     'file-has-own-logger': 'the file already logs through a logger binding of its own (`log`, `logger`, a logging library); a second logger in the same file would split its records',
     'decorative-line': 'the message is only a separator line (----, ====, ****): as a log record it is noise',

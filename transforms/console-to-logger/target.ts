@@ -37,7 +37,29 @@ export interface LoggerTarget extends LoggerModule {
   imports: ReadonlySet<string>;
 }
 
-export type TargetRefusal = 'logger-path-taken' | 'project-logger-unrecognised' | 'library-package';
+export type TargetRefusal = 'logger-path-taken' | 'project-logger-unrecognised' | 'library-package' | 'no-package-json';
+
+/** From this many server files binding a `log`/`logger` from a project module, the package has a logger of its own. */
+const OWN_LOGGER_FILES = 3;
+const OWN_LOGGER_BINDING =
+  /\b(const|let|var)\s*\{[^}]*\blog(ger)?\b[^}]*\}\s*=\s*require\(\s*['"]\.|\b(const|let|var)\s+log(ger)?\s*=\s*require\(\s*['"]\.|\bimport\s*\{[^}]*\blog(ger)?\b[^}]*\}\s*from\s*['"]\.|\bimport\s+(\*\s+as\s+)?log(ger|ging)?\s+from\s+['"]\./;
+
+const ownLoggerCounts = new WeakMap<ProjectView, Map<string, number>>();
+
+/** How many server files of the package bind a logger from one of the project's own modules. */
+function ownLoggerUsers(project: ProjectView, packageDir: string): number {
+  let known = ownLoggerCounts.get(project);
+  if (!known) ownLoggerCounts.set(project, (known = new Map()));
+  let count = known.get(packageDir);
+  if (count === undefined) {
+    const prefix = packageDir === '' ? '' : `${packageDir}/`;
+    count = project.files.filter(
+      (path) => path.startsWith(prefix) && project.roleOf(path) === 'source' && OWN_LOGGER_BINDING.test(project.readFile(path) ?? ''),
+    ).length;
+    known.set(packageDir, count);
+  }
+  return count;
+}
 
 /** Logging libraries a package may already use through a module harden cannot read as a pino/winston instance. */
 const LOGGING_LIBRARIES = ['winston', 'pino', 'bunyan', 'log4js', 'loglevel', 'npmlog', 'signale', 'consola', 'tracer', 'roarr'];
@@ -62,8 +84,10 @@ export function resolveTarget(
     const esm = /\.(mjs|js)$/.test(existing.path) && /^\s*(import|export)\s/m.test(text);
     return { ...existing, generated: false, esm, imports: importClosure(project, existing.path) };
   }
+  if (!file.package) return 'no-package-json';
   // A second logging pipeline next to one harden cannot read would split the logs.
   if (LOGGING_LIBRARIES.some((name) => name !== options.library && file.package?.dependencyRange(name) !== undefined)) return 'project-logger-unrecognised';
+  if (ownLoggerUsers(project, packageDir) >= OWN_LOGGER_FILES) return 'project-logger-unrecognised';
   // A published library's console output belongs to the apps that use it; a logger would change it for all of them.
   if (isLibrary(file.package?.json)) return 'library-package';
   const inPackage = packageDir === '' ? file.path : file.path.slice(packageDir.length + 1);
