@@ -88,7 +88,11 @@ export class Flow {
       const call = parent.parent;
       if (call?.node.type !== 'CallExpression' || call.node.callee !== node || !method) throw new Refusal('result-escapes', 'the query object is read directly');
       if (BUILDERS.has(method)) return this.query(call, shape);
-      if (method === 'exec') return this.promise(call, shape);
+      if (method === 'exec') {
+        // `.exec((err, doc) => ...)`: the callback's second parameter receives the result
+        if (call.node.arguments.length > 0) return this.callback(call.get('arguments', 0), shape);
+        return this.promise(call, shape);
+      }
       if (method === 'then' || method === 'catch' || method === 'finally') return this.thenable(call, method, shape);
       throw new Refusal('result-escapes', `the query is used with .${method}()`);
     }
