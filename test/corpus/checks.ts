@@ -1,0 +1,112 @@
+/**
+ * Pure checks of the corpus gate over one file's text before and after harden: churn (lines
+ * that changed without a token changing on them), template literal text changed, use before
+ * initialisation introduced, and TypeScript's own parse of a file. No I/O here.
+ */
+import { diffArrays, diffLines } from 'diff';
+import ts from 'typescript';
+import { babelParse, lineIndex } from './parse.js';
+
+export interface LineFinding {
+  side: 'before' | 'after';
+  line: number;
+  text: string;
+}
+
+export interface ChurnResult {
+  churn: LineFinding[];
+  templates: LineFinding[];
+}
+
+interface Token {
+  key: string;
+  start: number;
+  end: number;
+  startLine: number;
+  endLine: number;
+  template: boolean;
+}
+
+const TS_EXT = /\.(ts|tsx|mts|cts)$/;
+const PUNCTUATION = new Set([';', '(', ')']);
+
+function tokenize(text: string, file: string): Token[] | undefined {
+  const ast = babelParse(text, file, true);
+  if (!ast) return undefined;
+  const lineOf = lineIndex(text);
+  const out: Token[] = [];
+  for (const raw of (ast as unknown as { tokens: Array<Record<string, any>> }).tokens) {
+    const label: string = typeof raw.type === 'object' ? raw.type.label : raw.type;
+    if (label === 'eof') continue;
+    const template = label === 'template';
+    // strings and numbers by value (a requoted literal is churn); templates by their raw text
+    const value = template ? text.slice(raw.start, raw.end) : raw.value === undefined ? '' : String(raw.value);
+    out.push({ key: `${label}\u0000${value}`, start: raw.start, end: raw.end, startLine: lineOf(raw.start), endLine: lineOf(Math.max(raw.start, raw.end - 1)), template });
+  }
+  return out;
+}
+
+function punctuationOnly(token: Token): boolean {
+  return PUNCTUATION.has(token.key.split('\u0000')[0]!);
+}
+
+/**
+ * Lines that a line diff shows as changed but on which no token was inserted (after) or
+ * deleted (before), ignoring `;`, `(` and `)`: re-indented, whitespace-only or
+ * punctuation-only changes. Templates whose raw text changed are reported separately.
+ */
+export function churn(before: string, after: string, file: string): ChurnResult {
+  const a = tokenize(before, file);
+  const b = tokenize(after, file);
+  const result: ChurnResult = { churn: [], templates: [] };
+  if (!a || !b) return result;
+  const removedLines = new Set<number>();
+  const addedLines = new Set<number>();
+  const mark = (set: Set<number>, token: Token) => {
+    for (let line = token.startLine; line <= token.endLine; line++) set.add(line);
+  };
+  const afterLines = after.split('\n');
+  const parts = diffArrays(a, b, { comparator: (x: Token, y: Token) => x.key === y.key });
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const next = parts[i + 1];
+    if (part.removed && next?.added && part.value.length === 1 && next.value.length === 1 && part.value[0]!.template && next.value[0]!.template) {
+      const token = next.value[0]!;
+      result.templates.push({ side: 'after', line: token.startLine, text: (afterLines[token.startLine - 1] ?? '').trim() });
+    }
+    if (part.removed) for (const token of part.value) if (!punctuationOnly(token)) mark(removedLines, token);
+    if (part.added) for (const token of part.value) if (!punctuationOnly(token)) mark(addedLines, token);
+  }
+  let lineA = 1;
+  let lineB = 1;
+  for (const change of diffLines(before, after)) {
+    const count = change.count ?? 0;
+    const lines = change.value.split('\n').map((l) => l.replace(/\r$/, ''));
+    for (let k = 0; k < count; k++) {
+      if (change.added && !addedLines.has(lineB + k)) result.churn.push({ side: 'after', line: lineB + k, text: lines[k] ?? '' });
+      if (change.removed && !removedLines.has(lineA + k)) result.churn.push({ side: 'before', line: lineA + k, text: lines[k] ?? '' });
+    }
+    if (!change.added) lineA += count;
+    if (!change.removed) lineB += count;
+  }
+  return result;
+}
+
+/** TypeScript's own parse diagnostics for a file (by extension), as `line:col message`. */
+export function typescriptParseErrors(text: string, file: string): string[] {
+  const kind = /\.tsx$/.test(file)
+    ? ts.ScriptKind.TSX
+    : /\.(jsx)$/.test(file)
+      ? ts.ScriptKind.JSX
+      : TS_EXT.test(file)
+        ? ts.ScriptKind.TS
+        : ts.ScriptKind.JS;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, kind);
+  const diagnostics = (source as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  return diagnostics.map((d) => {
+    const { line, character } = source.getLineAndCharacterOfPosition(d.start ?? 0);
+    return `${line + 1}:${character + 1} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+export { loadTimeUses, useBeforeInit, type EarlyUse } from './scope.js';
