@@ -16,7 +16,14 @@ describe('churn', () => {
   it('does not flag an inserted statement or an edited call', () => {
     const before = "const a = 1;\nconsole.log('x', a);\n";
     const after = "const logger = require('./logger');\nconst a = 1;\nlogger.info('x', a);\n";
-    expect(churn(before, after, 'x.js')).toEqual({ churn: [], templates: [] });
+    expect(churn(before, after, 'x.js')).toEqual({ churn: [], templates: [], relaid: 0 });
+  });
+
+  it('allows the blank separator of an inserted statement, and a site re-laid over lines', () => {
+    const before = "const a = 1;\nconnect(u, { a: 1 });\n";
+    const after = "const log = require('l');\n\nconst a = 1;\nconnect(u, {\n  a: 1,\n  b: 2\n});\n";
+    expect(churn(before, after, 'x.js', [[2, 2]])).toEqual({ churn: [], templates: [], relaid: 4 });
+    expect(churn(before, after, 'x.js').churn.map((l) => l.text)).toEqual(['connect(u, { a: 1 });', 'connect(u, {', '});']);
   });
 
   it('flags a requoted string no edit asked for', () => {

@@ -16,6 +16,9 @@ export interface LineFinding {
 export interface ChurnResult {
   churn: LineFinding[];
   templates: LineFinding[];
+  /** token-less changed lines allowed: blank lines of a block that changes tokens, and lines of
+   * a block that replaces only the lines of changed sites (`sites`, before-side line ranges) */
+  relaid: number;
 }
 
 interface Token {
@@ -54,11 +57,13 @@ function punctuationOnly(token: Token): boolean {
  * Lines that a line diff shows as changed but on which no token was inserted (after) or
  * deleted (before), ignoring `;`, `(` and `)`: re-indented, whitespace-only or
  * punctuation-only changes. Templates whose raw text changed are reported separately.
+ * Exempt (counted in `relaid`): a blank line next to real changes (the separator of an inserted
+ * statement), and the lines of a change block whose removed lines all lie within changed sites.
  */
-export function churn(before: string, after: string, file: string): ChurnResult {
+export function churn(before: string, after: string, file: string, sites: ReadonlyArray<readonly [number, number]> = []): ChurnResult {
   const a = tokenize(before, file);
   const b = tokenize(after, file);
-  const result: ChurnResult = { churn: [], templates: [] };
+  const result: ChurnResult = { churn: [], templates: [], relaid: 0 };
   if (!a || !b) return result;
   const removedLines = new Set<number>();
   const addedLines = new Set<number>();
@@ -77,17 +82,38 @@ export function churn(before: string, after: string, file: string): ChurnResult 
     if (part.removed) for (const token of part.value) if (!punctuationOnly(token)) mark(removedLines, token);
     if (part.added) for (const token of part.value) if (!punctuationOnly(token)) mark(addedLines, token);
   }
+  // group the line diff into blocks of consecutive removed/added lines
+  type Block = { removed: LineFinding[]; added: LineFinding[] };
+  const blocks: Block[] = [];
+  let open: Block | undefined;
   let lineA = 1;
   let lineB = 1;
   for (const change of diffLines(before, after)) {
     const count = change.count ?? 0;
     const lines = change.value.split('\n').map((l) => l.replace(/\r$/, ''));
-    for (let k = 0; k < count; k++) {
-      if (change.added && !addedLines.has(lineB + k)) result.churn.push({ side: 'after', line: lineB + k, text: lines[k] ?? '' });
-      if (change.removed && !removedLines.has(lineA + k)) result.churn.push({ side: 'before', line: lineA + k, text: lines[k] ?? '' });
+    if (!change.added && !change.removed) open = undefined;
+    else {
+      if (!open) blocks.push((open = { removed: [], added: [] }));
+      for (let k = 0; k < count; k++) {
+        if (change.added) open.added.push({ side: 'after', line: lineB + k, text: lines[k] ?? '' });
+        else open.removed.push({ side: 'before', line: lineA + k, text: lines[k] ?? '' });
+      }
     }
     if (!change.added) lineA += count;
     if (!change.removed) lineB += count;
+  }
+  const inSite = (line: number) => sites.some(([from, to]) => line >= from && line <= to);
+  for (const block of blocks) {
+    const real = (l: LineFinding) => (l.side === 'after' ? addedLines : removedLines).has(l.line);
+    const lines = [...block.removed, ...block.added];
+    const changesTokens = lines.some(real);
+    // a block that replaces only text of changed sites may re-lay it out (an object printed over lines)
+    const withinSites = changesTokens && block.removed.length > 0 && block.removed.every((l) => inSite(l.line));
+    for (const l of lines) {
+      if (real(l)) continue;
+      if (withinSites || (changesTokens && l.text.trim() === '')) result.relaid++;
+      else result.churn.push(l);
+    }
   }
   return result;
 }
