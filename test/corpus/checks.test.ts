@@ -22,8 +22,13 @@ describe('churn', () => {
   it('allows the blank separator of an inserted statement, and a site re-laid over lines', () => {
     const before = "const a = 1;\nconnect(u, { a: 1 });\n";
     const after = "const log = require('l');\n\nconst a = 1;\nconnect(u, {\n  a: 1,\n  b: 2\n});\n";
-    expect(churn(before, after, 'x.js', [[2, 2]])).toEqual({ churn: [], templates: [], relaid: 4 });
-    expect(churn(before, after, 'x.js').churn.map((l) => l.text)).toEqual(['connect(u, { a: 1 });', 'connect(u, {', '});']);
+    expect(churn(before, after, 'x.js', [[2, 2]])).toEqual({ churn: [], templates: [], relaid: 3 });
+    expect(churn(before, after, 'x.js').churn.map((l) => l.text)).toEqual(['connect(u, {', '});']);
+  });
+
+  it('does not flag the old side of a line that gained a token', () => {
+    expect(churn('function f() {}\nf();\n', 'async function f() {}\nawait f();\n', 'x.mjs').churn).toEqual([]);
+    expect(churn('const x = a.b.c;\n', 'const x = a.c;\n', 'x.js').churn).toEqual([]);
   });
 
   it('flags a requoted string no edit asked for', () => {

@@ -57,7 +57,8 @@ function punctuationOnly(token: Token): boolean {
  * Lines that a line diff shows as changed but on which no token was inserted (after) or
  * deleted (before), ignoring `;`, `(` and `)`: re-indented, whitespace-only or
  * punctuation-only changes. Templates whose raw text changed are reported separately.
- * Exempt (counted in `relaid`): a blank line next to real changes (the separator of an inserted
+ * A line whose surviving tokens sit on a counterpart line with a real change is part of that
+ * edit (`function f(` → `async function f(`). Exempt (counted in `relaid`): a blank line next to real changes (the separator of an inserted
  * statement), and the lines of a change block whose removed lines all lie within changed sites.
  */
 export function churn(before: string, after: string, file: string, sites: ReadonlyArray<readonly [number, number]> = []): ChurnResult {
@@ -71,7 +72,13 @@ export function churn(before: string, after: string, file: string, sites: Readon
     for (let line = token.startLine; line <= token.endLine; line++) set.add(line);
   };
   const afterLines = after.split('\n');
+  // common tokens pair a before line with after lines: a line whose tokens all survive but moved
+  // onto a line that really changed (`function f` → `async function f`) is that edit, not churn
+  const pairs = { before: new Map<number, Set<number>>(), after: new Map<number, Set<number>>() };
+  const pair = (map: Map<number, Set<number>>, from: number, to: number) => (map.get(from) ?? map.set(from, new Set()).get(from)!).add(to);
   const parts = diffArrays(a, b, { comparator: (x: Token, y: Token) => x.key === y.key });
+  let ia = 0;
+  let ib = 0;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     const next = parts[i + 1];
@@ -81,6 +88,16 @@ export function churn(before: string, after: string, file: string, sites: Readon
     }
     if (part.removed) for (const token of part.value) if (!punctuationOnly(token)) mark(removedLines, token);
     if (part.added) for (const token of part.value) if (!punctuationOnly(token)) mark(addedLines, token);
+    if (!part.added && !part.removed) {
+      for (let k = 0; k < part.value.length; k++) {
+        const x = a[ia + k]!;
+        const y = b[ib + k]!;
+        pair(pairs.before, x.startLine, y.startLine);
+        pair(pairs.after, y.startLine, x.startLine);
+      }
+    }
+    if (!part.added) ia += part.value.length;
+    if (!part.removed) ib += part.value.length;
   }
   // group the line diff into blocks of consecutive removed/added lines
   type Block = { removed: LineFinding[]; added: LineFinding[] };
@@ -104,7 +121,9 @@ export function churn(before: string, after: string, file: string, sites: Readon
   }
   const inSite = (line: number) => sites.some(([from, to]) => line >= from && line <= to);
   for (const block of blocks) {
-    const real = (l: LineFinding) => (l.side === 'after' ? addedLines : removedLines).has(l.line);
+    const own = (l: LineFinding) => (l.side === 'after' ? addedLines : removedLines).has(l.line);
+    const other = (l: LineFinding) => [...((l.side === 'after' ? pairs.after : pairs.before).get(l.line) ?? [])];
+    const real = (l: LineFinding) => own(l) || other(l).some((line) => (l.side === 'after' ? removedLines : addedLines).has(line));
     const lines = [...block.removed, ...block.added];
     const changesTokens = lines.some(real);
     // a block that replaces only text of changed sites may re-lay it out (an object printed over lines)

@@ -7,6 +7,7 @@ import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync
 import { extname, join } from 'node:path';
 import type { JsonReport } from '../../src/output/json.js';
 import { harden } from '../../src/package-root.js';
+import { babelParse } from './parse.js';
 
 export interface Selection {
   name: string;
@@ -49,13 +50,14 @@ export interface SelectionRun {
   invalidWritten: Array<{ path: string; message: string }>;
 }
 
-export function run(command: string, args: string[], cwd: string): Promise<Proc> {
+export function run(command: string, args: string[], cwd: string, input?: string): Promise<Proc> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    const child = spawn(command, args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { if (stdout.length < 1_000_000) stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { if (stderr.length < 1_000_000) stderr += chunk.toString(); });
+    child.stdout!.on('data', (chunk: Buffer) => { if (stdout.length < 1_000_000) stdout += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { if (stderr.length < 1_000_000) stderr += chunk.toString(); });
     child.on('error', (error) => resolve({ code: -1, stdout, stderr: stderr + String(error) }));
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
   });
@@ -111,8 +113,16 @@ const TS = new Set(['.ts', '.tsx', '.mts', '.cts', '.jsx']);
 export async function languageCheck(dir: string, path: string, tsErrors: (text: string, file: string) => string[]): Promise<string | undefined> {
   const ext = extname(path);
   if (JS.has(ext)) {
-    const proc = await run(process.execPath, ['--check', path], dir);
-    return proc.code === 0 ? undefined : proc.stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? `node --check exit ${proc.code}`;
+    const verdict = (proc: Proc) => (proc.code === 0 ? undefined : proc.stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? `node --check exit ${proc.code}`);
+    const first = verdict(await run(process.execPath, ['--check', path], dir));
+    if (first || ext !== '.js') return first;
+    // Node 20's `--check` passes any .js file with import/export outside a "type": "module" package
+    // without parsing it (module detection); parse such a file as a module explicitly
+    const text = readFileSync(join(dir, path), 'utf8');
+    const program = babelParse(text, path)?.program;
+    const esm = program ? program.sourceType === 'module' : /^[ \t]*(import|export)\b(?!\s*\()/m.test(text);
+    if (!esm) return undefined;
+    return verdict(await run(process.execPath, ['--input-type=module', '--check'], dir, text));
   }
   if (TS.has(ext)) return tsErrors(readFileSync(join(dir, path), 'utf8'), path)[0];
   return undefined;
