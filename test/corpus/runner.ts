@@ -178,16 +178,18 @@ export async function runSelection(repo: string, base: string, work: string, sel
   if (mismatched.size) result.failures.push(`write mode differs from the dry-run patch in ${[...mismatched].slice(0, 5).join(', ')}${mismatched.size > 5 ? ` (+${mismatched.size - 5})` : ''}`);
   result.written = written.map((path) => ({ path, before: readIfExists(join(base, path)), after: readFileSync(join(writeDir, path), 'utf8') }));
 
-  // 3. a second run changes nothing
+  // 3. a second run changes nothing (with nothing written, the tree is the one the dry run saw)
   if (written.length) {
     await git(writeDir, 'add', '-A');
     await git(writeDir, 'commit', '-q', '--no-verify', '-m', 'harden');
+    const checkReport = join(work, `${selection.name}-check.json`);
+    const checkProc = await apply(writeDir, ['--check'], checkReport);
+    const again = loadReport(checkReport);
+    result.idempotent = checkProc.code !== 1 && again !== undefined && again.changes.length === 0;
+    if (!result.idempotent) result.failures.push(`not idempotent: a second run (exit ${checkProc.code}) would change ${again ? again.changes.map((c) => c.path).slice(0, 5).join(', ') : '(no report)'}`);
+  } else {
+    result.idempotent = true;
   }
-  const checkReport = join(work, `${selection.name}-check.json`);
-  const checkProc = await apply(writeDir, ['--check'], checkReport);
-  const again = loadReport(checkReport);
-  result.idempotent = checkProc.code !== 1 && again !== undefined && again.changes.length === 0;
-  if (!result.idempotent) result.failures.push(`not idempotent: a second run (exit ${checkProc.code}) would change ${again ? again.changes.map((c) => c.path).slice(0, 5).join(', ') : '(no report)'}`);
 
   // 4. the language's own verdict on reported syntax errors and on written files
   const syntax = result.dry.errors.filter((error) => /^syntax error/i.test(error.message));
@@ -196,9 +198,15 @@ export async function runSelection(repo: string, base: string, work: string, sel
     const ext = extname(error.path);
     result.syntaxErrors.push({ path: error.path, message: error.message, accepted: verdict === undefined && (JS.has(ext) || TS.has(ext)) });
   });
-  await pool(result.written.map((f) => f.path), 4, async (path) => {
+  await pool(result.written, 4, async ({ path, before, after }) => {
     const verdict = await languageCheck(writeDir, path, tsErrors);
-    if (verdict) result.invalidWritten.push({ path, message: verdict });
+    if (!verdict) return;
+    // an original the language rejects too (JSX or Flow in a .js file): fail only on new parse errors
+    if (before !== undefined && (await languageCheck(base, path, tsErrors))) {
+      const jsx = path.replace(/\.[cm]?js$/, '.jsx');
+      if (tsErrors(after, jsx).length <= tsErrors(before, jsx).length) return;
+    }
+    result.invalidWritten.push({ path, message: verdict });
   });
   result.seconds = (Date.now() - started) / 1000;
   return result;
