@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { harden } from '../../src/package-root.js';
 import { churn, typescriptParseErrors, useBeforeInit } from './checks.js';
-import { compareCounts, danglingLabels, readJson, score, siteCounts, writeJson, type Expected, type Label } from './labels.js';
+import { compareCounts, danglingLabels, malformedLabels, readJson, score, siteCounts, writeJson, type Expected, type Label } from './labels.js';
 import { baseCopy, runSelection, SELECTIONS, type SelectionRun } from './runner.js';
 import { printSummary, type Row } from './table.js';
 
@@ -151,9 +151,10 @@ async function main(): Promise<number> {
     for (const r of results) violations.push(...compareCounts(r.repo, expected[r.repo], r.counts).map((v) => `[${r.repo}] site counts changed: ${v}`));
   }
 
-  const labels = readJson<Label[]>(harden('test', 'corpus', 'labels.json'), []).filter((l) => repos.includes(l.repo));
+  const allLabels = readJson<Label[]>(harden('test', 'corpus', 'labels.json'), []);
+  violations.push(...malformedLabels(allLabels), ...danglingLabels(allLabels, options.corpus));
+  const labels = allLabels.filter((l) => repos.includes(l.repo));
   const floors = readJson<Record<string, number>>(harden('test', 'corpus', 'floors.json'), {});
-  violations.push(...danglingLabels(labels, options.corpus));
   const changed = (label: Label) => {
     const run = runFor(results.find((r) => r.repo === label.repo)?.runs ?? [], label.transform);
     return (run?.dry?.sites ?? []).some((s) => s.kind === 'changed' && s.transform === label.transform && s.file === label.file && s.line === label.line);

@@ -79,6 +79,15 @@ export function compareCounts(repo: string, expected: Expected[string] | undefin
   return out;
 }
 
+/** Labels that do not have the documented shape. */
+export function malformedLabels(labels: Label[]): string[] {
+  return labels
+    .map((l, index) => ({ l, index }))
+    .filter(({ l }) => !(typeof l.repo === 'string' && typeof l.file === 'string' && Number.isInteger(l.line) && l.line > 0
+      && typeof l.transform === 'string' && (l.label === '+' || l.label === '-') && typeof l.reason === 'string' && l.reason.trim() !== ''))
+    .map(({ l, index }) => `label #${index} is malformed (needs repo, file, line ≥ 1, transform, label "+" or "-", reason): ${JSON.stringify(l)}`);
+}
+
 /** Labels that point nowhere: unknown repository or a file missing from the corpus. */
 export function danglingLabels(labels: Label[], corpus: string): string[] {
   return labels
