@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTransform } from '../../src/transform.js';
 import { findCandidates } from './candidates.js';
 import { planMerge, type PoolSetting } from './merge.js';
-import { optionGeneration } from './version.js';
+import { optionGeneration, SUPPORTED_FROM } from './version.js';
 
 const setting = (env: string, value: number) =>
   z
@@ -35,6 +35,8 @@ export default defineTransform({
     'client-per-request':
       'the client is created per call (inside a request handler, or closed in the same function); pool settings there would keep idle connections per request. Create one client at startup and reuse it',
     'pool-in-connection-string': 'the connection string already sets pool options; adding them to the options object would override it',
+    'version-unsupported':
+      'the package pins Mongoose 4 / MongoDB driver 2, which read pool and timeout settings only inside `server`/`replset` sub-objects and ignore them at the top level; upgrade, or set them there by hand',
     'version-ambiguous':
       'the package.json range spans versions before and after Mongoose 6 / MongoDB driver 4, whose option names differ; pin the major and run again',
   },
@@ -56,7 +58,11 @@ export default defineTransform({
         continue;
       }
       const pkg = candidate.kind === 'mongodb' ? 'mongodb' : 'mongoose';
-      const generation = optionGeneration(file.package?.dependencyRange(pkg), pkg === 'mongodb' ? 4 : 6);
+      const generation = optionGeneration(file.package?.dependencyRange(pkg), pkg === 'mongodb' ? 4 : 6, SUPPORTED_FROM[pkg]);
+      if (generation === 'unsupported') {
+        sites.skipped(candidate.call, 'version-unsupported', `${pkg} ${file.package?.dependencyRange(pkg)}`);
+        continue;
+      }
       if (generation === 'ambiguous') {
         sites.skipped(candidate.call, 'version-ambiguous', `${pkg} ${file.package?.dependencyRange(pkg)}`);
         continue;

@@ -4,7 +4,13 @@
  * `useCreateIndex` and `useFindAndModify` no-ops; before that they still change behaviour.
  */
 
-export type OptionGeneration = 'modern' | 'legacy' | 'ambiguous';
+export type OptionGeneration = 'modern' | 'legacy' | 'ambiguous' | 'unsupported';
+
+/**
+ * The first major whose connect options harden writes at all: Mongoose 4 (MongoDB driver 2) takes
+ * pool and timeout settings only inside `server`/`replset` sub-objects and ignores them at the top.
+ */
+export const SUPPORTED_FROM = { mongoose: 5, mongodb: 3 } as const;
 
 /**
  * `range` is the dependency range from package.json; `modernFrom` the first major with the new
@@ -12,7 +18,7 @@ export type OptionGeneration = 'modern' | 'legacy' | 'ambiguous';
  * no entry) count as modern: harden assumes a current install. A range spanning both generations
  * (`>=5 <7`, `5 || 6`) is ambiguous.
  */
-export function optionGeneration(range: string | undefined, modernFrom: number): OptionGeneration {
+export function optionGeneration(range: string | undefined, modernFrom: number, supportedFrom = 0): OptionGeneration {
   if (range === undefined) return 'modern';
   const cleaned = range.replace(/^npm:[^@]+@/, '');
   if (/^(file:|link:|git|https?:|github:|workspace:)/.test(cleaned)) return 'modern';
@@ -20,6 +26,7 @@ export function optionGeneration(range: string | undefined, modernFrom: number):
   if (majors.length === 0) return 'modern';
   const legacy = majors.some((major) => major < modernFrom);
   const modern = majors.some((major) => major >= modernFrom) || /(^|\s)>=?\s*v?\d/.test(cleaned) && !/</.test(cleaned);
+  if (majors.every((major) => major < supportedFrom) && !/(^|\s)>/.test(cleaned)) return 'unsupported';
   if (legacy && modern) return 'ambiguous';
   return legacy ? 'legacy' : 'modern';
 }
