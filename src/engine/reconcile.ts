@@ -39,9 +39,11 @@ function tokenize(text: string, options: ParserOptions): Token[] | undefined {
   }
   const tokens: Token[] = [];
   let depth = 0;
-  for (const token of ast.tokens as any[]) {
+  const all = (ast.tokens as any[]).filter((token) => token.type !== 'CommentLine' && token.type !== 'CommentBlock');
+  for (const [index, token] of all.entries()) {
     const label: string = typeof token.type === 'string' ? token.type : token.type.label;
-    if (label === 'eof') continue;
+    // comments stay in the gaps between tokens (Babel lists them among the tokens)
+    if (label === 'eof' || token.type === 'CommentLine' || token.type === 'CommentBlock') continue;
     const raw = text.slice(token.start, token.end);
     let key: string;
     if (label === 'template' || label === 'jsxText') key = `${label}:${raw.replace(/\s+/g, '')}`;
@@ -49,13 +51,22 @@ function tokenize(text: string, options: ParserOptions): Token[] | undefined {
     else key = `${label}:${raw}`;
     const bracket = OPENING.has(label) ? 1 : CLOSING.has(label) ? -1 : 0;
     if (bracket < 0) depth -= 1;
-    tokens.push({ start: token.start, end: token.end, key, soft: label === ';' || label === '(' || label === ')', depth, bracket });
+    const next = all[index + 1];
+    const nextLabel = next ? (typeof next.type === 'string' ? next.type : next.type.label) : '';
+    // a trailing comma before a closing bracket is formatting too
+    const trailingComma = label === ',' && (nextLabel === '}' || nextLabel === ']' || nextLabel === ')');
+    tokens.push({ start: token.start, end: token.end, key, soft: label === ';' || label === '(' || label === ')' || trailingComma, depth, bracket });
     if (bracket > 0) depth += 1;
   }
   return tokens;
 }
 
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*/g;
+
+/** The comments of a gap, whitespace removed, in any order. */
+function sortedComments(gap: string): string {
+  return (gap.match(COMMENT) ?? []).map((comment) => comment.replace(/\s+/g, '')).sort().join('\n');
+}
 
 /** The comments of a gap, whitespace removed, to tell whether the printer moved or added one. */
 function commentsOf(gap: string): string {
@@ -134,8 +145,19 @@ function slide(entries: Entry[], original: Token[], printed: Token[], source: st
     const index = (entry: Entry) => (kind === 'removed' ? (entry as { o: number }).o : (entry as { p: number }).p);
     const first = index(entries[s]!);
     const length = e - s;
+    // a cut a reader would make: on line boundaries, and around whole bracket pairs
+    const nested = (start: number) => {
+      let depth = 0;
+      for (let t = start; t < start + length; t += 1) {
+        depth += tokens[t]!.bracket;
+        if (depth < 0) return false;
+      }
+      return depth === 0;
+    };
     const score = (start: number) =>
-      (startsLine(text, tokens[start]!.start) ? 1 : 0) + (tokens[start + length] && startsLine(text, tokens[start + length]!.start) ? 1 : 0);
+      (startsLine(text, tokens[start]!.start) ? 1 : 0) +
+      (tokens[start + length] && startsLine(text, tokens[start + length]!.start) ? 1 : 0) +
+      (nested(start) ? 2 : 0);
     let best = first;
     let bestScore = score(first);
     // slide left while the token before the run equals the run's last token
@@ -243,6 +265,16 @@ function compose(source: string, printedText: string, original: Token[], printed
       const originalGap = source.slice(token.end, original[following.o]!.start);
       // a comment the printer added or moved stays as printed
       out.push(printedGap === undefined || commentsOf(printedGap) === commentsOf(originalGap) ? originalGap : printedGap);
+    } else if (entry.kind === 'same' && following.kind === 'same' && !layout[i] && !layout[j] && list.slice(i + 1, j).every((e) => e.kind === 'removed') && j > i + 1) {
+      // a pure removal: the text around the removed tokens is the original's, with the comments that were there
+      const before = source.slice(token.end, original[(list[i + 1] as { o: number }).o]!.start);
+      const after = source.slice(original[(list[j - 1] as { o: number }).o]!.end, original[following.o]!.start);
+      // the printer decides which comments survive (a transform may drop a removed statement's
+      // comment, or keep it); the original text decides their order and spacing
+      const wanted = sortedComments(printedGap ?? '');
+      const longer = after.length > before.length ? after : before;
+      const choice = [longer, before, after, before + after.replace(/^[ \t]*(\r\n|\r|\n)?/, '')].find((gap) => sortedComments(gap) === wanted);
+      out.push(choice ?? printedGap ?? longer);
     } else if (printedGap !== undefined) {
       const keptNext = following.kind === 'same' && !layout[j] ? lineIndent(source, original[following.o]!.start) : undefined;
       out.push(reindentGap(printedGap, keptNext, anchor));
@@ -261,6 +293,9 @@ function compose(source: string, printedText: string, original: Token[], printed
  * on one line and that the printer broke over several to fit the edit (an options object that
  * gained properties).
  */
+/** Bracket pairs up to this many tokens whose content was gathered from elsewhere take the printer's layout. */
+const GATHERED = 400;
+
 function printedLayout(source: string, printedText: string, original: Token[], printed: Token[], list: Entry[]): boolean[] {
   const layout = list.map((entry) => entry.kind === 'same' && entry.p >= 0 && printed[entry.p]!.depth !== original[entry.o]!.depth);
   const at = new Map<number, number>(); // printed token -> list index
@@ -275,6 +310,15 @@ function printedLayout(source: string, printedText: string, original: Token[], p
   for (let i = 0; i < list.length; i += 1) prevSame[i] = list[i]!.kind === 'same' ? i : i > 0 ? prevSame[i - 1]! : -1;
   const originalLine = lineNumbers(source);
   const printedLine = lineNumbers(printedText);
+  const originalMate = new Map<number, number>();
+  const openings: number[] = [];
+  original.forEach((token, o) => {
+    if (token.bracket > 0) openings.push(o);
+    else if (token.bracket < 0) {
+      const open = openings.pop();
+      if (open !== undefined) originalMate.set(open, o);
+    }
+  });
   const stack: number[] = [];
   for (let p = 0; p < printed.length; p += 1) {
     const bracket = printed[p]!.bracket;
@@ -294,7 +338,11 @@ function printedLayout(source: string, printedText: string, original: Token[], p
     const oneLine =
       first > last ||
       (firstEntry?.kind === 'same' && lastEntry?.kind === 'same' && originalLine(original[firstEntry.o]!.start) === originalLine(original[lastEntry.o]!.end));
-    if (oneLine) for (let k = lo + 1; k < hi; k += 1) layout[k] = true;
+    // brackets that are not one original pair hold content gathered from elsewhere (merged imports)
+    const opener = list[lo]!;
+    const closer = list[hi]!;
+    const inPlace = opener.kind === 'same' && closer.kind === 'same' && originalMate.get(opener.o) === closer.o;
+    if (oneLine || (!inPlace && hi - lo < GATHERED)) for (let k = lo + 1; k < hi; k += 1) layout[k] = true;
   }
   return layout;
 }
@@ -385,8 +433,8 @@ export function reconcile(source: string, printedText: string, options: ParserOp
   const printed = tokenize(printedText, options);
   if (!original || !printed || original.length === 0 || printed.length === 0) return printedText;
   const entries = align(original, printed);
-  dropIslands(entries);
   slide(entries, original, printed, source, printedText);
+  dropIslands(entries);
   let target: any;
   try {
     target = parseProgram(printedText, options);
