@@ -50,13 +50,15 @@ function tokenize(text: string, options: ParserOptions): Token[] | undefined {
     else if (label === 'string') key = `string:${String(token.value)}`;
     else key = `${label}:${raw}`;
     const bracket = OPENING.has(label) ? 1 : CLOSING.has(label) ? -1 : 0;
-    if (bracket < 0) depth -= 1;
+    // depth counts braces and brackets only: parentheses come and go with formatting
+    const counted = label !== '(' && label !== ')';
+    if (bracket < 0 && counted) depth -= 1;
     const next = all[index + 1];
     const nextLabel = next ? (typeof next.type === 'string' ? next.type : next.type.label) : '';
     // a trailing comma before a closing bracket is formatting too
     const trailingComma = label === ',' && (nextLabel === '}' || nextLabel === ']' || nextLabel === ')');
     tokens.push({ start: token.start, end: token.end, key, soft: label === ';' || label === '(' || label === ')' || trailingComma, depth, bracket });
-    if (bracket > 0) depth += 1;
+    if (bracket > 0 && counted) depth += 1;
   }
   return tokens;
 }
@@ -108,12 +110,27 @@ function align(original: Token[], printed: Token[]): Entry[] {
 /** Shorter runs of kept tokens between two changes are coincidences of generated code, not kept code. */
 const ISLAND = 8;
 
-function dropIslands(entries: Entry[]): void {
+function dropIslands(entries: Entry[], original: Token[], printed: Token[]): void {
+  const soft = (entry: Entry) => (entry.kind === 'added' ? printed[entry.p]!.soft : entry.kind === 'removed' ? original[entry.o]!.soft : false);
+  // whether the change run that ends just before `index` (or starts at it) holds a real change
+  const hardBefore = (index: number) => {
+    let k = index - 1;
+    let hard = false;
+    for (; k >= 0 && entries[k]!.kind !== 'same'; k -= 1) if (!soft(entries[k]!)) hard = true;
+    return hard;
+  };
+  const hardAfter = (index: number) => {
+    let k = index;
+    let hard = false;
+    for (; k < entries.length && entries[k]!.kind !== 'same'; k += 1) if (!soft(entries[k]!)) hard = true;
+    return hard;
+  };
   for (let s = 0; s < entries.length; s += 1) {
     if (entries[s]!.kind !== 'same') continue;
     let e = s;
     while (e < entries.length && entries[e]!.kind === 'same') e += 1;
-    if (s > 0 && e < entries.length && e - s < ISLAND) {
+    // punctuation the printer added (parentheses, `;`) does not make kept code an island
+    if (s > 0 && e < entries.length && e - s < ISLAND && hardBefore(s) && hardAfter(e)) {
       const converted: Entry[] = [];
       for (const entry of entries.slice(s, e)) converted.push({ kind: 'removed', o: (entry as { o: number }).o });
       for (const entry of entries.slice(s, e)) converted.push({ kind: 'added', p: (entry as { p: number }).p });
@@ -202,6 +219,11 @@ function compose(source: string, printedText: string, original: Token[], printed
   // With keepSoft, soft-only differences become "same" by dropping added soft tokens and keeping removed ones.
   const list: Entry[] = [];
   if (keepSoft) {
+    // printed lines an edit really wrote: punctuation there is the edit's own
+    const printedLineOf = lineNumbers(printedText);
+    const editedLines = new Set(
+      entries.filter((e): e is Entry & { kind: 'added' } => e.kind === 'added' && !printed[e.p]!.soft).map((e) => printedLineOf(printed[e.p]!.start)),
+    );
     for (let i = 0; i < entries.length; i += 1) {
       const entry = entries[i]!;
       // a run of changes made only of soft tokens, between two kept tokens
@@ -209,7 +231,9 @@ function compose(source: string, printedText: string, original: Token[], printed
         let end = i;
         while (end < entries.length && entries[end]!.kind !== 'same') end += 1;
         const run = entries.slice(i, end);
-        const softOnly = run.every((e) => (e.kind === 'added' ? printed[e.p]!.soft : original[(e as { o: number }).o]!.soft));
+        const softOnly = run.every((e) =>
+          e.kind === 'added' ? printed[e.p]!.soft && !editedLines.has(printedLineOf(printed[e.p]!.start)) : original[(e as { o: number }).o]!.soft,
+        );
         if (softOnly) {
           for (const e of run) if (e.kind === 'removed') list.push({ kind: 'same', o: e.o, p: -1 });
           i = end - 1;
@@ -260,7 +284,8 @@ function compose(source: string, printedText: string, original: Token[], printed
       entry.kind === 'same' && following.kind === 'same' && following.o === entry.o + 1 && !layout[i] && !layout[j];
     const pFrom = entry.p;
     const pTo = following.kind === 'removed' ? -1 : following.p;
-    const printedGap = pFrom < 0 || pTo < 0 ? undefined : printedText.slice(printed[pFrom]!.end, printed[pTo]!.start);
+    // a printed gap is only between printed neighbours (never across a dropped `;` or parenthesis)
+    const printedGap = pFrom < 0 || pTo < 0 || pTo !== pFrom + 1 ? undefined : printedText.slice(printed[pFrom]!.end, printed[pTo]!.start);
     if (neighboursInOriginal) {
       const originalGap = source.slice(token.end, original[following.o]!.start);
       // a comment the printer added or moved stays as printed
@@ -276,8 +301,19 @@ function compose(source: string, printedText: string, original: Token[], printed
       const choice = [longer, before, after, before + after.replace(/^[ \t]*(\r\n|\r|\n)?/, '')].find((gap) => sortedComments(gap) === wanted);
       out.push(choice ?? printedGap ?? longer);
     } else if (printedGap !== undefined) {
-      const keptNext = following.kind === 'same' && !layout[j] ? lineIndent(source, original[following.o]!.start) : undefined;
-      out.push(reindentGap(printedGap, keptNext, anchor));
+      // At the edge of a replacement the original gap on that side still stands (its line ends,
+      // its indentation) when it has as many line breaks as the printed one and neither has comments.
+      const originalEdge =
+        entry.kind === 'same' && !layout[i] && list[i + 1]?.kind === 'removed'
+          ? source.slice(token.end, original[entry.o + 1]!.start)
+          : following.kind === 'same' && !layout[j] && list[j - 1]?.kind === 'removed'
+            ? source.slice(original[following.o - 1]!.end, original[following.o]!.start)
+            : undefined;
+      if (originalEdge !== undefined && sameShape(originalEdge, printedGap)) out.push(originalEdge);
+      else {
+        const keptNext = following.kind === 'same' && !layout[j] ? lineIndent(source, original[following.o]!.start) : undefined;
+        out.push(reindentGap(printedGap, keptNext, anchor));
+      }
     } else {
       // a kept soft token next to a dropped one: take the original gap
       const nextOriginal = following.kind === 'same' ? original[following.o]!.start : token.end;
@@ -344,6 +380,19 @@ function printedLayout(source: string, printedText: string, original: Token[], p
     const inPlace = opener.kind === 'same' && closer.kind === 'same' && originalMate.get(opener.o) === closer.o;
     if (oneLine || (!inPlace && hi - lo < GATHERED)) for (let k = lo + 1; k < hi; k += 1) layout[k] = true;
   }
+  // A printed line with an edit that joins tokens kept from several original lines (two imports
+  // merged into one) is laid out as printed: the original spacing of either line would be wrong.
+  const lines = new Map<number, { entries: number[]; edited: boolean; from: Set<number> }>();
+  list.forEach((entry, index) => {
+    if (entry.kind === 'removed' || entry.p < 0) return;
+    const line = printedLine(printed[entry.p]!.start);
+    let group = lines.get(line);
+    if (!group) lines.set(line, (group = { entries: [], edited: false, from: new Set() }));
+    group.entries.push(index);
+    if (entry.kind === 'added') group.edited = true;
+    else group.from.add(originalLine(original[entry.o]!.start));
+  });
+  for (const group of lines.values()) if (group.edited && group.from.size > 1) for (const index of group.entries) layout[index] = true;
   return layout;
 }
 
@@ -364,6 +413,12 @@ function lineNumbers(text: string): (offset: number) => number {
     }
     return lo;
   };
+}
+
+/** Two whitespace gaps that differ only in how lines end and how far they are indented. */
+function sameShape(a: string, b: string): boolean {
+  const breaks = (gap: string) => (gap.match(/\r\n|\r|\n|\u2028|\u2029/g) ?? []).length;
+  return /^\s*$/.test(a) && /^\s*$/.test(b) && breaks(a) > 0 && breaks(a) === breaks(b);
 }
 
 /** The indentation of the line `offset` is on, when only whitespace precedes it there. */
@@ -434,7 +489,7 @@ export function reconcile(source: string, printedText: string, options: ParserOp
   if (!original || !printed || original.length === 0 || printed.length === 0) return printedText;
   const entries = align(original, printed);
   slide(entries, original, printed, source, printedText);
-  dropIslands(entries);
+  dropIslands(entries, original, printed);
   let target: any;
   try {
     target = parseProgram(printedText, options);

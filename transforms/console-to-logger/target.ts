@@ -94,7 +94,9 @@ export function resolveTarget(
   // plain Node cannot require a .ts module from a .js file, whatever tsconfig.json says
   const typescript = file.language !== 'js';
   void inPackage;
-  const relative = options.loggerPath ?? `${sourceFolder(project, packageDir)}lib/logger.${typescript ? 'ts' : 'js'}`;
+  const folder = sourceFolder(project, packageDir);
+  // `lib/logger.js` beside the server code; inside a `lib/` folder, `lib/logger.js` itself
+  const relative = options.loggerPath ?? `${folder}${/(^|\/)lib\/$/.test(folder) ? '' : 'lib/'}logger.${typescript ? 'ts' : 'js'}`;
   const path = posix.normalize(posix.join(packageDir, relative));
   const stem = path.replace(/\.[a-z]+$/, '');
   if (path !== file.path && EXTENSIONS.some((ext) => project.exists(`${stem}.${ext}`))) return 'logger-path-taken';

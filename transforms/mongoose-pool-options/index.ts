@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { defineTransform } from '../../src/transform.js';
 import { findCandidates } from './candidates.js';
@@ -50,7 +51,7 @@ export default defineTransform({
     socketTimeoutMS: setting('MONGO_SOCKET_TIMEOUT_MS', 45000),
     connectTimeoutMS: setting('MONGO_CONNECT_TIMEOUT_MS', 10000),
   }),
-  apply({ j, root, file, options, sites }) {
+  apply({ j, root, file, options, sites, project }) {
     const merged = new Set<any>();
     for (const candidate of findCandidates(j, root)) {
       if (candidate.refusal) {
@@ -70,7 +71,7 @@ export default defineTransform({
       const target = candidate.target;
       if (target.kind === 'object' && merged.has(target.object)) continue;
       const settings = options as Record<string, PoolSetting>;
-      const plan = planMerge(j, target.kind === 'object' ? target.object : undefined, generation, settings);
+      const plan = planMerge(j, target.kind === 'object' ? target.object : undefined, generation, settings, bracketEnv(file, project));
       if (!plan) continue;
       const where = target.kind === 'object' && target.variable ? `in \`${target.variable}\`: ` : '';
       if (!sites.changed(candidate.call, `${where}${plan.summary}`)) continue;
@@ -79,3 +80,15 @@ export default defineTransform({
     }
   },
 });
+
+/** Whether the nearest tsconfig.json of a TypeScript file sets `noPropertyAccessFromIndexSignature` (then `process.env.X` is error TS4111). */
+function bracketEnv(file: { path: string; language: string }, project: { readFile(path: string): string | undefined }): boolean {
+  if (file.language === 'js') return false;
+  let dir = posix.dirname(file.path);
+  for (;;) {
+    const text = project.readFile(dir === '.' ? 'tsconfig.json' : `${dir}/tsconfig.json`);
+    if (text !== undefined) return /"noPropertyAccessFromIndexSignature"\s*:\s*true/.test(text);
+    if (dir === '.' || dir === '') return false;
+    dir = posix.dirname(dir);
+  }
+}

@@ -30,8 +30,9 @@ function keyName(property: any): string | undefined {
 export function planMerge(
   j: any,
   object: any | undefined,
-  generation: Exclude<OptionGeneration, 'ambiguous'>,
+  generation: Exclude<OptionGeneration, 'ambiguous' | 'unsupported'>,
   settings: Record<string, PoolSetting>,
+  bracketEnv = false,
 ): MergePlan | undefined {
   const properties: any[] = object?.properties ?? [];
   const present = new Set(properties.map(keyName).filter((k): k is string => k !== undefined));
@@ -60,7 +61,7 @@ export function planMerge(
     apply(call, insertAt) {
       const newProperties = added.map((key) => {
         const setting = settings[key === 'poolSize' ? 'maxPoolSize' : key]!;
-        return j.objectProperty(j.identifier(key), valueFor(j, setting));
+        return j.objectProperty(j.identifier(key), valueFor(j, setting, bracketEnv));
       });
       if (!object) {
         call.arguments.splice(insertAt ?? call.arguments.length, 0, j.objectExpression(newProperties));
@@ -76,10 +77,16 @@ export function planMerge(
   };
 }
 
-/** `Number(process.env.NAME ?? 10)`, or `10` when no variable is configured. */
-function valueFor(j: any, setting: PoolSetting): any {
+/**
+ * `Number(process.env.NAME || 10)`, or `10` when no variable is configured. `||`, not `??`: a
+ * variable set but empty (`MONGO_MAX_POOL_SIZE=`) falls back to the default instead of `0`, and the
+ * code runs on every Node version. `process.env['NAME']` where the tsconfig asks for
+ * `noPropertyAccessFromIndexSignature`.
+ */
+function valueFor(j: any, setting: PoolSetting, bracketEnv: boolean): any {
   const number = j.numericLiteral(setting.default);
   if (setting.env === null) return number;
-  const env = j.memberExpression(j.memberExpression(j.identifier('process'), j.identifier('env')), j.identifier(setting.env));
-  return j.callExpression(j.identifier('Number'), [j.logicalExpression('??', env, number)]);
+  const processEnv = j.memberExpression(j.identifier('process'), j.identifier('env'));
+  const env = bracketEnv ? j.memberExpression(processEnv, j.stringLiteral(setting.env), true) : j.memberExpression(processEnv, j.identifier(setting.env));
+  return j.callExpression(j.identifier('Number'), [j.logicalExpression('||', env, number)]);
 }

@@ -1,0 +1,71 @@
+/**
+ * The printer's formatting is undone outside the edits: each case is a churn shape recast produced
+ * on a real backend (issue 16), given as the original text and what recast printed for an edit.
+ */
+import { describe, expect, it } from 'vitest';
+import { reconcile } from '../../src/engine/reconcile.js';
+import { babelOptions } from '../../src/engine/parse.js';
+
+const js = babelOptions('a.js', 'js');
+
+describe('reconcile', () => {
+  it('keeps a re-indented handler body and block comment as they were, around the one edited call', () => {
+    const source = [
+      "router.get('/x', async (req, res) => {",
+      '    /*',
+      '     * kept as written',
+      '     */',
+      '    const rows = await load();',
+      "    console.error('failed');",
+      '    res.json(rows);',
+      '});',
+      '',
+    ].join('\n');
+    const printed = [
+      "router.get('/x', async (req, res) => {",
+      '  /*',
+      '   * kept as written',
+      '   */',
+      '  const rows = await load();',
+      "  logger.error('failed');",
+      '  res.json(rows);',
+      '});',
+      '',
+    ].join('\n');
+    expect(reconcile(source, printed, js)).toBe(source.replace("console.error('failed')", "logger.error('failed')"));
+  });
+
+  it("does not change a template literal's text, a string's quotes, `;` or parentheses it did not edit", () => {
+    const source = "const a = `line\n    indented ${x}`;\nconst b = \"q\";\nfoo()\nif (await check() !== true) go();\nconsole.log('x');\n";
+    const printed = "const a = `line\n  indented ${x}`;\nconst b = 'q';\nfoo();\nif ((await check()) !== true) go();\nlogger.info('x');\n";
+    expect(reconcile(source, printed, { ...js, sourceType: 'module' })).toBe(source.replace("console.log('x')", "logger.info('x')"));
+  });
+
+  it('keeps every line terminator of the original: mixed CRLF/LF, CR-only, U+2028 inside a template', () => {
+    const source = 'const a = 1;\r\nconst t = `x\u2028y`;\nconsole.log(a);\r\nconst z = 2;\r';
+    const printed = 'const a = 1;\r\nconst t = `x\ny`;\r\nlogger.info(a);\r\nconst z = 2;\r\n';
+    expect(reconcile(source, printed, js)).toBe('const a = 1;\r\nconst t = `x\u2028y`;\nlogger.info(a);\r\nconst z = 2;\r');
+  });
+
+  it('lays out a one-line object the edit broke over several lines the way the printer did, indented like the file', () => {
+    const source = 'function connect() {\n    return mongoose.connect(uri, { a: 1 });\n}\n';
+    const printed = 'function connect() {\n  return mongoose.connect(uri, {\n    a: 1,\n    b: 2\n  });\n}\n';
+    expect(reconcile(source, printed, js)).toBe('function connect() {\n    return mongoose.connect(uri, {\n      a: 1,\n      b: 2\n    });\n}\n');
+  });
+
+  it('removes a statement with the spacing and the comment order of the original', () => {
+    const source = "import { a } from './a';\n\nexport const x = a;\n\n// group b\n// re-exported below\n\nimport { b } from './a';\n\nimport { c } from './c';\nexport { b, c };\n";
+    const printed = "import { a, b } from './a';\n\nexport const x = a;\n\n// re-exported below\n\n// group b\nimport { c } from './c';\nexport { b, c };\n";
+    expect(reconcile(source, printed, { ...js, sourceType: 'module' })).toBe(
+      "import { a, b } from './a';\n\nexport const x = a;\n\n// group b\n// re-exported below\n\nimport { c } from './c';\nexport { b, c };\n",
+    );
+  });
+
+  it('keeps the printed text when a composition would not mean the same program', () => {
+    const source = 'a\n(b)\n';
+    const printed = 'a;\n(b);\nc();\n';
+    const out = reconcile(source, printed, js);
+    // dropping the `;` after `a` would call a(b): the printed text is kept whole
+    expect(out).toBe(printed);
+  });
+});
