@@ -23,7 +23,13 @@ describe('churn', () => {
     const before = "const a = 1;\nconnect(u, { a: 1 });\n";
     const after = "const log = require('l');\n\nconst a = 1;\nconnect(u, {\n  a: 1,\n  b: 2\n});\n";
     expect(churn(before, after, 'x.js', [[2, 2]])).toEqual({ churn: [], templates: [], relaid: 3 });
-    expect(churn(before, after, 'x.js').churn.map((l) => l.text)).toEqual(['connect(u, {', '});']);
+    // a one-line call broken over lines to hold the properties the edit added is that edit, site or not
+    expect(churn(before, after, 'x.js').churn).toEqual([]);
+  });
+
+  it('still flags a re-indented line next to an inserted one', () => {
+    const result = churn('function f() {\n  a();\n}\n', 'function f() {\n    a();\n  b();\n}\n', 'x.js');
+    expect(result.churn.map((l) => l.text.trim())).toEqual(['a();', 'a();']);
   });
 
   it('does not flag the old side of a line that gained a token', () => {
@@ -39,6 +45,13 @@ describe('churn', () => {
     const result = churn('const s = `a\n  b ${x}`;\n', 'const s = `a\n    b ${x}`;\n', 'x.js');
     expect(result.templates.map((l) => l.line)).toEqual([1]);
     expect(result.churn).toEqual([]);
+  });
+
+  it('does not report a template that a changed site rewrote', () => {
+    const before = 'console.log(`${p} failed:`, err);\n';
+    const after = 'logger.error({ err }, `${p} failed`);\n';
+    expect(churn(before, after, 'x.js', [[1, 1]]).templates).toEqual([]);
+    expect(churn(before, after, 'x.js').templates.map((l) => l.line)).toEqual([1]);
   });
 });
 

@@ -66,6 +66,7 @@ export function churn(before: string, after: string, file: string, sites: Readon
   const b = tokenize(after, file);
   const result: ChurnResult = { churn: [], templates: [], relaid: 0 };
   if (!a || !b) return result;
+  const inSite = (line: number) => sites.some(([from, to]) => line >= from && line <= to);
   const removedLines = new Set<number>();
   const addedLines = new Set<number>();
   const mark = (set: Set<number>, token: Token) => {
@@ -82,7 +83,11 @@ export function churn(before: string, after: string, file: string, sites: Readon
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     const next = parts[i + 1];
-    if (part.removed && next?.added && part.value.length === 1 && next.value.length === 1 && part.value[0]!.template && next.value[0]!.template) {
+    // a template the edit of a changed site rewrote (a message trimmed for the logger) is that edit
+    if (
+      part.removed && next?.added && part.value.length === 1 && next.value.length === 1 &&
+      part.value[0]!.template && next.value[0]!.template && !inSite(part.value[0]!.startLine)
+    ) {
       const token = next.value[0]!;
       result.templates.push({ side: 'after', line: token.startLine, text: (afterLines[token.startLine - 1] ?? '').trim() });
     }
@@ -119,7 +124,6 @@ export function churn(before: string, after: string, file: string, sites: Readon
     if (!change.added) lineA += count;
     if (!change.removed) lineB += count;
   }
-  const inSite = (line: number) => sites.some(([from, to]) => line >= from && line <= to);
   for (const block of blocks) {
     const own = (l: LineFinding) => (l.side === 'after' ? addedLines : removedLines).has(l.line);
     const other = (l: LineFinding) => [...((l.side === 'after' ? pairs.after : pairs.before).get(l.line) ?? [])];
@@ -128,9 +132,17 @@ export function churn(before: string, after: string, file: string, sites: Readon
     const changesTokens = lines.some(real);
     // a block that replaces only text of changed sites may re-lay it out (an object printed over lines)
     const withinSites = changesTokens && block.removed.length > 0 && block.removed.every((l) => inSite(l.line));
+    // one line broken over several to hold what an edit added inside it (`import { a }` gaining names)
+    const expanded = (() => {
+      if (!changesTokens || block.removed.length !== 1) return false;
+      const targets = other(block.removed[0]!).sort((x, y) => x - y);
+      if (targets.length < 2) return false;
+      const [low, high] = [targets[0]!, targets[targets.length - 1]!];
+      return block.added.some((l) => l.line > low && l.line < high && real(l));
+    })();
     for (const l of lines) {
       if (real(l)) continue;
-      if (withinSites || (changesTokens && l.text.trim() === '')) result.relaid++;
+      if (withinSites || expanded || (changesTokens && l.text.trim() === '')) result.relaid++;
       else result.churn.push(l);
     }
   }
