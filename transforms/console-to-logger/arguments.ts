@@ -18,6 +18,9 @@ export interface Structured {
 
 export type Refusal = 'format-specifiers' | 'unstructured-argument' | 'several-errors' | 'no-message';
 
+const ERROR_LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+const ERROR_EVENTS = new Set(['error', 'uncaughtException', 'unhandledRejection', 'uncaughtExceptionMonitor']);
+
 export const ERROR_NAME = /^(err|error|ex|exc|exception)$|[a-z](Error|Err)$/;
 const FORMAT_SPECIFIER = /%[sdifjoOc]/;
 
@@ -30,7 +33,17 @@ function isCaughtValue(path: any, name: string): boolean {
     const parent = scope.path.parent?.node;
     const isFunction = /Function/.test(node.type);
     if (isFunction && node.params[0]?.type === 'Identifier' && node.params[0].name === name && parent?.type === 'CallExpression') {
-      return parent.callee.type === 'MemberExpression' && parent.callee.property.name === 'catch' && parent.arguments[0] === node;
+      const callee = parent.callee;
+      if (callee.type !== 'MemberExpression' || callee.computed) return false;
+      if (callee.property.name === 'catch') return parent.arguments[0] === node;
+      // process.on('unhandledRejection' | 'uncaughtException', (reason) => ...), emitter.on('error', (e) => ...)
+      const event = parent.arguments[0];
+      return (
+        ERROR_LISTENERS.has(callee.property.name) &&
+        parent.arguments[1] === node &&
+        typeof event?.value === 'string' &&
+        ERROR_EVENTS.has(event.value)
+      );
     }
     return false;
   }
