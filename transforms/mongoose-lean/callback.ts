@@ -28,6 +28,8 @@ export function callbackLean(j: any, path: any, method: string): (() => void) | 
   return () => {
     const fill = [];
     for (let i = before.length; i < index; i += 1) fill.push(j.nullLiteral());
-    args.splice(before.length, 0, ...fill, j.objectExpression([j.objectProperty(j.identifier('lean'), j.booleanLiteral(true))]));
+    // parsed from text, so the printer keeps `{ lean: true }` on one line
+    const leanOptions = j('f({ lean: true });').get().node.program.body[0].expression.arguments[0];
+    args.splice(before.length, 0, ...fill, leanOptions);
   };
 }
