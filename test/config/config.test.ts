@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/cli/errors.js';
 import { prepareRun } from '../../src/cli/setup.js';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { configJsonSchema, findConfig, loadConfig } from '../../src/config/config.js';
+import { configJsonSchema, configSchema, findConfig, loadConfig } from '../../src/config/config.js';
+import { parseJsonc } from '../../src/config/jsonc.js';
 import { registry } from '../../transforms/index.js';
 import { run } from '../../src/engine/run.js';
 import { tree } from '../support/tmp.js';
@@ -200,6 +201,13 @@ describe('the config JSON schema', () => {
 
   it('harden.config.schema.json is generated from the zod schema and the registry (regenerate with npm run schema)', () => {
     expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(configJsonSchema(registry.values()));
+  });
+
+  it('the commented config example of docs/pr-workflow.md loads', () => {
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'pr-workflow.md'), 'utf8');
+    const example = /```jsonc\n([\s\S]*?)```/.exec(docs)![1]!;
+    const parsed = configSchema.parse(parseJsonc(example));
+    expect(parsed.presets).toEqual(['mongo-express', 'team-baseline']);
   });
 
   it('accepts what the loader accepts and rejects unknown keys and bad option values, as the loader does', () => {
