@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/cli/errors.js';
+import { checkConfigOptions } from '../../src/cli/chain.js';
 import { prepareRun } from '../../src/cli/setup.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { configJsonSchema, configSchema, findConfig, loadConfig } from '../../src/config/config.js';
@@ -203,11 +204,18 @@ describe('the config JSON schema', () => {
     expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(configJsonSchema(registry.values()));
   });
 
-  it('the commented config example of docs/pr-workflow.md loads', () => {
-    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'pr-workflow.md'), 'utf8');
-    const example = /```jsonc\n([\s\S]*?)```/.exec(docs)![1]!;
-    const parsed = configSchema.parse(parseJsonc(example));
-    expect(parsed.presets).toEqual(['mongo-express', 'team-baseline']);
+  it('the commented config examples of the README and docs/pr-workflow.md load, options included', () => {
+    for (const doc of ['README.md', 'docs/pr-workflow.md']) {
+      const text = readFileSync(join(import.meta.dirname, '..', '..', doc), 'utf8');
+      const examples = [...text.matchAll(/```jsonc\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(examples.length, doc).toBeGreaterThan(0);
+      for (const example of examples) {
+        const parsed = configSchema.parse(parseJsonc(example));
+        expect(parsed.presets, doc).toContain('mongo-express');
+        const builtIn = Object.fromEntries(Object.entries(parsed.options).filter(([id]) => registry.has(id)));
+        expect(() => checkConfigOptions(builtIn, registry, doc)).not.toThrow();
+      }
+    }
   });
 
   it('accepts what the loader accepts and rejects unknown keys and bad option values, as the loader does', () => {
