@@ -28,6 +28,8 @@ export interface ReportRequest {
   /** The command line that reproduces the run, for the Markdown note. */
   command: string;
   verbose: boolean;
+  /** SARIF: list skipped sites as results too (`--sarif-skipped`, or the config's `sarifSkipped`). */
+  sarifSkipped?: boolean;
 }
 
 /** Writes the report for `changeset` to stdout or the output file (nothing for text without one in check/write mode). */
@@ -69,6 +71,11 @@ function renderReport(
         command: request.command,
       });
     case 'sarif':
-      return formatSarif(changeset, { version: hardenVersion(), transforms: setup.registry, changeSets: sets() });
+      return formatSarif(changeset, {
+        version: hardenVersion(),
+        transforms: setup.registry,
+        changeSets: sets(),
+        includeSkipped: Boolean(request.sarifSkipped),
+      });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Write mode, shared by `harden apply` and the end of an interactive review: refuse files with
  * uncommitted changes (unless --allow-dirty), refuse what cannot be written safely together with
- * everything that depends on it, write atomically, then summarise on stderr.
+ * everything that depends on it, write atomically, then summarise on stderr, ending with the
+ * install command when a package.json was edited (the lockfile is stale until it runs).
  */
 import type { Changeset } from '../changeset/changeset.js';
 import { dirtyFiles } from '../changeset/git.js';
@@ -9,6 +10,7 @@ import { findRefusals, writeChangeset, type WriteRefusal } from '../changeset/wr
 import { formatSummary } from '../output/text.js';
 import type { Colors } from './color.js';
 import { EXIT } from './errors.js';
+import { formatLockfileHints, lockfileHints } from './lockfile.js';
 import type { Io } from './io.js';
 
 export interface WriteOptions {
@@ -54,6 +56,7 @@ export async function writeMode(changeset: Changeset, options: WriteOptions, io:
     errors: [...changeset.errors, ...result.failed.map(({ path, message }) => ({ path, message: `write failed: ${message}` }))],
   };
   io.stderr.write(formatSummary(shown, { verbose: Boolean(options.verbose), colors: c, verb: 'changed' }));
+  io.stderr.write(formatLockfileHints(lockfileHints(changeset.root, shown.changes)));
   for (const refusal of refusals) io.stderr.write(`${c.yellow('not written')} ${refusal.path}: ${refusal.reason}\n`);
   if (result.interrupted) {
     const left = changeset.changes.length - refused.size - result.written.length - result.failed.length;

@@ -4,13 +4,17 @@
  * holding one wins), or named with `--config <path>`. It supplies defaults the command line
  * overrides: which presets or transforms run, per-transform options, extra ignores, the team's
  * own transform modules and a directory of the team's own presets. Every error names the file,
- * the key and what was expected (exit 2).
+ * the key and what was expected (exit 2). `harden.config.json` is JSONC: comments and trailing
+ * commas are allowed (package.json stays strict JSON, as npm reads it). Its JSON Schema,
+ * generated from `configSchema`, is `harden.config.schema.json` at the package root.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../cli/errors.js';
+import { parseJsonc } from './jsonc.js';
 import { describeIssues } from './preset.js';
+import type { AnyTransform } from '../transform.js';
 import { importModule } from './load-module.js';
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -42,7 +46,27 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("A directory of the team's own presets (<name>.json), relative to the config file."),
+  sarifSkipped: z
+    .boolean()
+    .optional()
+    .describe('SARIF reports also list skipped sites as results (level note), like --sarif-skipped. Default: changes only.'),
 });
+
+/**
+ * The JSON Schema of config files, for editors (`harden.config.schema.json`): `options` lists the
+ * option schema of each given transform (unknown keys rejected, as the loader does); other ids
+ * (the team's own transforms) take any object.
+ */
+export function configJsonSchema(transforms: Iterable<AnyTransform>): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
+  const perTransform: Record<string, unknown> = {};
+  for (const transform of transforms) {
+    const { $schema: _, ...options } = z.toJSONSchema(transform.options, { io: 'input' }) as Record<string, unknown>;
+    perTransform[transform.id] = { description: transform.title, ...options, additionalProperties: false };
+  }
+  schema.properties.options = { ...schema.properties.options, properties: perTransform };
+  return schema;
+}
 
 export type ConfigData = z.infer<typeof configSchema>;
 
@@ -99,9 +123,11 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const label = isManifest ? `${absolute}#harden` : absolute;
   let raw: unknown;
   try {
-    if (absolute.endsWith('.json')) {
+    if (isManifest) {
       const json = JSON.parse(readFileSync(absolute, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
-      raw = isManifest ? json.harden : json;
+      raw = json.harden;
+    } else if (absolute.endsWith('.json') || absolute.endsWith('.jsonc')) {
+      raw = parseJsonc(readFileSync(absolute, 'utf8'));
     } else {
       const module = await importModule(absolute);
       raw = module.default;

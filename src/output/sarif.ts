@@ -1,9 +1,11 @@
 /**
  * `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers. One rule per transform
- * of the run, one result per site (changed: level warning, "harden can fix this"; skipped: level
- * note, with the reason a person must act on), each located by a root-relative URI and a region.
- * Changed sites carry `fixes` with the exact text replacements of their own change set (GitHub
- * ignores `fixes`; other viewers apply them). Never coloured.
+ * of the run, one result per changed site (level warning, "harden can fix this"), located by a
+ * root-relative URI and a region, with `fixes` holding the exact text replacements of its own
+ * change set (GitHub ignores `fixes`; other viewers apply them). Skipped sites are results (level
+ * note, with the reason a person must act on) only on request (`--sarif-skipped` or the config's
+ * `sarifSkipped`): a real backend has hundreds of them, and each would be a code-scanning alert
+ * nobody asked for. The run's `properties` count them either way. Never coloured.
  */
 import { diffLines } from 'diff';
 import type { ChangeSet } from '../changeset/change-sets.js';
@@ -18,6 +20,8 @@ export interface SarifContext {
   /** The transforms of the run by id (rules are built from their metadata). */
   transforms: ReadonlyMap<string, AnyTransform>;
   changeSets: readonly ChangeSet[];
+  /** List skipped sites as results too (level note). Default: changed sites only. */
+  includeSkipped?: boolean;
 }
 
 interface Region {
@@ -48,7 +52,9 @@ export function buildSarif(changeset: Changeset, context: SarifContext) {
     };
   });
   const byId = new Map(context.changeSets.map((set) => [set.id, set]));
-  const sites = changeset.outcomes.flatMap((outcome) => outcome.sites);
+  const all = changeset.outcomes.flatMap((outcome) => outcome.sites);
+  const skipped = all.filter((site) => site.kind === 'skipped').length;
+  const sites = context.includeSkipped ? all : all.filter((site) => site.kind === 'changed');
   const results = sites.map((site) => {
     const set = byId.get(site.id);
     const fixes = site.kind === 'changed' && set ? [fixFor(site, set)] : undefined;
@@ -91,6 +97,11 @@ export function buildSarif(changeset: Changeset, context: SarifContext) {
         columnKind: 'utf16CodeUnits' as const,
         results,
         invocations: [{ executionSuccessful: changeset.errors.length === 0, toolExecutionNotifications: notifications(changeset) }],
+        properties: {
+          changedSites: all.length - skipped,
+          skippedSites: skipped,
+          skippedSitesListed: Boolean(context.includeSkipped),
+        },
       },
     ],
   };

@@ -1,9 +1,12 @@
 /**
  * The GitHub Action drives the CLI as documented: `harden check --format markdown --output`, the
- * comment it updates is found by the report's first line, and every flag it passes exists.
+ * comment it updates is found by the report's first line, and every flag it passes exists;
+ * `config: none` keeps the pull request's own config (code from the PR) from running; where
+ * commenting is not permitted (fork pull requests), the job summary carries the report and a note,
+ * and the job does not fail.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MARKDOWN_MARKER } from '../../src/output/markdown.js';
@@ -68,6 +71,110 @@ describe('action.yml', () => {
     expect(JSON.parse(readFileSync(join(project, 'harden.sarif'), 'utf8')).runs[0].results).toHaveLength(1);
   });
 
+  /** Runs the check step in `project` as GitHub would, with these inputs. */
+  function checkStep(project: string, inputs: Record<string, string>) {
+    const runner = tree({ 'output.txt': '', 'summary.md': '' });
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', stepScript('Run harden check')], {
+      cwd: project,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GITHUB_ACTION_PATH: repoRoot,
+        RUNNER_TEMP: runner,
+        GITHUB_OUTPUT: join(runner, 'output.txt'),
+        GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
+        HARDEN_PRESET: '',
+        HARDEN_TRANSFORMS: '',
+        HARDEN_PATHS: '.',
+        HARDEN_CONFIG: '',
+        HARDEN_SARIF: 'false',
+        HARDEN_SARIF_SKIPPED: 'false',
+        ...inputs,
+      },
+    });
+    return { ...result, outputs: readFileSync(join(runner, 'output.txt'), 'utf8') };
+  }
+
+  it("runs the pull request's own config, code included, unless config is none", () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'app' }),
+      'harden.config.json': JSON.stringify({ customTransforms: ['./tools/team.mjs'] }),
+      'tools/team.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('../ran.txt', import.meta.url), 'the config ran');\nexport default [];\n",
+      'src/a.ts': "import { a } from 'm';\nimport { b } from 'm';\nexport const c = a + b;\n",
+    };
+    const found = repo(files);
+    const withConfig = checkStep(found, { HARDEN_TRANSFORMS: 'dedupe-imports' });
+    expect(withConfig.status, withConfig.stderr).toBe(0);
+    expect(existsSync(join(found, 'ran.txt'))).toBe(true);
+
+    const none = repo(files);
+    const without = checkStep(none, { HARDEN_TRANSFORMS: 'dedupe-imports', HARDEN_CONFIG: 'none', HARDEN_SARIF: 'true', HARDEN_SARIF_SKIPPED: 'true' });
+    expect(without.status, without.stderr).toBe(0);
+    expect(without.outputs).toContain('exit-code=1\n');
+    expect(existsSync(join(none, 'ran.txt'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(none, 'harden.sarif'), 'utf8')).runs[0].properties.skippedSitesListed).toBe(true);
+  });
+
+  describe('the comment step', () => {
+    /** Runs the comment step with a fake `gh` that logs its arguments and fails with 403 when `fail` matches them. */
+    function commentStep(env: Record<string, string>, fail?: RegExp) {
+      const bin = tree({ 'gh.log': '' });
+      const gh = join(bin, 'gh');
+      writeFileSync(
+        gh,
+        `#!/usr/bin/env bash\necho "$*" >> "${join(bin, 'gh.log')}"\n` +
+          (fail ? `pattern='${fail.source}'\nif [[ "$*" =~ $pattern ]]; then echo 'HTTP 403: Resource not accessible by integration' >&2; exit 1; fi\n` : ''),
+      );
+      chmodSync(gh, 0o755);
+      const runner = tree({ 'summary.md': '# report\n', 'report.md': `${MARKDOWN_MARKER}\nreport\n` });
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', stepScript('Post or update the pull-request comment')], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
+          GH_TOKEN: 'token',
+          REPORT: join(runner, 'report.md'),
+          CODE: '1',
+          PR: '7',
+          REPO: 'team/app',
+          HEAD_REPO: 'team/app',
+          ...env,
+        },
+      });
+      return { ...result, gh: readFileSync(join(bin, 'gh.log'), 'utf8'), summary: readFileSync(join(runner, 'summary.md'), 'utf8') };
+    }
+
+    it('posts the report on a pull request from the same repository', () => {
+      const result = commentStep({});
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.gh).toMatch(/^api repos\/team\/app\/issues\/7\/comments --paginate/m);
+      expect(result.gh).toMatch(/^api -X POST repos\/team\/app\/issues\/7\/comments -F body=@/m);
+      expect(result.stdout).toContain('posted the report');
+      expect(result.summary).toBe('# report\n');
+    });
+
+    it('on a fork pull request, does not try to comment: a note in the job summary, a warning, success', () => {
+      const result = commentStep({ HEAD_REPO: 'someone/app' });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.gh).toBe('');
+      expect(result.stdout).toContain('::warning::harden did not comment on the pull request: the pull request comes from a fork (someone/app)');
+      expect(result.summary).toMatch(/^# report\n\n> harden did not comment on this pull request: the pull request comes from a fork \(someone\/app\), whose token cannot comment\. This summary is the report\.\n$/);
+    });
+
+    it('when the token may not comment (403), falls back to the job summary instead of failing', () => {
+      const result = commentStep({}, /-X POST/);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).not.toContain('posted the report');
+      expect(result.summary).toContain('> harden did not comment on this pull request: posting the comment was not permitted (the token needs pull-requests: write)');
+
+      const unreadable = commentStep({}, /--paginate/);
+      expect(unreadable.status, unreadable.stderr).toBe(0);
+      expect(unreadable.gh).not.toContain('POST');
+      expect(unreadable.summary).toContain('reading the comments failed');
+    });
+  });
+
   it('runs harden check with the Markdown report and finds its comment by the report marker', () => {
     expect(action).toContain('"$GITHUB_ACTION_PATH/dist/bin/harden.js" "check"');
     expect(action).toContain('--format markdown --output "$report"');
@@ -76,8 +183,10 @@ describe('action.yml', () => {
 
   it('passes only flags that harden check accepts', () => {
     const help = spawnSync(process.execPath, [BIN, 'check', '--help'], { encoding: 'utf8' }).stdout;
-    const flags = new Set([...action.matchAll(/\((--[a-z-]+) "\$HARDEN/g), ...action.matchAll(/ (--(?:format|output)) /g)].map((m) => m[1]!));
-    expect([...flags].sort()).toEqual(['--config', '--format', '--output', '--preset', '--transform']);
+    const flags = new Set(
+      [...action.matchAll(/\((--[a-z-]+)(?: "\$HARDEN|\))/g), ...action.matchAll(/ (--(?:format|output)) /g)].map((m) => m[1]!),
+    );
+    expect([...flags].sort()).toEqual(['--config', '--format', '--no-config', '--output', '--preset', '--sarif-skipped', '--transform']);
     for (const flag of flags) expect(help).toContain(flag);
   });
 
@@ -85,5 +194,7 @@ describe('action.yml', () => {
     const docs = readFileSync(join(repoRoot, 'docs', 'pr-workflow.md'), 'utf8');
     expect(docs).toMatch(/uses: [\w-]+\/harden@/);
     expect(docs).toContain('pull-requests: write');
+    expect(docs).toContain('config: none');
+    expect(docs).toMatch(/fork/);
   });
 });

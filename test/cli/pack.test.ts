@@ -57,6 +57,8 @@ describe('the published package', () => {
       'dist/src/testing/index.d.ts',
       'dist/src/engine/worker.js',
       'presets/mongo-express.json',
+      'presets/preset.schema.json',
+      'harden.config.schema.json',
       'transforms/mongoose-lean/README.md',
       'transforms/console-to-logger/templates/pino.ts',
       'transforms/rate-limiter-redis/templates/rate-limit-store.esm.js',

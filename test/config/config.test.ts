@@ -7,8 +7,12 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/cli/errors.js';
+import { checkConfigOptions } from '../../src/cli/chain.js';
 import { prepareRun } from '../../src/cli/setup.js';
-import { findConfig, loadConfig } from '../../src/config/config.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { configJsonSchema, configSchema, findConfig, loadConfig } from '../../src/config/config.js';
+import { parseJsonc } from '../../src/config/jsonc.js';
+import { registry } from '../../transforms/index.js';
 import { run } from '../../src/engine/run.js';
 import { tree } from '../support/tmp.js';
 
@@ -79,6 +83,23 @@ describe('validation', () => {
   it('rejects unknown keys and broken JSON', async () => {
     expect((await failure({ preset: 'x' })).message).toMatch(/Unrecognized key: "preset"/);
     expect((await failure('{ "presets": [')).message).toMatch(/harden.config.json: cannot read the config: .*JSON/);
+  });
+
+  it('reads harden.config.json as JSONC (comments, trailing commas); errors name the file, line and column, or the key', async () => {
+    const root = tree({
+      'harden.config.json': '{\n  // what CI runs\n  "presets": ["mongo-express",], /* the preset */\n  "ignore": ["legacy/"],\n}\n',
+    });
+    expect(await loadConfig(join(root, 'harden.config.json'))).toMatchObject({ presets: ['mongo-express'], ignore: ['legacy/'] });
+
+    const syntax = await failure('{\n  // a comment\n  "presets": ["mongo-express"]\n  "ignore": []\n}\n');
+    expect(syntax.message).toContain(`${join(syntax.root, 'harden.config.json')}: cannot read the config: line 4, column 3: `);
+    const field = await failure('{\n  // a comment\n  "ignore": [3,],\n}\n');
+    expect(field.message).toMatch(/harden.config.json: ignore\[0\]: Invalid input: expected string, received number/);
+  });
+
+  it('package.json#harden stays strict JSON, as npm reads it', async () => {
+    const root = tree({ 'package.json': '{\n  // no\n  "harden": {}\n}\n' });
+    await expect(loadConfig(join(root, 'package.json'))).rejects.toThrow(/package.json#harden: cannot read the config/);
   });
 
   it('checks per-transform options against the transform, and unknown transform ids', async () => {
@@ -173,5 +194,41 @@ export default {
     await expect(prepareRun(['empty'], { transform: 'dedupe-imports' }, io(root))).rejects.toThrow(
       /presetsDir: "nowhere" is not a directory/,
     );
+  });
+});
+
+describe('the config JSON schema', () => {
+  const schemaFile = join(import.meta.dirname, '..', '..', 'harden.config.schema.json');
+
+  it('harden.config.schema.json is generated from the zod schema and the registry (regenerate with npm run schema)', () => {
+    expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(configJsonSchema(registry.values()));
+  });
+
+  it('the commented config examples of the README and docs/pr-workflow.md load, options included', () => {
+    for (const doc of ['README.md', 'docs/pr-workflow.md']) {
+      const text = readFileSync(join(import.meta.dirname, '..', '..', doc), 'utf8');
+      const examples = [...text.matchAll(/```jsonc\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(examples.length, doc).toBeGreaterThan(0);
+      for (const example of examples) {
+        const parsed = configSchema.parse(parseJsonc(example));
+        expect(parsed.presets, doc).toContain('mongo-express');
+        const builtIn = Object.fromEntries(Object.entries(parsed.options).filter(([id]) => registry.has(id)));
+        expect(() => checkConfigOptions(builtIn, registry, doc)).not.toThrow();
+      }
+    }
+  });
+
+  it('accepts what the loader accepts and rejects unknown keys and bad option values, as the loader does', () => {
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    const good = {
+      $schema: './node_modules/harden/harden.config.schema.json',
+      presets: ['mongo-express'],
+      options: { 'rate-limiter-redis': { redisUrlEnv: 'CACHE_URL', onRedisDown: 'closed' }, 'team-own': { anything: 1 } },
+      sarifSkipped: true,
+    };
+    expect(validate(good), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ preset: 'x' })).toBe(false);
+    expect(validate({ options: { 'rate-limiter-redis': { onRedisDown: 'sometimes' } } })).toBe(false);
+    expect(validate({ options: { 'dedupe-imports': { commonJs: true } } })).toBe(false);
   });
 });

@@ -121,20 +121,39 @@ describe('--format markdown', () => {
 });
 
 describe('--format sarif', () => {
-  it('is valid SARIF 2.1.0: one rule per transform, one result per site, relative locations', () => {
+  const located = (r: { ruleId: string; level?: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } } }[] }) =>
+    [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region?.startLine];
+
+  it('is valid SARIF 2.1.0: one rule per transform, one result per change (skipped sites only counted), relative locations', () => {
     const { changeset, changeSets, transforms } = fixture();
-    const sarif = sarifSchema.parse(JSON.parse(JSON.stringify(buildSarif(changeset, { version: '0.1.0', transforms, changeSets }))));
+    const built = buildSarif(changeset, { version: '0.1.0', transforms, changeSets });
+    const sarif = sarifSchema.parse(JSON.parse(JSON.stringify(built)));
     const [theRun] = sarif.runs;
     expect(theRun!.tool.driver.rules.map((r) => r.id)).toEqual(['dedupe-imports', 'test-requests-support']);
-    expect(theRun!.results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region?.startLine])).toEqual([
+    expect(theRun!.results.map(located)).toEqual([
+      ['dedupe-imports', 'warning', 'src/a.ts', 2],
+      ['test-requests-support', 'warning', 'src/a.ts', 3],
+      ['dedupe-imports', 'warning', 'src/b.ts', 2],
+      ['test-requests-support', 'warning', 'src/b.ts', 4],
+    ]);
+    for (const result of theRun!.results) expect(theRun!.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
+    expect(built.runs[0]!.properties).toEqual({ changedSites: 4, skippedSites: 1, skippedSitesListed: false });
+  });
+
+  it('lists skipped sites as notes, without fixes, on request (--sarif-skipped)', () => {
+    const { changeset, changeSets, transforms } = fixture();
+    const built = buildSarif(changeset, { version: '0.1.0', transforms, changeSets, includeSkipped: true });
+    const [theRun] = sarifSchema.parse(JSON.parse(JSON.stringify(built))).runs;
+    expect(theRun!.results.map(located)).toEqual([
       ['dedupe-imports', 'warning', 'src/a.ts', 2],
       ['test-requests-support', 'warning', 'src/a.ts', 3],
       ['dedupe-imports', 'warning', 'src/b.ts', 2],
       ['test-requests-support', 'note', 'src/b.ts', 3],
       ['test-requests-support', 'warning', 'src/b.ts', 4],
     ]);
-    for (const result of theRun!.results) expect(theRun!.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
     expect(theRun!.results[3]!.fixes).toBeUndefined();
+    expect(built.runs[0]!.results[3]!.message.text).toMatch(/^harden left this alone: /);
+    expect(built.runs[0]!.properties).toEqual({ changedSites: 4, skippedSites: 1, skippedSitesListed: true });
   });
 
   it("has fixes whose replacements rebuild exactly each change set's files", () => {

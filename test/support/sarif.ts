@@ -92,6 +92,7 @@ export const sarifSchema = z.strictObject({
             }),
           )
           .optional(),
+        properties: z.record(z.string(), z.unknown()).optional(),
       }),
     )
     .min(1),

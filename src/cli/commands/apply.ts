@@ -33,6 +33,7 @@ export interface ApplyOptions {
   color?: boolean;
   jobs?: string;
   verify?: boolean;
+  sarifSkipped?: boolean;
 }
 
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
@@ -62,7 +63,8 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   }
 
   const mode: ReportMode = options.dryRun ? 'dry-run' : options.check ? 'check' : 'write';
-  const request = { format, output: options.output, mode, command: reproduce(paths, options), verbose };
+  const sarifSkipped = options.sarifSkipped ?? setup.config?.sarifSkipped ?? false;
+  const request = { format, output: options.output, mode, command: reproduce(paths, options), verbose, sarifSkipped };
   if (mode !== 'write') {
     emitReport(changeset, setup, request, io);
     io.stderr.write(formatSummary(changeset, { verbose, colors: c, verb: 'would change' }));
@@ -93,6 +95,9 @@ function checkFlags(options: ApplyOptions): Format {
   if (modes.length > 1) throw new UsageError(`use one of ${modes.join(', ')}, not several`);
   const format = (options.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${options.format}"`, `choose one of ${FORMATS.join(', ')}`);
+  if (options.sarifSkipped && format !== 'sarif') {
+    throw new UsageError('--sarif-skipped only changes the SARIF report', 'add --format sarif, or leave --sarif-skipped out');
+  }
   if (options.interactive && (options.format || options.output)) {
     throw new UsageError('--interactive writes the changes you accept; it takes no --format or --output', 'for a report, use --dry-run or --check with --format');
   }
