@@ -47,6 +47,9 @@ export default defineTransform({
     'library-package': 'a published library (not private, an entry point, no start script) without a logger: its console output belongs to the apps that use it, and a logger would change it for all of them',
     'file-has-own-logger': 'the file already logs through a logger binding of its own (`log`, `logger`, a logging library); a second logger in the same file would split its records',
     'decorative-line': 'the message is only a separator line (----, ====, ****): as a log record it is noise',
+    'reserved-field': 'a field would take a name the logger keeps for itself (pino: msg, level, time, pid, hostname; winston: message, level): the record would lose one of them; rename the value first',
+    'error-may-be-empty': 'the only argument is an error variable that can be null here (no catch, .catch or if (err) around the call): a logger would write an error record for every call; guard it first',
+    'function-partly-convertible': 'another console call of the same function stays on the console (refused for its own reason); converting only some would split the function\'s messages between two outputs',
     'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone; converting only this half would split one message between two outputs',
     'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
   },
@@ -97,7 +100,7 @@ export default defineTransform({
     const parse = (code: string) => recast.parse(code, { parser: parserFor(file.path) }).program.body[0].expression;
 
     // First decide every call, then make the changes: a call whose neighbour stays on the console is left too.
-    const plans: Array<{ node: any; apply: () => void; message: string; statement: any }> = [];
+    const plans: Array<{ node: any; path: any; apply: () => void; message: string; statement: any }> = [];
     for (const path of candidates) {
       const method = (path.node.property as any).name as (typeof CONSOLE_METHODS)[number];
       let level = LEVEL_OF[method];
@@ -113,6 +116,7 @@ export default defineTransform({
         }
         plans.push({
           node: path.node,
+          path,
           statement: undefined,
           message: `console.${method} passed as a listener -> (err) => ${local}.${level}(err)`,
           apply: () => path.replace(parse(`(err) => ${local}.${level}(err)`)),
@@ -133,6 +137,15 @@ export default defineTransform({
         sites.skipped(parent, parts);
         continue;
       }
+      const reserved = reservedField(parts, target.library);
+      if (reserved) {
+        sites.skipped(parent, 'reserved-field', `"${reserved}"`);
+        continue;
+      }
+      if (!parts.message && parts.error && !surelyAnError(callPath, parts.error)) {
+        sites.skipped(parent, 'error-may-be-empty');
+        continue;
+      }
       if (isDecorative(parts)) {
         sites.skipped(parent, 'decorative-line');
         continue;
@@ -150,15 +163,33 @@ export default defineTransform({
       const note = beforeExit ? ' (before process.exit: the logger writes synchronously)' : '';
       plans.push({
         node: parent,
+        path,
         statement: callPath.parent.node.type === 'ExpressionStatement' ? callPath.parent : undefined,
         message: `console.${method} -> ${local}.${level} (${target.library})${note}`,
         apply: () => callPath.replace(parse(buildCallText(target.library, local, level, parts, target.errorKey, source))),
       });
     }
     const planned = new Set(plans.map((plan) => plan.statement?.node).filter(Boolean));
+    // One function logs through one channel: if harden leaves any console call of a function alone,
+    // converting the others would split its messages between the console and the logger.
+    const plannedCalls = new Set(plans.map((plan) => plan.node));
+    const mixed = new Set<any>();
+    root
+      .find(j.MemberExpression, { object: { type: 'Identifier', name: 'console' } })
+      .forEach((path: any) => {
+        const call = path.parent.node.type === 'CallExpression' && path.parent.node.callee === path.node ? path.parent.node : path.node;
+        const method = path.node.computed ? undefined : path.node.property?.name;
+        // methods the `levels` option leaves out stay on the console by the user's choice
+        const excluded = (CONSOLE_METHODS as readonly string[]).includes(method) && !wanted.has(method);
+        if (!plannedCalls.has(call) && !excluded) mixed.add(enclosingFunction(path));
+      });
     for (const plan of plans) {
       if (plan.statement && neighbours(plan.statement).some((next) => isConsoleStatement(next) && !planned.has(next))) {
         sites.skipped(plan.node, 'pair-partly-convertible');
+        continue;
+      }
+      if (mixed.has(enclosingFunction(plan.path))) {
+        sites.skipped(plan.node, 'function-partly-convertible');
         continue;
       }
       if (!sites.changed(plan.node, plan.message)) continue;
@@ -219,11 +250,65 @@ function consoleIsDeclared(j: any, root: any): boolean {
   );
 }
 
+const RESERVED_FIELDS = { pino: new Set(['msg', 'level', 'time', 'pid', 'hostname']), winston: new Set(['message', 'level']) };
+
+/** The first field whose name the library uses for the record itself. */
+function reservedField(parts: Structured, library: 'pino' | 'winston'): string | undefined {
+  for (const field of parts.fields) {
+    const node = field.node;
+    const name = field.key ?? (node.type === 'Identifier' ? node.name : node.key?.name ?? node.key?.value);
+    if (typeof name === 'string' && RESERVED_FIELDS[library].has(name)) return name;
+  }
+  return undefined;
+}
+
+/** The logged error cannot be null: a catch parameter, a .catch()/error-listener parameter, or inside `if (err)`. */
+function surelyAnError(callPath: any, error: any): boolean {
+  if (error.type !== 'Identifier') return error.type === 'NewExpression';
+  const name = error.name;
+  for (let path = callPath.parent; path; path = path.parent) {
+    const node = path.node;
+    if (node.type === 'CatchClause') return node.param?.type === 'Identifier' && node.param.name === name;
+    if (node.type === 'IfStatement' && isInside(callPath.node, node.consequent) && impliesTruthy(node.test, name)) return true;
+    if (/Function/.test(node.type)) {
+      const call = path.parent?.node;
+      const param = node.params?.[0];
+      if (param?.type !== 'Identifier' || param.name !== name || call?.type !== 'CallExpression' || call.callee.type !== 'MemberExpression') return false;
+      const method = call.callee.property?.name;
+      return method === 'catch' || (ERROR_LISTENER_METHODS.has(method) && /^(error|uncaughtException|unhandledRejection)$/.test(call.arguments[0]?.value ?? ''));
+    }
+  }
+  return false;
+}
+
+const ERROR_LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener']);
+
+/** `test` is truthy only when `name` is: `err`, `err && x`, `err != null`, `err !== null && ...`. */
+function impliesTruthy(test: any, name: string): boolean {
+  if (test.type === 'Identifier') return test.name === name;
+  if (test.type === 'LogicalExpression' && test.operator === '&&') return impliesTruthy(test.left, name) || impliesTruthy(test.right, name);
+  if (test.type === 'BinaryExpression' && (test.operator === '!=' || test.operator === '!==')) {
+    const [a, b] = [test.left, test.right];
+    const isName = (n: any) => n.type === 'Identifier' && n.name === name;
+    const isNull = (n: any) => n.type === 'NullLiteral' || (n.type === 'Identifier' && n.name === 'undefined');
+    return (isName(a) && isNull(b) && test.operator === '!=') || (isName(b) && isNull(a) && test.operator === '!=');
+  }
+  return false;
+}
+
 /** A message made only of separator characters, with nothing else to log. */
 function isDecorative(parts: Structured): boolean {
   if (!parts.message || parts.error || parts.fields.length > 0 || !isMessage(parts.message)) return false;
   const text = messageText(parts.message).trim();
   return text.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(text);
+}
+
+/** The nearest enclosing function (or the program) of a path: where one flow of messages lives. */
+function enclosingFunction(path: any): any {
+  for (let current = path.parent; current; current = current.parent) {
+    if (/Function|Method/.test(current.node.type) || current.node.type === 'Program') return current.node;
+  }
+  return undefined;
 }
 
 /** The statement before and after `statement` in its block. */
