@@ -21,8 +21,10 @@ export const ROLE_TEXT: Record<FileRole, string> = {
 };
 
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'test-int', 'testing', '__mocks__', 'cypress', 'playwright', '__fixtures__']);
-const SCRIPT_DIRS = new Set(['bin', 'scripts', 'script', 'tools', 'extra', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'benchmark', 'benchmarks', 'bench']);
+const SCRIPT_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'extra', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'benchmark', 'benchmarks', 'bench']);
 const FRONTEND_DIRS = new Set(['public', 'static', 'client', 'frontend', 'front-end', 'browser', 'www', 'bundle', 'views', 'assets', 'web-app', 'webapp']);
+const FRONTEND_IMPORT =
+  /\b(?:from\s*|require\(\s*)['"](?:vue|react|react-dom|react-dom\/client|preact|svelte|@angular\/core|next\/(?:link|router|navigation|image))['"]|\bimport\s+[\w{},\s*]+\s+from\s+['"][^'"]+\.(?:vue|svelte)['"]/;
 const FRONTEND_LIBRARIES = ['vue', 'react', 'react-dom', 'next', 'nuxt', 'svelte', '@angular/core', 'preact', 'solid-js', 'react-native', 'vite'];
 
 /** The role a file's path, text and package give it, before front-end propagation through imports. */
@@ -52,12 +54,13 @@ export function directRole(path: string, text: string, pkg: PackageInfo | undefi
   ) {
     return 'config';
   }
-  if (isFrontEnd(dirs, text, pkg, hasDir)) return 'front-end';
+  if (isFrontEnd(dirs, base, text, pkg, hasDir)) return 'front-end';
   if (
     text.startsWith('#!') ||
     allDirs.some((dir) => SCRIPT_DIRS.has(dir) || /[-_]examples?$/.test(dir)) ||
     isBinEntry(inPackage, pkg) ||
     /^(postinstall|preinstall|install)\.[cm]?js$/.test(base) ||
+    /^cli\.[cm]?[jt]sx?$/.test(base) ||
     /\bprocess\.stdin\b/.test(text)
   ) {
     return 'script';
@@ -65,10 +68,11 @@ export function directRole(path: string, text: string, pkg: PackageInfo | undefi
   return 'source';
 }
 
-function isFrontEnd(dirs: readonly string[], text: string, pkg: PackageInfo | undefined, hasDir: (dir: string) => boolean): boolean {
+function isFrontEnd(dirs: readonly string[], base: string, text: string, pkg: PackageInfo | undefined, hasDir: (dir: string) => boolean): boolean {
   if (dirs.some((dir) => FRONTEND_DIRS.has(dir))) return true;
   if (/^\s*(['"])use client\1/.test(text)) return true;
-  if (/\bfrom\s+['"](vue|react|react-dom|svelte)['"]|\bimport\s+[\w{},\s*]+\s+from\s+['"][^'"]+\.(vue|svelte)['"]/.test(text)) return true;
+  if (FRONTEND_IMPORT.test(text)) return true;
+  if (/\.jsx$/.test(base) || (/\.tsx$/.test(base) && /<\/[A-Za-z]|\/>/.test(text))) return true;
   if (/\bdocument\.(getElementById|querySelector(All)?|createElement|body|cookie|addEventListener)\b|\bwindow\.(location|addEventListener|localStorage|sessionStorage|document|navigator)\b|\blocalStorage\.(getItem|setItem)\b|\$\(\s*document\s*\)/.test(text)) {
     return true;
   }

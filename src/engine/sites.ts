@@ -77,6 +77,12 @@ export class SiteRecorder implements Sites<string> {
   }
 
   skipped(node: Locatable, reason: string, detail?: string): void {
+    if (this.refuseAll) {
+      // in a file of a role the transform does not rewrite, the role is the reason for every site
+      const { reason: roleReason, reasonText, detail: roleDetail } = this.refuseAll;
+      this.records.push({ ...this.base(node, 'skipped'), reason: roleReason, reasonText, detail: roleDetail });
+      return;
+    }
     const reasonText = this.skipReasons[reason];
     if (reasonText === undefined) {
       throw new Error(`transform ${this.transform} skipped a site with undeclared reason "${reason}"`);

@@ -27,12 +27,15 @@ describe('console-to-logger: where the file sits', () => {
     projects.push(project);
     const results = project.transform(consoleToLogger as AnyTransform);
     const reasonOf = (path: string) => results.get(path)?.status !== 'changed' && (results.get(path) as any).sites[0]?.reason;
-    expect(reasonOf('scripts/seed.js')).toBe('cli-or-script');
-    expect(reasonOf('bin/app.js')).toBe('cli-or-script');
-    expect(reasonOf('src/cli.js')).toBe('cli-or-script');
-    expect(reasonOf('public/widget.js')).toBe('front-end');
-    expect(reasonOf('client/api.js')).toBe('front-end');
-    expect(reasonOf('test/helpers.js')).toBe('test-file');
+    // the engine's file roles (src/engine/roles.ts) decide, with the role as the detail
+    const detailOf = (path: string) => (results.get(path) as any).sites[0]?.detail;
+    for (const path of ['scripts/seed.js', 'bin/app.js', 'src/cli.js', 'public/widget.js', 'client/api.js', 'test/helpers.js']) {
+      expect(reasonOf(path)).toBe('file-role');
+    }
+    expect(detailOf('scripts/seed.js')).toBe('script file');
+    expect(detailOf('src/cli.js')).toBe('script file');
+    expect(detailOf('public/widget.js')).toBe('front-end file');
+    expect(detailOf('test/helpers.js')).toBe('test file');
     expect(results.get('src/service.js')?.status).toBe('changed');
     expect(project.read('src/service.js')).toContain("logger.error({ err }, 'Failed');");
   });

@@ -1,29 +1,7 @@
 /**
- * Files whose console output is not backend logging: command-line entry points and scripts (their
- * console output is the program's output), front-end code (runs in a browser, where a Node logger
- * does not exist), and tests.
+ * Console output that is not backend logging inside a server file. (Whole files — tests, scripts,
+ * front-end code — are the engine's file roles, src/engine/roles.ts.)
  */
-import type { Collection, JSCodeshift } from 'jscodeshift';
-
-export type FileRefusal = 'cli-or-script' | 'front-end' | 'test-file';
-
-const SCRIPT_DIRECTORY = /(^|\/)(bin|scripts?|cli)\//;
-const SCRIPT_NAME = /(^|\/)cli\.[cm]?[jt]sx?$/;
-const FRONT_END_DIRECTORY = /(^|\/)(public|client|frontend)\//;
-const FRONT_END_MODULES = /^(react|react-dom|react-dom\/client|preact|vue|svelte|@angular\/core|next\/(link|router|navigation|image))$/;
-const TEST_NAME = /\.(test|spec)\.[cm]?[jt]sx?$/;
-const TEST_DIRECTORY = /(^|\/)(__tests__|__mocks__|tests?|e2e)\//;
-
-/** Why a file's console calls are left alone as a whole, if they are. */
-export function fileRefusal(j: JSCodeshift, root: Collection<any>, path: string, source: string): FileRefusal | undefined {
-  if (TEST_NAME.test(path) || TEST_DIRECTORY.test(path)) return 'test-file';
-  if (source.startsWith('#!') || SCRIPT_DIRECTORY.test(path) || SCRIPT_NAME.test(path)) return 'cli-or-script';
-  if (FRONT_END_DIRECTORY.test(path)) return 'front-end';
-  const imports = root.find(j.ImportDeclaration).nodes().map((node: any) => String(node.source.value));
-  if (imports.some((source) => FRONT_END_MODULES.test(source))) return 'front-end';
-  if (/\.[jt]sx$/.test(path) && (root.find(j.JSXElement).size() > 0 || root.find(j.JSXFragment).size() > 0)) return 'front-end';
-  return undefined;
-}
 
 /**
  * The rule for `console.log` that prints a program's output rather than logging: it sits in a

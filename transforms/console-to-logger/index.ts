@@ -7,7 +7,7 @@ import { defineTransform } from '../../src/transform.js';
 import recast from 'recast';
 import { buildCallText, ERROR_NAME, isMessage, messageText, structure, type SourceText, type Structured } from './arguments.js';
 import { withoutExtension } from './detect-logger.js';
-import { fileRefusal, isProgramOutput } from './file-kind.js';
+import { isProgramOutput } from './file-kind.js';
 import { DEPENDENCY_RANGES, resolveTarget, type LoggerTarget } from './target.js';
 
 const CONSOLE_METHODS = ['error', 'warn', 'info', 'log', 'debug'] as const;
@@ -26,9 +26,6 @@ export default defineTransform({
     { review: '001', finding: 'Winston-based logging system' },
   ],
   skipReasons: {
-    'cli-or-script': 'a command-line entry point or script (shebang, bin/, scripts/): its console output is the program output',
-    'front-end': 'front-end code (React/JSX, public/, client/): a Node logger does not run in the browser',
-    'test-file': 'a test file: test output stays on the console',
     'logger-module': 'this is the logger module itself (or sits where it would be generated)',
     'logger-import-cycle': 'the logger module imports this file; importing the logger here would create an import cycle',
     'logger-path-taken': 'a file that is not a pino/winston logger already exists at the logger path; set the `loggerPath` option',
@@ -50,7 +47,7 @@ export default defineTransform({
     'reserved-field': 'a field would take a name the logger keeps for itself (pino: msg, level, time, pid, hostname; winston: message, level): the record would lose one of them; rename the value first',
     'error-may-be-empty': 'the only argument is an error variable that can be null here (no catch, .catch or if (err) around the call): a logger would write an error record for every call; guard it first',
     'function-partly-convertible': 'another console call of the same function stays on the console (refused for its own reason); converting only some would split the function\'s messages between two outputs',
-    'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone; converting only this half would split one message between two outputs',
+    'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone that continues this message (console.dir(err), console.trace(), a call without a message, a separator line); converting only this half would split one message between two outputs',
     'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
   },
   needs: ['console.'],
@@ -76,8 +73,6 @@ export default defineTransform({
     const skipAll = (reason: Parameters<typeof sites.skipped>[1]) => candidates.forEach((path: any) => sites.skipped(path.node, reason));
 
     if (consoleIsDeclared(j, root)) return skipAll('console-shadowed');
-    const refusal = fileRefusal(j, root, file.path, file.source);
-    if (refusal) return skipAll(refusal);
     const target = resolveTarget(file, project, options);
     if (typeof target === 'string') return skipAll(target);
     if (target.path === file.path) return skipAll('logger-module');
@@ -181,10 +176,11 @@ export default defineTransform({
         const method = path.node.computed ? undefined : path.node.property?.name;
         // methods the `levels` option leaves out stay on the console by the user's choice
         const excluded = (CONSOLE_METHODS as readonly string[]).includes(method) && !wanted.has(method);
-        if (!plannedCalls.has(call) && !excluded) mixed.add(enclosingFunction(path));
+        const owner = enclosingFunction(path);
+        if (!plannedCalls.has(call) && !excluded && owner) mixed.add(owner);
       });
     for (const plan of plans) {
-      if (plan.statement && neighbours(plan.statement).some((next) => isConsoleStatement(next) && !planned.has(next))) {
+      if (plan.statement && neighbours(plan.statement).some((next) => isConsoleStatement(next) && !planned.has(next) && isContinuation(next))) {
         sites.skipped(plan.node, 'pair-partly-convertible');
         continue;
       }
@@ -303,10 +299,10 @@ function isDecorative(parts: Structured): boolean {
   return text.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(text);
 }
 
-/** The nearest enclosing function (or the program) of a path: where one flow of messages lives. */
+/** The nearest enclosing function of a path: where one flow of messages lives (module code is not one). */
 function enclosingFunction(path: any): any {
   for (let current = path.parent; current; current = current.parent) {
-    if (/Function|Method/.test(current.node.type) || current.node.type === 'Program') return current.node;
+    if (/Function|Method/.test(current.node.type)) return current.node;
   }
   return undefined;
 }
@@ -317,6 +313,21 @@ function neighbours(statement: any): any[] {
   if (!Array.isArray(body)) return [];
   const index = body.indexOf(statement.node);
   return [body[index - 1], body[index + 1]].filter(Boolean);
+}
+
+/**
+ * A console statement that belongs to the message next to it rather than standing alone: a dump
+ * (`console.dir(err)`, `console.trace()`), a call whose first argument is not a message, or a
+ * separator line around it.
+ */
+function isContinuation(statement: any): boolean {
+  const call = statement.expression;
+  const method = call.callee.property?.name;
+  if (['dir', 'trace', 'table', 'group', 'groupEnd', 'dirxml'].includes(method)) return true;
+  const first = call.arguments[0];
+  if (!first || !isMessage(first)) return true;
+  const text = messageText(first).trim();
+  return text.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(text);
 }
 
 /** `console.anything(...)` as a statement. */
