@@ -42,7 +42,10 @@ export class ModelResolver {
     if (object.type === 'CallExpression') {
       // mongoose.model('User').find()
       const call = modelCall(callPath, object);
-      return call ? { kind: 'model', model: this.index.fromModelCall(this.filePath, callPath, call, memberText(call.callee) ?? 'model') } : undefined;
+      if (!call) return undefined;
+      const first = unwrapExpression(call.arguments[0]);
+      const label = `${memberText(call.callee) ?? 'model'}(${typeof first?.value === 'string' ? `'${first.value}'` : '…'})`;
+      return { kind: 'model', model: this.index.fromModelCall(this.filePath, callPath, call, label) };
     }
     if (object.type === 'MemberExpression' && object.object.type === 'ThisExpression' && !object.computed) {
       const name = object.property.name;
