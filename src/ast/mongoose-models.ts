@@ -1,20 +1,16 @@
 /**
  * Recognising Mongoose models, not look-alikes: a receiver is a model when it is bound to
- * `mongoose.model(...)` / `model(...)` in this file, imported from a project module that exports
- * one (relative imports resolved through the project), or `this` inside a schema static.
+ * `mongoose.model(...)` / `model(...)` (also a look-up by name, `mongoose.model('User')`), imported
+ * from a project module that exports one (followed through re-exports, barrels and tsconfig path
+ * aliases by the run's model index, see mongoose-index.ts), or `this` inside a schema static.
  * Parameters and injected properties are not provably models.
  */
 import type { ProjectView } from '../transform.js';
-import { schemaFacts, type SchemaFacts } from './mongoose-schema.js';
+import { modelCall, modelIndex, memberText, type ModelIndex, type ModelInfo, type Value } from './mongoose-index.js';
+import { resolveModule } from './module-resolve.js';
 import { resolveBinding, unwrapExpression } from './scope.js';
 
-export interface ModelInfo {
-  /** How the model is known: its variable name, or `this` of a schema's statics. */
-  name: string;
-  schema?: SchemaFacts;
-  /** Why the schema could not be read, when it could not. */
-  schemaProblem?: string;
-}
+export type { ModelInfo } from './mongoose-index.js';
 
 export type ReceiverVerdict =
   | { kind: 'model'; model: ModelInfo }
@@ -23,13 +19,15 @@ export type ReceiverVerdict =
 const PASCAL = /^[A-Z]/;
 
 export class ModelResolver {
-  private readonly exportsCache = new Map<string, ModelInfo | undefined>();
+  private readonly index: ModelIndex;
 
   constructor(
-    private readonly j: any,
-    private readonly project: ProjectView,
+    j: any,
+    project: ProjectView,
     private readonly filePath: string,
-  ) {}
+  ) {
+    this.index = modelIndex(j, project);
+  }
 
   /** The verdict on `callPath`'s receiver (`X` in `X.find()`), or undefined when it is not a model candidate at all. */
   receiver(callPath: any): ReceiverVerdict | undefined {
@@ -38,7 +36,16 @@ export class ModelResolver {
     if (object.type === 'ThisExpression') {
       const statics = staticsSchema(callPath);
       if (!statics) return undefined;
-      return { kind: 'model', model: this.schemaModel(statics.path, statics.schema, `this (statics of ${statics.schema})`) };
+      const schema = { type: 'Identifier', name: statics.schema };
+      return { kind: 'model', model: this.index.schemaModel(this.filePath, statics.path, schema, `this (statics of ${statics.schema})`) };
+    }
+    if (object.type === 'CallExpression') {
+      // mongoose.model('User').find()
+      const call = modelCall(callPath, object);
+      if (!call) return undefined;
+      const first = unwrapExpression(call.arguments[0]);
+      const label = `${memberText(call.callee) ?? 'model'}(${typeof first?.value === 'string' ? `'${first.value}'` : '…'})`;
+      return { kind: 'model', model: this.index.fromModelCall(this.filePath, callPath, call, label) };
     }
     if (object.type === 'MemberExpression' && object.object.type === 'ThisExpression' && !object.computed) {
       const name = object.property.name;
@@ -48,8 +55,11 @@ export class ModelResolver {
     }
     if (object.type === 'MemberExpression' && object.object.type === 'Identifier' && !object.computed) {
       const binding = resolveBinding(callPath, object.object.name);
-      if (binding?.kind !== 'import' || !binding.source.startsWith('.') || !['*', 'default'].includes(binding.imported)) return undefined;
-      return this.imported(binding.source, object.property.name, `${object.object.name}.${object.property.name}`);
+      if (binding?.kind !== 'import' || !['*', 'default'].includes(binding.imported)) return undefined;
+      const local = `${object.object.name}.${object.property.name}`;
+      const target = resolveModule(this.index.project, this.filePath, binding.source);
+      if (!target) return this.missing(binding.source, local);
+      return this.verdict(this.index.member(target, object.property.name, 1), local, target);
     }
     return undefined;
   }
@@ -58,12 +68,15 @@ export class ModelResolver {
     const binding = resolveBinding(callPath, name);
     if (!binding) return undefined;
     if (binding.kind === 'variable' && !binding.destructured) {
-      const call = modelCall(callPath, binding.declarator.init);
-      return call ? { kind: 'model', model: this.fromModelCall(callPath, call, name) } : undefined;
+      if (!modelCall(callPath, binding.declarator.init) && !PASCAL.test(name)) return undefined;
+      const value = this.index.follow(this.filePath, callPath, { type: 'Identifier', name });
+      const model = this.index.modelOf(value, name);
+      return model ? { kind: 'model', model } : undefined;
     }
     if (binding.kind === 'import') {
-      if (!binding.source.startsWith('.')) return undefined;
-      return this.imported(binding.source, binding.imported, name);
+      const target = resolveModule(this.index.project, this.filePath, binding.source);
+      if (!target) return this.missing(binding.source, name);
+      return this.verdict(this.index.exported(target, binding.imported, 1), name, target);
     }
     if (binding.kind === 'parameter') {
       const param = (binding.fn.params ?? []).find((p: any) => p.name === name || p.left?.name === name || p.parameter?.name === name);
@@ -73,130 +86,18 @@ export class ModelResolver {
     return undefined;
   }
 
-  private imported(source: string, imported: string, local: string): ReceiverVerdict | undefined {
-    const target = this.project.resolveImport(this.filePath, source);
-    const model = target ? this.exportedModel(target, imported, 0) : undefined;
-    if (model) return { kind: 'model', model: { ...model, name: local } };
-    if (PASCAL.test(local.split('.').pop() ?? '')) {
-      return { kind: 'refused', reason: 'model-unresolved', detail: target ? `${target} does not visibly export a model as ${imported}` : `'${source}' was not found` };
-    }
-    return undefined;
+  private missing(source: string, local: string): ReceiverVerdict | undefined {
+    // bare package names are not project modules; only a relative import that leads nowhere is a refusal
+    if (!source.startsWith('.') || !PASCAL.test(local.split('.').pop() ?? '')) return undefined;
+    return { kind: 'refused', reason: 'model-unresolved', detail: `'${source}' was not found` };
   }
 
-  /** The model that module `path` exports under `name` ('default' for the default / module.exports), if any. */
-  exportedModel(path: string, name: string, depth: number): ModelInfo | undefined {
-    const key = `${path}#${name}`;
-    if (this.exportsCache.has(key)) return this.exportsCache.get(key);
-    this.exportsCache.set(key, undefined);
-    const result = depth > 3 ? undefined : this.findExport(path, name, depth);
-    this.exportsCache.set(key, result);
-    return result;
-  }
-
-  private findExport(path: string, name: string, depth: number): ModelInfo | undefined {
-    const j = this.j;
-    const root = this.project.parse(path);
-    if (!root) return undefined;
-    const program = root.get().node.program;
-    const local = (localName: string) => this.localModel(root, path, localName, depth);
-    for (const statement of program.body) {
-      if (statement.type === 'ExportDefaultDeclaration' && name === 'default') {
-        const declaration = unwrapExpression(statement.declaration);
-        if (declaration.type === 'Identifier') return local(declaration.name);
-        const exportPath = root.find(j.ExportDefaultDeclaration).paths()[0];
-        const call = modelCall(exportPath, declaration);
-        return call ? this.fromModelCall(exportPath, call, 'default') : undefined;
-      }
-      if (statement.type === 'ExportNamedDeclaration') {
-        if (statement.declaration?.type === 'VariableDeclaration') {
-          for (const declarator of statement.declaration.declarations) if (declarator.id.name === name) return local(name);
-        }
-        for (const specifier of statement.specifiers ?? []) {
-          const exported = specifier.exported.name ?? specifier.exported.value;
-          if (exported !== name) continue;
-          const inner = specifier.local?.name ?? 'default';
-          if (statement.source) {
-            const target = this.project.resolveImport(path, String(statement.source.value));
-            return target ? this.exportedModel(target, inner, depth + 1) : undefined;
-          }
-          return local(inner);
-        }
-      }
-      if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
-        const { left, right } = statement.expression;
-        const target = memberText(left);
-        const value = unwrapExpression(right);
-        if (target === 'module.exports' && name === 'default') {
-          if (value.type === 'Identifier') return local(value.name);
-          const exprPath = root.find(j.AssignmentExpression).filter((p: any) => p.node === statement.expression).paths()[0];
-          const call = modelCall(exprPath, value);
-          if (call) return this.fromModelCall(exprPath, call, 'default');
-          const required = requireOf(value);
-          if (required) {
-            const resolved = this.project.resolveImport(path, required);
-            return resolved ? this.exportedModel(resolved, 'default', depth + 1) : undefined;
-          }
-        }
-        if (target === 'module.exports' && value.type === 'ObjectExpression') {
-          for (const property of value.properties) {
-            const key = property.key?.name ?? property.key?.value;
-            if (key !== name) continue;
-            const inner = unwrapExpression(property.value);
-            if (inner?.type === 'Identifier') return local(inner.name);
-            const required = requireOf(inner);
-            if (required) {
-              const resolved = this.project.resolveImport(path, required);
-              return resolved ? this.exportedModel(resolved, 'default', depth + 1) : undefined;
-            }
-          }
-        }
-        if ((target === `module.exports.${name}` || target === `exports.${name}`) && value.type === 'Identifier') return local(value.name);
-      }
-    }
-    return undefined;
-  }
-
-  private localModel(root: any, path: string, name: string, depth: number): ModelInfo | undefined {
-    const j = this.j;
-    const declarator = root
-      .find(j.VariableDeclarator, { id: { type: 'Identifier', name } })
-      .filter((p: any) => ['Program', 'ExportNamedDeclaration'].includes(p.parent.parent.node.type))
-      .paths()[0];
-    if (!declarator) return undefined;
-    const init = unwrapExpression(declarator.node.init);
-    const call = modelCall(declarator, init);
-    if (call) return this.fromModelCall(declarator, call, name);
-    const required = requireOf(init);
-    if (required) {
-      const resolved = this.project.resolveImport(path, required);
-      return resolved ? this.exportedModel(resolved, 'default', depth + 1) : undefined;
-    }
-    return undefined;
-  }
-
-  private fromModelCall(path: any, call: any, name: string): ModelInfo {
-    const schemaArg = unwrapExpression(call.arguments[1]);
-    if (!schemaArg) return { name, schemaProblem: 'the model is looked up by name, so its schema is not in view' };
-    if (schemaArg.type === 'NewExpression' && isSchemaConstructor(path, schemaArg.callee)) {
-      return { name, schema: schemaFacts(this.j, this.rootOf(path), schemaArg, undefined) };
-    }
-    if (schemaArg.type === 'Identifier') return this.schemaModel(path, schemaArg.name, name);
-    return { name, schemaProblem: 'the schema argument is not a `new Schema(...)` of this module' };
-  }
-
-  private schemaModel(path: any, schemaName: string, name: string): ModelInfo {
-    const binding = resolveBinding(path, schemaName);
-    const init = binding?.kind === 'variable' && !binding.destructured ? unwrapExpression(binding.declarator.init) : undefined;
-    if (init?.type !== 'NewExpression' || !isSchemaConstructor(path, init.callee)) {
-      return { name, schemaProblem: `the schema \`${schemaName}\` is not built with new Schema(...) in the model's module` };
-    }
-    return { name, schema: schemaFacts(this.j, this.rootOf(path), init, schemaName) };
-  }
-
-  private rootOf(path: any): any {
-    let top = path;
-    while (top.parent) top = top.parent;
-    return this.j(top);
+  private verdict(value: Value, local: string, target: string): ReceiverVerdict | undefined {
+    const model = this.index.modelOf(value, local);
+    if (model) return { kind: 'model', model };
+    if (!PASCAL.test(local.split('.').pop() ?? '')) return undefined;
+    const why = value.unresolved ?? `${local} is ${value.node?.type === 'ObjectExpression' ? 'an object literal' : `not a mongoose.model(…) (${value.node?.type ?? 'nothing'})`} in ${value.file}`;
+    return { kind: 'refused', reason: 'model-unresolved', detail: value.unresolved && value.file !== target ? `${why} (through ${target})` : why };
   }
 }
 
@@ -212,52 +113,10 @@ function typeText(annotation: any): string {
   return parts.join(' ');
 }
 
-function memberText(node: any): string | undefined {
-  if (node.type === 'Identifier') return node.name;
-  if (node.type === 'MemberExpression' && !node.computed) {
-    const object = memberText(node.object);
-    return object ? `${object}.${node.property.name}` : undefined;
-  }
-  return undefined;
-}
 
-function requireOf(node: any): string | undefined {
-  if (node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' && typeof node.arguments[0]?.value === 'string') {
-    return node.arguments[0].value;
-  }
-  if (node?.type === 'MemberExpression' && node.property?.name === 'default') return requireOf(node.object);
-  return undefined;
-}
 
-function isMongoose(path: any, node: any): boolean {
-  if (node?.type !== 'Identifier') return false;
-  const binding = resolveBinding(path, node.name);
-  return binding?.kind === 'import' && binding.source === 'mongoose' && ['default', '*'].includes(binding.imported);
-}
 
-function isSchemaConstructor(path: any, callee: any): boolean {
-  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === 'Schema') return isMongoose(path, callee.object);
-  if (callee.type === 'Identifier') {
-    const binding = resolveBinding(path, callee.name);
-    return binding?.kind === 'import' && binding.source === 'mongoose' && binding.imported === 'Schema';
-  }
-  return false;
-}
 
-/** The `mongoose.model(...)` / `model(...)` call an initialiser is (also `mongoose.models.X || mongoose.model(...)`), if it is one. */
-export function modelCall(path: any, node: any): any {
-  const value = unwrapExpression(node);
-  if (!value) return undefined;
-  if (value.type === 'LogicalExpression') return modelCall(path, value.right);
-  if (value.type !== 'CallExpression' || value.arguments.length === 0) return undefined;
-  const callee = value.callee;
-  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === 'model' && isMongoose(path, callee.object)) return value;
-  if (callee.type === 'Identifier') {
-    const binding = resolveBinding(path, callee.name);
-    if (binding?.kind === 'import' && binding.source === 'mongoose' && binding.imported === 'model') return value;
-  }
-  return undefined;
-}
 
 /** When `this` at `path` is a model because the enclosing function is a schema static: the schema's name. */
 function staticsSchema(path: any): { schema: string; path: any } | undefined {

@@ -4,7 +4,7 @@
  * not among them: that is a projection the query applies to lean and hydrated results alike.)
  * Read from the schema's constructor call and the statements of its module that touch it.
  */
-import { unwrapExpression } from './scope.js';
+import { resolveBinding, unwrapExpression } from './scope.js';
 
 export interface SchemaFacts {
   /** Virtual names (`schema.virtual('x')`, `virtuals: { x }` in the options). */
@@ -20,7 +20,53 @@ export interface SchemaFacts {
 const keyOf = (property: any): string | undefined =>
   property?.key?.type === 'Identifier' ? property.key.name : typeof property?.key?.value === 'string' ? property.key.value : undefined;
 
-/** Facts of the schema built by `newSchema` (a `new Schema(definition, options)` node) and bound to `name` in `root`. */
+/**
+ * Whether `node` (seen from `path`) is the Mongoose module or instance: `mongoose` imported or
+ * required from 'mongoose', `require('mongoose')` itself, or a `mongoose` property of another
+ * object (`keystone.mongoose`, `const mongoose = app.mongoose`: projects that hand their instance around).
+ */
+export function isMongoose(path: any, node: any): boolean {
+  const value = unwrapExpression(node);
+  if (value?.type === 'CallExpression') return value.callee.type === 'Identifier' && value.callee.name === 'require' && value.arguments[0]?.value === 'mongoose';
+  if (value?.type === 'MemberExpression' && !value.computed) return value.property.name === 'mongoose';
+  if (value?.type !== 'Identifier') return false;
+  const binding = resolveBinding(path, value.name);
+  if (binding?.kind === 'import') return binding.source === 'mongoose' && ['default', '*'].includes(binding.imported);
+  if (binding?.kind === 'variable' && !binding.destructured) {
+    const init = unwrapExpression(binding.declarator.init);
+    return init?.type === 'MemberExpression' && !init.computed && init.property.name === 'mongoose' && value.name === 'mongoose';
+  }
+  return false;
+}
+
+/**
+ * Whether `callee` is Mongoose's Schema constructor: `mongoose.Schema`, `Schema` imported or
+ * required from 'mongoose' (`require('mongoose').Schema` too), or a variable bound to one of those
+ * (`const Schema = mongoose.Schema`, `var Schema = mongoose.Schema`, `const { Schema } = mongoose`).
+ */
+export function isSchemaConstructor(path: any, callee: any, depth = 0): boolean {
+  const node = unwrapExpression(callee);
+  if (node?.type === 'MemberExpression' && !node.computed && node.property.name === 'Schema') return isMongoose(path, node.object);
+  if (node?.type !== 'Identifier' || depth > 3) return false;
+  const binding = resolveBinding(path, node.name);
+  if (binding?.kind === 'import') return binding.source === 'mongoose' && binding.imported === 'Schema';
+  if (binding?.kind !== 'variable') return false;
+  const init = unwrapExpression(binding.declarator.init);
+  if (!binding.destructured) return isSchemaConstructor(path, init, depth + 1);
+  const property = binding.declarator.id.type === 'ObjectPattern'
+    ? binding.declarator.id.properties.find((p: any) => (p.value?.type === 'AssignmentPattern' ? p.value.left : p.value)?.name === node.name)
+    : undefined;
+  return (property?.key?.name ?? property?.key?.value) === 'Schema' && isMongoose(path, init);
+}
+
+/** `node` when it builds a schema: `new Schema(…)` or `Schema(…)` (Mongoose allows the call without `new`) of Mongoose's constructor. */
+export function schemaBuild(path: any, node: any): any {
+  const value = unwrapExpression(node);
+  if ((value?.type === 'NewExpression' || value?.type === 'CallExpression') && isSchemaConstructor(path, value.callee)) return value;
+  return undefined;
+}
+
+/** Facts of the schema built by `newSchema` (a `new Schema(definition, options)` or `Schema(…)` node) and bound to `name` in `root`. */
 export function schemaFacts(j: any, root: any, newSchema: any, name: string | undefined): SchemaFacts {
   const facts: SchemaFacts = { virtuals: new Set(), methods: new Set() };
   const [definition, options] = newSchema.arguments.map(unwrapExpression);

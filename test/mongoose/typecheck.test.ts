@@ -48,6 +48,13 @@ for (const transform of ['mongoose-pool-options', 'mongoose-lean', 'mongoose-pag
           typeRoots: [join(dir, 'node_modules', '@types')],
           experimentalDecorators: true,
         };
+        // the case's own tsconfig.json decides how its imports resolve (paths / baseUrl aliases)
+        const config = join(dir, 'tsconfig.json');
+        if (existsSync(config)) {
+          const own = ts.parseJsonConfigFileContent(ts.readConfigFile(config, ts.sys.readFile).config, ts.sys, dir).options;
+          if (own.baseUrl) options.baseUrl = own.baseUrl;
+          if (own.paths) options.paths = own.paths;
+        }
         const program = ts.createProgram(listTs(dir), options);
         const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
           const where = d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';

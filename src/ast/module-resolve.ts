@@ -1,0 +1,135 @@
+/**
+ * Which project file an import specifier names: relative specifiers through the engine, other
+ * specifiers through the `paths` / `baseUrl` of the importing file's nearest tsconfig.json (or
+ * jsconfig.json), read as JSONC (comments and trailing commas allowed, `extends` followed for
+ * relative and project-local configs). Bare package names that no alias maps resolve to nothing.
+ * Config reads are cached per run (per `ProjectView`).
+ */
+import { posix } from 'node:path';
+import type { ProjectView } from '../transform.js';
+
+interface Aliases {
+  /** Root-relative directory the `paths` targets are relative to ('' for the root). */
+  base: string | undefined;
+  paths: Array<{ prefix: string; suffix: string; wildcard: boolean; targets: string[] }>;
+}
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+const configsByProject = new WeakMap<ProjectView, Map<string, Aliases | undefined>>();
+
+/** The project file `specifier` names when imported from `fromFile`, if any. */
+export function resolveModule(project: ProjectView, fromFile: string, specifier: string): string | undefined {
+  if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') {
+    return project.resolveImport(fromFile, specifier === '.' || specifier === '..' ? `${specifier}/` : specifier);
+  }
+  if (specifier.startsWith('/') || /^[a-z]+:/i.test(specifier)) return undefined;
+  const aliases = aliasesFor(project, dirOf(fromFile));
+  if (!aliases) return undefined;
+  const candidates: string[] = [];
+  // the longest matching prefix wins, as in TypeScript
+  const matching = aliases.paths
+    .filter((p) => (p.wildcard ? specifier.startsWith(p.prefix) && specifier.endsWith(p.suffix) && specifier.length >= p.prefix.length + p.suffix.length : specifier === p.prefix))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  for (const pattern of matching.slice(0, 1)) {
+    const star = pattern.wildcard ? specifier.slice(pattern.prefix.length, specifier.length - pattern.suffix.length) : '';
+    for (const target of pattern.targets) candidates.push(target.replace('*', star));
+  }
+  if (aliases.base !== undefined) candidates.push(aliases.base === '' ? specifier : `${aliases.base}/${specifier}`);
+  for (const candidate of candidates) {
+    const found = resolveRootRelative(project, posix.normalize(candidate));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function resolveRootRelative(project: ProjectView, path: string): string | undefined {
+  if (path.startsWith('../') || path === '..') return undefined;
+  // the engine resolves relative specifiers (extensions, index files): ask it from a file at the root
+  return project.resolveImport('__harden_root__.js', `./${path}`);
+}
+
+function dirOf(file: string): string {
+  const dir = posix.dirname(file);
+  return dir === '.' ? '' : dir;
+}
+
+/** The aliases of the nearest config above `dir` (root-relative), if any. */
+function aliasesFor(project: ProjectView, dir: string): Aliases | undefined {
+  let cache = configsByProject.get(project);
+  if (!cache) configsByProject.set(project, (cache = new Map()));
+  if (cache.has(dir)) return cache.get(dir);
+  let found: Aliases | undefined;
+  const config = CONFIG_NAMES.map((name) => (dir === '' ? name : `${dir}/${name}`)).find((path) => project.readFile(path) !== undefined);
+  if (config) found = readAliases(project, config, 0);
+  else if (dir !== '') found = aliasesFor(project, dirOf(dir));
+  cache.set(dir, found);
+  return found;
+}
+
+function readAliases(project: ProjectView, configPath: string, depth: number): Aliases | undefined {
+  const text = project.readFile(configPath);
+  const json = text === undefined ? undefined : parseJsonc(text);
+  if (!json || typeof json !== 'object') return undefined;
+  const dir = dirOf(configPath);
+  let inherited: Aliases | undefined;
+  const extendsField = (json as any).extends;
+  for (const parent of Array.isArray(extendsField) ? extendsField : [extendsField]) {
+    if (typeof parent !== 'string' || depth > 4 || !(parent.startsWith('./') || parent.startsWith('../'))) continue;
+    const parentPath = posix.normalize(posix.join(dir, parent.endsWith('.json') ? parent : `${parent}.json`));
+    inherited = readAliases(project, parentPath, depth + 1) ?? inherited;
+  }
+  const options = (json as any).compilerOptions ?? {};
+  const own = (key: string) => Object.prototype.hasOwnProperty.call(options, key);
+  const baseUrl = typeof options.baseUrl === 'string' ? join(dir, options.baseUrl) : undefined;
+  const base = own('baseUrl') ? baseUrl : inherited?.base;
+  if (own('paths') && options.paths && typeof options.paths === 'object') {
+    // `paths` targets are relative to baseUrl when there is one, else to the config declaring them
+    const pathsBase = base ?? dir;
+    const paths = Object.entries(options.paths as Record<string, unknown>).flatMap(([key, targets]) => {
+      if (!Array.isArray(targets)) return [];
+      const star = key.indexOf('*');
+      return [{
+        prefix: star < 0 ? key : key.slice(0, star),
+        suffix: star < 0 ? '' : key.slice(star + 1),
+        wildcard: star >= 0,
+        targets: targets.filter((t): t is string => typeof t === 'string').map((t) => join(pathsBase, t)),
+      }];
+    });
+    return { base, paths };
+  }
+  return { base, paths: inherited?.paths ?? [] };
+}
+
+function join(dir: string, relative: string): string {
+  const joined = posix.normalize(posix.join(dir === '' ? '.' : dir, relative));
+  return joined === '.' ? '' : joined.replace(/\/$/, '');
+}
+
+/** JSON with comments and trailing commas (tsconfig's dialect); undefined when it does not parse. */
+export function parseJsonc(text: string): unknown {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      out += text.slice(i, end + 1);
+      i = end + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i += 1;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+      out += ' ';
+    } else {
+      out += c;
+      i += 1;
+    }
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
