@@ -8,6 +8,12 @@
 import { pino } from 'pino';
 
 export const logger = pino(
-  { level: process.env.LOG_LEVEL ?? 'info' },
+  { level: process.env.LOG_LEVEL || 'info' },
   pino.destination({ dest: 1, sync: true }),
 );
+
+// The level is read again once the code that imported this module has run, so a LOG_LEVEL that
+// the entry point loads from .env after its imports (dotenv.config()) still applies.
+queueMicrotask(() => {
+  if (process.env.LOG_LEVEL) logger.level = process.env.LOG_LEVEL;
+});

@@ -9,9 +9,15 @@
 const { createLogger, format, transports } = require('winston');
 
 const logger = createLogger({
-  level: process.env.LOG_LEVEL ?? 'info',
+  level: process.env.LOG_LEVEL || 'info',
   format: format.combine(format.errors({ stack: true }), format.timestamp(), format.json()),
   transports: [new transports.Console()],
+});
+
+// The level is read again once the code that imported this module has run, so a LOG_LEVEL that
+// the entry point loads from .env after its imports (dotenv.config()) still applies.
+queueMicrotask(() => {
+  if (process.env.LOG_LEVEL) logger.level = process.env.LOG_LEVEL;
 });
 
 module.exports = { logger };
