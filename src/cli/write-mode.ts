@@ -5,7 +5,7 @@
  */
 import type { Changeset } from '../changeset/changeset.js';
 import { dirtyFiles } from '../changeset/git.js';
-import { findRefusals, writeChangeset, type WriteRefusal } from '../changeset/write.js';
+import { findRefusals, writeChangeset } from '../changeset/write.js';
 import { formatSummary } from '../output/text.js';
 import type { Colors } from './color.js';
 import { EXIT } from './errors.js';
@@ -44,52 +44,32 @@ export async function writeMode(changeset: Changeset, options: WriteOptions, io:
     return { code: EXIT.error, written: { ...changeset, changes: [] } };
   }
 
-  const refusals = withDependents(changeset, findRefusals(changeset));
+  const refusals = findRefusals(changeset);
   const refused = new Set(refusals.map((refusal) => refusal.path));
   const result = await writeChangeset(changeset, refused, io.interrupted);
   const written = new Set(result.written);
+  const notWritten = [...refusals, ...result.refused];
   const shown: Changeset = {
     ...changeset,
     changes: changeset.changes.filter((change) => written.has(change.path)),
     errors: [...changeset.errors, ...result.failed.map(({ path, message }) => ({ path, message: `write failed: ${message}` }))],
   };
   io.stderr.write(formatSummary(shown, { verbose: Boolean(options.verbose), colors: c, verb: 'changed' }));
-  for (const refusal of refusals) io.stderr.write(`${c.yellow('not written')} ${refusal.path}: ${refusal.reason}\n`);
+  for (const refusal of notWritten) io.stderr.write(`${c.yellow('not written')} ${refusal.path}: ${refusal.reason}\n`);
   if (result.interrupted) {
-    const left = changeset.changes.length - refused.size - result.written.length - result.failed.length;
-    io.stderr.write(`interrupted: ${result.written.length} file(s) written, ${left} left unwritten; every file is whole\n`);
+    io.stderr.write(
+      `interrupted: ${result.written.length} file(s) written, ${result.unwritten.length} left unwritten; every file is whole\n` +
+        listed('written', result.written) +
+        listed('not written', result.unwritten),
+    );
     return { code: EXIT.interrupted, written: shown };
   }
-  return { code: shown.errors.length > 0 ? EXIT.error : EXIT.ok, written: shown };
+  return { code: shown.errors.length > 0 || notWritten.length > 0 ? EXIT.error : EXIT.ok, written: shown };
 }
 
-/**
- * A refused file takes with it what depends on it: sources that need a refused support file, and
- * support files only refused sources need, so a write never leaves a dangling import.
- */
-function withDependents(changeset: Changeset, refusals: WriteRefusal[]): WriteRefusal[] {
-  const all = [...refusals];
-  const refused = () => new Set(all.map((r) => r.path));
-  let grew = true;
-  while (grew) {
-    grew = false;
-    const paths = refused();
-    const refusedSites = new Set(
-      changeset.changes.filter((c) => paths.has(c.path)).flatMap((c) => c.sites.map((site) => site.id)),
-    );
-    const neededByRefusedSupport = new Set(
-      changeset.changes.filter((c) => paths.has(c.path) && c.kind !== 'source').flatMap((c) => c.requestedBy),
-    );
-    for (const change of changeset.changes) {
-      if (paths.has(change.path)) continue;
-      if (change.kind === 'source' && change.sites.some((site) => neededByRefusedSupport.has(site.id))) {
-        all.push({ path: change.path, reason: 'needs a support file or dependency that cannot be written' });
-        grew = true;
-      } else if (change.kind !== 'source' && change.requestedBy.length > 0 && change.requestedBy.every((id) => refusedSites.has(id))) {
-        all.push({ path: change.path, reason: 'only needed by changes that cannot be written' });
-        grew = true;
-      }
-    }
-  }
-  return all;
+/** Up to 20 paths under a heading, then how many more. */
+function listed(heading: string, paths: readonly string[]): string {
+  if (paths.length === 0) return '';
+  const shown = paths.slice(0, 20).map((path) => `  ${path}\n`).join('');
+  return `${heading}:\n${shown}${paths.length > 20 ? `  ... and ${paths.length - 20} more\n` : ''}`;
 }

@@ -19,7 +19,7 @@ describe('an interrupted write', () => {
     const changeset = run({ root, discovery: discover({ root, cwd: root, patterns: ['.'] }), chain: chainOf(registry.get('dedupe-imports')!) });
     let polls = 0;
     const result = await writeChangeset(changeset, new Set(), () => ++polls > 1);
-    expect(result).toEqual({ written: ['a.ts'], failed: [], interrupted: true });
+    expect(result).toEqual({ written: ['a.ts'], refused: [], failed: [], unwritten: ['b.ts', 'c.ts'], interrupted: true });
     expect(['a.ts', 'b.ts', 'c.ts'].map((p) => readFileSync(join(root, p), 'utf8'))).toEqual([merged, duplicated, duplicated]);
   });
 
