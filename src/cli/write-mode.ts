@@ -4,7 +4,7 @@
  * everything that depends on it, write atomically, then summarise on stderr.
  */
 import type { Changeset } from '../changeset/changeset.js';
-import { dirtyFiles } from '../changeset/git.js';
+import { checkDirty } from '../changeset/git.js';
 import { findRefusals, writeChangeset } from '../changeset/write.js';
 import { formatSummary } from '../output/text.js';
 import type { Colors } from './color.js';
@@ -16,19 +16,37 @@ export interface WriteOptions {
   verbose?: boolean;
 }
 
-/** Existing files the Changeset would write that have uncommitted changes (empty with --allow-dirty). */
-export function dirtyTargets(changeset: Changeset, options: WriteOptions): string[] {
-  if (options.allowDirty) return [];
+/**
+ * The dirty-tree guard before any write: false (after saying why) when a file the Changeset would
+ * change has uncommitted changes or git cannot tell; --allow-dirty skips it. Files outside any git
+ * repository are allowed, with a note.
+ */
+export function passesDirtyGuard(changeset: Changeset, options: WriteOptions, io: Io, c: Colors): boolean {
+  if (options.allowDirty) return true;
   const existing = changeset.changes.filter((change) => change.before !== undefined).map((change) => change.path);
-  return dirtyFiles(changeset.root, existing) ?? [];
-}
-
-export function reportDirty(dirty: readonly string[], io: Io, c: Colors): void {
-  io.stderr.write(
-    `${c.red('error')}: these files have uncommitted changes; commit or stash them first, or pass --allow-dirty:\n` +
-      dirty.map((path) => `  ${path}\n`).join('') +
-      'nothing was written\n',
-  );
+  const report = checkDirty(changeset.root, existing);
+  for (const { paths, message } of report.unanswered) {
+    const others = paths.length > 1 ? ` (and ${paths.length - 1} other file${paths.length > 2 ? 's' : ''} of that repository)` : '';
+    io.stderr.write(
+      `${c.red('error')}: git could not tell whether ${paths[0]}${others} has uncommitted changes: ${message}; commit or pass --allow-dirty\n`,
+    );
+  }
+  if (report.dirty.length > 0) {
+    io.stderr.write(
+      `${c.red('error')}: these files have uncommitted changes; commit or stash them first, or pass --allow-dirty:\n` +
+        report.dirty.map((path) => `  ${path}\n`).join(''),
+    );
+  }
+  if (report.unanswered.length > 0 || report.dirty.length > 0) {
+    io.stderr.write('nothing was written\n');
+    return false;
+  }
+  if (report.outsideGit.length > 0) {
+    const first = report.outsideGit.slice(0, 3).join(', ');
+    const more = report.outsideGit.length > 3 ? ` and ${report.outsideGit.length - 3} more` : '';
+    io.stderr.write(`note: ${report.outsideGit.length} file(s) are in no git repository, so the uncommitted-changes guard cannot protect them: ${first}${more}\n`);
+  }
+  return true;
 }
 
 export interface WriteOutcome {
@@ -38,11 +56,7 @@ export interface WriteOutcome {
 }
 
 export async function writeMode(changeset: Changeset, options: WriteOptions, io: Io, c: Colors): Promise<WriteOutcome> {
-  const dirty = dirtyTargets(changeset, options);
-  if (dirty.length > 0) {
-    reportDirty(dirty, io, c);
-    return { code: EXIT.error, written: { ...changeset, changes: [] } };
-  }
+  if (!passesDirtyGuard(changeset, options, io, c)) return { code: EXIT.error, written: { ...changeset, changes: [] } };
 
   const refusals = findRefusals(changeset);
   const refused = new Set(refusals.map((refusal) => refusal.path));
