@@ -16,16 +16,18 @@ import { tree } from '../support/tmp.js';
 const duplicated = "import { a } from 'm';\nimport { b } from 'm';\n";
 const merged = "import { a, b } from 'm';\n";
 
-/** Runs `harden apply --transform dedupe-imports` in-process; `hook(n)` runs before the n-th file is written. */
-async function applyWith(root: string, hook: (poll: number) => void, args: string[] = []) {
+/**
+ * Runs `harden apply --transform dedupe-imports` in-process; `hook` runs at every interrupt poll
+ * (between files, in analysis and in writes) and decides from the disk what to do.
+ */
+async function applyWith(root: string, hook: () => void, args: string[] = []) {
   let stderr = '';
-  let polls = 0;
   const code = await main(['apply', '--transform', 'dedupe-imports', '--jobs', '1', ...args], {
     cwd: root,
     stdout: { write: () => true } as unknown as NodeJS.WritableStream,
     stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
     interrupted: () => {
-      hook(++polls);
+      hook();
       return false;
     },
   });
@@ -40,6 +42,19 @@ function changesetOf(root: string, changes: FileChange[]): Changeset {
   return { root, transforms: [], outcomes: [], changes, errors: [] };
 }
 
+const written = (root: string, path: string) => readFileSync(join(root, path), 'utf8') === merged;
+
+/** Runs `act` once, the first time `when` holds. */
+function once(when: () => boolean, act: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done && when()) {
+      done = true;
+      act();
+    }
+  };
+}
+
 const site = (id: string, file: string) => ({ id, transform: 't', file, kind: 'changed' as const, line: 1, column: 1, endLine: 1, endColumn: 1 });
 
 describe('writes while the tree changes', () => {
@@ -47,10 +62,12 @@ describe('writes while the tree changes', () => {
     const files = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, '0')}.ts`, duplicated]));
     const root = repo(files);
     const edited = `${duplicated}// the user's edit\n`;
-    // each poll edits a file harden has not written yet: every one of those edits must survive
-    const { code, stderr } = await applyWith(root, (poll) => {
-      if (poll % 2 === 0) writeFileSync(join(root, `f${String(poll).padStart(2, '0')}.ts`), edited);
-    });
+    const name = (i: number) => `f${String(i).padStart(2, '0')}.ts`;
+    // once harden has written f(i-1), the user edits f(i), which harden checked but has not written yet
+    const edits = Array.from({ length: 10 }, (_, k) => 2 * k + 2)
+      .filter((i) => i < 20)
+      .map((i) => once(() => written(root, name(i - 1)), () => writeFileSync(join(root, name(i)), edited)));
+    const { code, stderr } = await applyWith(root, () => edits.forEach((edit) => edit()));
     expect(code).toBe(2);
     for (let i = 0; i < 20; i += 1) {
       const path = `f${String(i).padStart(2, '0')}.ts`;
@@ -65,12 +82,13 @@ describe('writes while the tree changes', () => {
   it('refuses a target swapped for a symlink during the write phase and writes nothing outside the root', async () => {
     const outside = tree({ 'secret.ts': duplicated });
     const root = repo({ 'a.ts': duplicated, 'b.ts': duplicated });
-    const { code, stderr } = await applyWith(root, (poll) => {
-      if (poll === 2) {
+    const { code, stderr } = await applyWith(
+      root,
+      once(() => written(root, 'a.ts'), () => {
         renameSync(join(root, 'b.ts'), join(root, 'b.moved'));
         symlinkSync(join(outside, 'secret.ts'), join(root, 'b.ts'));
-      }
-    });
+      }),
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('not written b.ts: is a symlink; harden does not write through symlinks');
     expect(readFileSync(join(outside, 'secret.ts'), 'utf8')).toBe(duplicated);
@@ -82,12 +100,13 @@ describe('writes while the tree changes', () => {
     const outside = tree({ 'x.ts': duplicated });
     const inside = tree({});
     const root = repo({ 'a.ts': duplicated, 'sub/x.ts': duplicated });
-    const { code, stderr } = await applyWith(root, (poll) => {
-      if (poll === 2) {
+    const { code, stderr } = await applyWith(
+      root,
+      once(() => written(root, 'a.ts'), () => {
         renameSync(join(root, 'sub'), join(inside, 'sub-moved'));
         symlinkSync(outside, join(root, 'sub'));
-      }
-    });
+      }),
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('not written sub/x.ts: leads outside the root through a symlink');
     expect(readFileSync(join(outside, 'x.ts'), 'utf8')).toBe(duplicated);
@@ -96,24 +115,26 @@ describe('writes while the tree changes', () => {
 
   it('refuses a directory swapped for a symlink that stays inside the root', async () => {
     const root = repo({ 'a.ts': duplicated, 'sub/x.ts': duplicated, 'other/x.ts': duplicated });
-    const { stderr } = await applyWith(root, (poll) => {
-      if (poll === 2) {
+    const { stderr } = await applyWith(
+      root,
+      once(() => written(root, 'a.ts'), () => {
         renameSync(join(root, 'sub'), join(root, 'sub-moved'));
         symlinkSync(join(root, 'other'), join(root, 'sub'));
-      }
-    });
+      }),
+    );
     expect(stderr).toContain('not written sub/x.ts: a directory on its path is a symlink; harden does not write through symlinks');
     expect(readFileSync(join(root, 'other/x.ts'), 'utf8')).toBe(merged); // written at its own path only
   });
 
   it('refuses a file replaced by another file (same bytes, new inode) during the write phase', async () => {
     const root = repo({ 'a.ts': duplicated, 'b.ts': duplicated });
-    const { stderr } = await applyWith(root, (poll) => {
-      if (poll === 2) {
+    const { stderr } = await applyWith(
+      root,
+      once(() => written(root, 'a.ts'), () => {
         writeFileSync(join(root, 'b.new'), duplicated);
         renameSync(join(root, 'b.new'), join(root, 'b.ts'));
-      }
-    });
+      }),
+    );
     expect(stderr).toContain('not written b.ts: was replaced by another file since harden checked it');
     expect(readFileSync(join(root, 'b.ts'), 'utf8')).toBe(duplicated);
   });
