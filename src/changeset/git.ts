@@ -5,8 +5,9 @@
  * Each file is asked about in the repository that owns it: the target may contain several
  * repositories, nested repositories and submodules. The owner is the nearest directory holding a
  * `.git` entry (directory or file), confirmed by `git rev-parse --show-toplevel` once per such
- * directory. Each repository is asked once, with a whole-repository `git status --porcelain=v1 -z`
- * (no paths on the command line: no ARG_MAX limit, no pathspec magic in file names). When git
+ * directory. Each repository is asked once, with one `git status --porcelain=v1 -z` limited to the
+ * files' common directory (one literal pathspec, never the file list: no ARG_MAX limit, no
+ * pathspec magic in file names). When git
  * cannot answer (not on PATH, a repository it refuses such as "dubious ownership"), the guard fails
  * closed: the caller refuses to write unless --allow-dirty. A file with no `.git` above it is
  * genuinely outside any repository and is allowed; the caller says so.
@@ -56,7 +57,11 @@ export function checkDirty(root: string, paths: readonly string[], options: GitO
   }
 
   for (const [top, group] of byTop) {
-    const status = git(['-C', top, 'status', '--porcelain=v1', '-z', '--untracked-files=all'], env);
+    // one literal pathspec, the files' common directory: a repository much larger than the target
+    // (a dotfiles repository in $HOME) is not walked as a whole
+    const common = commonDirectory(group.map((path) => relative(top, dirname(toAbsolute(root, path)))));
+    const scope = common === '' || common.startsWith('..') ? [] : ['--', common.split(sep).join('/')];
+    const status = git(['-C', top, 'status', '--porcelain=v1', '-z', '--untracked-files=all', ...scope], env);
     if ('error' in status) {
       report.unanswered.push({ paths: group, message: status.error });
       continue;
@@ -69,6 +74,19 @@ export function checkDirty(root: string, paths: readonly string[], options: GitO
   }
   report.dirty.sort();
   return report;
+}
+
+/** The longest common leading directory of several relative directories ('' for the repository itself). */
+function commonDirectory(directories: readonly string[]): string {
+  const split = directories.map((dir) => (dir === '' ? [] : dir.split(sep)));
+  const first = split[0] ?? [];
+  let length = first.length;
+  for (const parts of split) {
+    let same = 0;
+    while (same < length && same < parts.length && parts[same] === first[same]) same += 1;
+    length = same;
+  }
+  return first.slice(0, length).join(sep);
 }
 
 /** Paths named by `git status --porcelain=v1 -z` (both sides of a rename or copy). */

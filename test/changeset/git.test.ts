@@ -54,6 +54,10 @@ describe('the repository that owns each file', () => {
     writeFileSync(join(root, ':!x.ts'), `${duplicated}// edit\n`);
     writeFileSync(join(root, '*.ts'), `${duplicated}// edit\n`);
     expect(checkDirty(root, [':!x.ts', '*.ts', 'y.ts']).dirty).toEqual(['*.ts', ':!x.ts']);
+    // files in one directory are asked about through that directory (one pathspec), literally
+    const nested = repo({ ':(glob)d/a.ts': duplicated, ':(glob)d/b.ts': duplicated });
+    writeFileSync(join(nested, ':(glob)d/a.ts'), `${duplicated}// edit\n`);
+    expect(checkDirty(nested, [':(glob)d/a.ts', ':(glob)d/b.ts']).dirty).toEqual([':(glob)d/a.ts']);
   });
 
   it('thousands of changed files with long names (over ARG_MAX on the command line)', () => {
