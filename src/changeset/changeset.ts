@@ -46,6 +46,8 @@ export interface Changeset {
 
 export interface ExistingFiles {
   read(path: string): string | undefined;
+  /** True when a directory on the path (below the root) is a symlink: nothing is created through one. */
+  throughSymlink?(path: string): boolean;
 }
 
 /**
@@ -83,7 +85,10 @@ export function resolveRequests(requests: readonly SupportRequest[], existing: E
   for (const [path, { contents, requestedBy }] of files) {
     const current = existing.read(path);
     if ([...requestedBy].some((id) => unsupported.has(id))) refuse(requestedBy);
-    else if (current === undefined) {
+    else if (current === undefined && existing.throughSymlink?.(path)) {
+      refuse(requestedBy);
+      errors.push({ path, message: 'a directory on the path of this support file is a symlink; harden does not create files through symlinks' });
+    } else if (current === undefined) {
       changes.push({ path, before: undefined, after: contents, sites: [], requestedBy: [...requestedBy], kind: 'support-file' });
     } else if (current !== contents) {
       refuse(requestedBy);

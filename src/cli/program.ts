@@ -1,6 +1,6 @@
 /**
  * The command line: commander wiring only. Each command delegates to src/cli/commands/; every
- * failure becomes an exit code (0 ok, 1 changes pending with --check, 2 error, 130 interrupted).
+ * failure becomes an exit code (0 ok, 1 changes pending with --check, 2 error, 130 interrupted by SIGINT, 143 by SIGTERM: bin/harden.ts maps it).
  * The commands are imported when they run, so `--version` and `--help` load neither the engine
  * nor the transforms (jscodeshift, recast, Babel, zod).
  */

@@ -3,8 +3,8 @@
  * `--output <file>`, never coloured; the human summary always on stderr. Markdown and SARIF show
  * each change set on its own, so they compute the change sets (one re-run per changed site).
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { computeChangeSets, lazyChangeSets, type ChangeSet } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
 import { formatJson } from '../output/json.js';
@@ -14,6 +14,7 @@ import { formatSarif } from '../output/sarif.js';
 import { formatSummary } from '../output/text.js';
 import { hardenVersion } from '../package-root.js';
 import { colors } from './color.js';
+import { HardenError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import type { RunSetup } from './setup.js';
 
@@ -36,8 +37,37 @@ export interface ReportRequest {
 export function emitReport(changeset: Changeset, setup: RunSetup, request: ReportRequest, io: Io, changeSets?: readonly ChangeSet[]): void {
   const text = renderReport(changeset, setup, request, changeSets);
   if (text === undefined) return;
-  if (request.output) writeFileSync(resolve(setup.cwd, request.output), text);
-  else io.stdout.write(text);
+  if (!request.output) return void io.stdout.write(text);
+  try {
+    writeFileSync(resolve(setup.cwd, request.output), text);
+  } catch (error) {
+    throw new HardenError(`cannot write the report to ${request.output}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Checks `--output <file>` before anything is read or written: its directory must exist and be
+ * writable, and the file must not be a directory.
+ */
+export function checkOutputPath(cwd: string, output: string): void {
+  const file = resolve(cwd, output);
+  const problem = (() => {
+    try {
+      if (statSync(file).isDirectory()) return 'is a directory';
+      accessSync(file, constants.W_OK);
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return 'is not writable';
+    }
+    try {
+      if (!statSync(dirname(file)).isDirectory()) return `${dirname(output) || '.'} is not a directory`;
+      accessSync(dirname(file), constants.W_OK);
+      return undefined;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such directory: ${dirname(output)}` : 'its directory is not writable';
+    }
+  })();
+  if (problem) throw new UsageError(`--output ${output}: ${problem}`, 'choose a file in an existing, writable directory');
 }
 
 /** Whether a format shows each change set on its own (then write mode must compute them before writing). */

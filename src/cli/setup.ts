@@ -2,7 +2,7 @@
  * What every run needs before it reads a source file: the root, the config (found or named), the
  * registry (built-in transforms plus the team's own), the validated chain and the discovery.
  */
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { registry as builtIn } from '../../transforms/index.js';
@@ -10,8 +10,10 @@ import type { RunInput } from '../changeset/change-sets.js';
 import { presetsDirOf, resolveConfig, type LoadedConfig } from '../config/config.js';
 import { loadCustomTransforms } from '../config/custom-transforms.js';
 import { discover, findRoot } from '../engine/discover.js';
+import { toRelative } from '../engine/paths.js';
 import type { AnyTransform } from '../transform.js';
 import { checkConfigOptions, presetSources, resolveChain, type ChainSelection } from './chain.js';
+import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
 export interface SetupOptions extends ChainSelection {
@@ -27,6 +29,14 @@ export interface RunSetup extends RunInput {
 
 export async function prepareRun(paths: readonly string[], options: SetupOptions, io: Io): Promise<RunSetup> {
   const cwd = realpathSync(io.cwd);
+  for (const path of paths) {
+    if (picomatch.scan(path).isGlob) continue;
+    try {
+      lstatSync(resolve(cwd, path));
+    } catch {
+      throw new UsageError(`${path}: no such file or directory`);
+    }
+  }
   const root = findRoot(cwd, paths[0]);
   const first = paths[0] && !picomatch.scan(paths[0]).isGlob ? resolve(cwd, paths[0]) : cwd;
   const config = await resolveConfig(options.config, first, cwd);
@@ -49,5 +59,14 @@ export async function prepareRun(paths: readonly string[], options: SetupOptions
       : {}),
   });
   const discovery = discover({ root, cwd, patterns: paths, ignore: config?.ignore ?? [] });
+  for (const pattern of paths) {
+    const scan = picomatch.scan(pattern);
+    if (!scan.isGlob) continue;
+    const base = toRelative(root, resolve(cwd, scan.base || '.'));
+    const isMatch = picomatch(base ? `${base}/${scan.glob}` : scan.glob, { dot: true });
+    if (!discovery.files.some((file) => isMatch(file)) && !discovery.skipped.some((file) => isMatch(file.path))) {
+      throw new UsageError(`no file matches "${pattern}"`, 'check the pattern (globs are relative to the working directory)');
+    }
+  }
   return { root, cwd, config, registry, chain, discovery };
 }

@@ -5,8 +5,8 @@
  * install command when a package.json was edited (the lockfile is stale until it runs).
  */
 import type { Changeset } from '../changeset/changeset.js';
-import { dirtyFiles } from '../changeset/git.js';
-import { findRefusals, writeChangeset, type WriteRefusal } from '../changeset/write.js';
+import { checkDirty } from '../changeset/git.js';
+import { findRefusals, writeChangeset } from '../changeset/write.js';
 import { formatSummary } from '../output/text.js';
 import type { Colors } from './color.js';
 import { EXIT } from './errors.js';
@@ -18,19 +18,37 @@ export interface WriteOptions {
   verbose?: boolean;
 }
 
-/** Existing files the Changeset would write that have uncommitted changes (empty with --allow-dirty). */
-export function dirtyTargets(changeset: Changeset, options: WriteOptions): string[] {
-  if (options.allowDirty) return [];
+/**
+ * The dirty-tree guard before any write: false (after saying why) when a file the Changeset would
+ * change has uncommitted changes or git cannot tell; --allow-dirty skips it. Files outside any git
+ * repository are allowed, with a note.
+ */
+export function passesDirtyGuard(changeset: Changeset, options: WriteOptions, io: Io, c: Colors): boolean {
+  if (options.allowDirty) return true;
   const existing = changeset.changes.filter((change) => change.before !== undefined).map((change) => change.path);
-  return dirtyFiles(changeset.root, existing) ?? [];
-}
-
-export function reportDirty(dirty: readonly string[], io: Io, c: Colors): void {
-  io.stderr.write(
-    `${c.red('error')}: these files have uncommitted changes; commit or stash them first, or pass --allow-dirty:\n` +
-      dirty.map((path) => `  ${path}\n`).join('') +
-      'nothing was written\n',
-  );
+  const report = checkDirty(changeset.root, existing);
+  for (const { paths, message } of report.unanswered) {
+    const others = paths.length > 1 ? ` (and ${paths.length - 1} other file${paths.length > 2 ? 's' : ''} of that repository)` : '';
+    io.stderr.write(
+      `${c.red('error')}: git could not tell whether ${paths[0]}${others} has uncommitted changes: ${message}; commit or pass --allow-dirty\n`,
+    );
+  }
+  if (report.dirty.length > 0) {
+    io.stderr.write(
+      `${c.red('error')}: these files have uncommitted changes; commit or stash them first, or pass --allow-dirty:\n` +
+        report.dirty.map((path) => `  ${path}\n`).join(''),
+    );
+  }
+  if (report.unanswered.length > 0 || report.dirty.length > 0) {
+    io.stderr.write('nothing was written\n');
+    return false;
+  }
+  if (report.outsideGit.length > 0) {
+    const first = report.outsideGit.slice(0, 3).join(', ');
+    const more = report.outsideGit.length > 3 ? ` and ${report.outsideGit.length - 3} more` : '';
+    io.stderr.write(`note: ${report.outsideGit.length} file(s) are in no git repository, so the uncommitted-changes guard cannot protect them: ${first}${more}\n`);
+  }
+  return true;
 }
 
 export interface WriteOutcome {
@@ -40,16 +58,13 @@ export interface WriteOutcome {
 }
 
 export async function writeMode(changeset: Changeset, options: WriteOptions, io: Io, c: Colors): Promise<WriteOutcome> {
-  const dirty = dirtyTargets(changeset, options);
-  if (dirty.length > 0) {
-    reportDirty(dirty, io, c);
-    return { code: EXIT.error, written: { ...changeset, changes: [] } };
-  }
+  if (!passesDirtyGuard(changeset, options, io, c)) return { code: EXIT.error, written: { ...changeset, changes: [] } };
 
-  const refusals = withDependents(changeset, findRefusals(changeset));
+  const refusals = findRefusals(changeset);
   const refused = new Set(refusals.map((refusal) => refusal.path));
   const result = await writeChangeset(changeset, refused, io.interrupted);
   const written = new Set(result.written);
+  const notWritten = [...refusals, ...result.refused];
   const shown: Changeset = {
     ...changeset,
     changes: changeset.changes.filter((change) => written.has(change.path)),
@@ -57,42 +72,21 @@ export async function writeMode(changeset: Changeset, options: WriteOptions, io:
   };
   io.stderr.write(formatSummary(shown, { verbose: Boolean(options.verbose), colors: c, verb: 'changed' }));
   io.stderr.write(formatLockfileHints(lockfileHints(changeset.root, shown.changes)));
-  for (const refusal of refusals) io.stderr.write(`${c.yellow('not written')} ${refusal.path}: ${refusal.reason}\n`);
+  for (const refusal of notWritten) io.stderr.write(`${c.yellow('not written')} ${refusal.path}: ${refusal.reason}\n`);
   if (result.interrupted) {
-    const left = changeset.changes.length - refused.size - result.written.length - result.failed.length;
-    io.stderr.write(`interrupted: ${result.written.length} file(s) written, ${left} left unwritten; every file is whole\n`);
+    io.stderr.write(
+      `interrupted: ${result.written.length} file(s) written, ${result.unwritten.length} left unwritten; every file is whole\n` +
+        listed('written', result.written) +
+        listed('not written', result.unwritten),
+    );
     return { code: EXIT.interrupted, written: shown };
   }
-  return { code: shown.errors.length > 0 ? EXIT.error : EXIT.ok, written: shown };
+  return { code: shown.errors.length > 0 || notWritten.length > 0 ? EXIT.error : EXIT.ok, written: shown };
 }
 
-/**
- * A refused file takes with it what depends on it: sources that need a refused support file, and
- * support files only refused sources need, so a write never leaves a dangling import.
- */
-function withDependents(changeset: Changeset, refusals: WriteRefusal[]): WriteRefusal[] {
-  const all = [...refusals];
-  const refused = () => new Set(all.map((r) => r.path));
-  let grew = true;
-  while (grew) {
-    grew = false;
-    const paths = refused();
-    const refusedSites = new Set(
-      changeset.changes.filter((c) => paths.has(c.path)).flatMap((c) => c.sites.map((site) => site.id)),
-    );
-    const neededByRefusedSupport = new Set(
-      changeset.changes.filter((c) => paths.has(c.path) && c.kind !== 'source').flatMap((c) => c.requestedBy),
-    );
-    for (const change of changeset.changes) {
-      if (paths.has(change.path)) continue;
-      if (change.kind === 'source' && change.sites.some((site) => neededByRefusedSupport.has(site.id))) {
-        all.push({ path: change.path, reason: 'needs a support file or dependency that cannot be written' });
-        grew = true;
-      } else if (change.kind !== 'source' && change.requestedBy.length > 0 && change.requestedBy.every((id) => refusedSites.has(id))) {
-        all.push({ path: change.path, reason: 'only needed by changes that cannot be written' });
-        grew = true;
-      }
-    }
-  }
-  return all;
+/** Up to 20 paths under a heading, then how many more. */
+function listed(heading: string, paths: readonly string[]): string {
+  if (paths.length === 0) return '';
+  const shown = paths.slice(0, 20).map((path) => `  ${path}\n`).join('');
+  return `${heading}:\n${shown}${paths.length > 20 ? `  ... and ${paths.length - 20} more\n` : ''}`;
 }

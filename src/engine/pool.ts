@@ -11,7 +11,7 @@ import type { Changeset } from '../changeset/changeset.js';
 import { harden } from '../package-root.js';
 import { registry } from '../../transforms/index.js';
 import { Project } from './project.js';
-import { assemble, countCandidates, run, type FileRecord, type RunOptions } from './run.js';
+import { assemble, countCandidates, processFile, run, type FileRecord, type RunOptions } from './run.js';
 
 /** What a worker needs to rebuild a chain: ids and validated options (and a module for custom ones). */
 export interface ChainSpec {
@@ -43,6 +43,43 @@ export interface ParallelRunOptions extends RunOptions {
   jobs: number;
   /** Use workers even for small runs (tests, benchmarks). */
   forceWorkers?: boolean;
+  /**
+   * Polled between files (in this thread) and every 50 ms (with workers): true stops the run with
+   * RunInterrupted, the workers terminated, so Ctrl-C ends analysis within a file's time.
+   */
+  shouldStop?: () => boolean;
+}
+
+/** The run was stopped (Ctrl-C, SIGTERM) before every file was looked at; nothing was computed. */
+export class RunInterrupted extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`interrupted during analysis (${done} of ${total} files looked at)`);
+    this.name = 'RunInterrupted';
+  }
+}
+
+/** In this thread, giving the event loop a turn between files so a signal handler can run. */
+async function runInterruptible(options: ParallelRunOptions, shouldStop: () => boolean): Promise<Changeset> {
+  const { root, discovery, chain, filter, onFile } = options;
+  const project = new Project(root, discovery.files);
+  const keepText = chain.some((t) => t.definition.scope === 'project');
+  const records: FileRecord[] = [];
+  let turn = Date.now();
+  for (const [index, path] of discovery.files.entries()) {
+    if (Date.now() - turn >= 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turn = Date.now();
+    }
+    if (shouldStop()) throw new RunInterrupted(index, discovery.files.length);
+    records.push(processFile(root, path, chain, project, filter, keepText));
+    onFile?.(path, index, discovery.files.length);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  if (shouldStop()) throw new RunInterrupted(discovery.files.length, discovery.files.length);
+  return assemble(options, project, records);
 }
 
 export async function runParallel(options: ParallelRunOptions): Promise<Changeset> {
@@ -52,15 +89,22 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
   const small = !options.forceWorkers && countCandidates(root, discovery.files, chain) < MIN_FILES_FOR_WORKERS;
   // a team's transform that workers cannot load again by id or module runs in this thread
   const loadable = chain.every((t) => registry.get(t.definition.id) === t.definition || t.module !== undefined);
-  if (jobs <= 1 || filter || workerCount <= 1 || small || !loadable) return run(options);
+  if (jobs <= 1 || filter || workerCount <= 1 || small || !loadable) {
+    return options.shouldStop ? runInterruptible(options, options.shouldStop) : run(options);
+  }
 
   const keepText = chain.some((t) => t.definition.scope === 'project');
   const records: FileRecord[] = new Array(discovery.files.length);
   let next = 0;
   let done = 0;
   const workers: Worker[] = [];
+  let poll: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
+      if (options.shouldStop) {
+        const stop = options.shouldStop;
+        poll = setInterval(() => stop() && reject(new RunInterrupted(done, discovery.files.length)), 50);
+      }
       for (let w = 0; w < workerCount; w += 1) {
         const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.files, chain: specs, keepText } });
         workers.push(worker);
@@ -87,7 +131,9 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
       }
     });
   } finally {
+    clearInterval(poll);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+  if (options.shouldStop?.()) throw new RunInterrupted(done, discovery.files.length);
   return assemble(options, new Project(root, discovery.files), records);
 }

@@ -3,7 +3,7 @@
  * threads with `jobs > 1`), then project-level transforms, then support requests resolved, giving
  * the Changeset. Nothing here writes. Output order never depends on scheduling.
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { resolveRequests, type Changeset, type FileChange, type FileOutcome } from '../changeset/changeset.js';
 import type { Discovery } from './discover.js';
 import { toAbsolute } from './paths.js';
@@ -152,6 +152,17 @@ export function assemble(
       } catch {
         return undefined;
       }
+    },
+    throughSymlink(path: string) {
+      const segments = path.split('/').slice(0, -1);
+      for (let depth = 1; depth <= segments.length; depth += 1) {
+        try {
+          if (lstatSync(toAbsolute(root, segments.slice(0, depth).join('/'))).isSymbolicLink()) return true;
+        } catch {
+          return false; // the rest of the path does not exist yet
+        }
+      }
+      return false;
     },
   };
   const resolved = resolveRequests(finishSupportFiles(requests, chain, project, supportFilter(support, changes)), existing);

@@ -10,7 +10,7 @@ import type { Colors } from '../cli/color.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { RunSetup } from '../cli/setup.js';
-import { dirtyTargets, reportDirty, writeMode, type WriteOptions } from '../cli/write-mode.js';
+import { passesDirtyGuard, writeMode, type WriteOptions } from '../cli/write-mode.js';
 import { formatSummary } from '../output/text.js';
 import { keyReader, ReviewInterrupted } from './keys.js';
 import { chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from './session.js';
@@ -40,11 +40,7 @@ export async function reviewAndWrite(
     io.stderr.write('nothing to review\n');
     return hasErrors ? EXIT.error : EXIT.ok;
   }
-  const dirty = dirtyTargets(changeset, options);
-  if (dirty.length > 0) {
-    reportDirty(dirty, io, c);
-    return EXIT.error;
-  }
+  if (!passesDirtyGuard(changeset, options, io, c)) return EXIT.error;
 
   const sets = sortForReview(computeChangeSets(changeset, setup));
   const keys = keyReader(io.stdin!);

@@ -3,10 +3,11 @@
  * git and gives exactly what write mode writes; a second run changes nothing; exit codes follow
  * the contract (0 ok, 1 pending with --check, 2 errors, usage and refusals).
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, harden, repo } from '../support/cli.js';
+import { BIN, git, harden, repo } from '../support/cli.js';
 import { tree } from '../support/tmp.js';
 
 const duplicated = "import { a } from 'm';\nimport { b } from 'm';\nexport const c = a + b;\n";
@@ -138,10 +139,43 @@ describe('usage errors exit 2 with a message', () => {
     [['apply', '--bogus'], "unknown option '--bogus'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [['explain', 'nope'], 'no transform or preset named "nope"'],
+    [['apply', '--transform', 'dedupe-imports', 'no-such-dir'], 'no-such-dir: no such file or directory'],
+    [['apply', '--transform', 'dedupe-imports', 'a.ts', 'typo.ts'], 'typo.ts: no such file or directory'],
+    [['apply', '--transform', 'dedupe-imports', 'src/**/*.ts'], 'no file matches "src/**/*.ts"'],
+    [['apply', '--transform', 'dedupe-imports', '--dry-run', '-o', 'missing/dir/report.patch'], '--output missing/dir/report.patch: no such directory: missing/dir'],
   ])('harden %j', (args, message) => {
     const result = harden(args, root);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+});
+
+describe('small edges of the command line', () => {
+  it('a bad --output path is an error before anything is written', () => {
+    const root = repo({ 'a.ts': duplicated });
+    const result = harden(['apply', '--transform', 'dedupe-imports', '--format', 'json', '-o', 'nowhere/report.json'], root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--output nowhere/report.json: no such directory: nowhere');
+    expect(result.stderr).not.toContain('internal error');
+    expect(readFileSync(join(root, 'a.ts'), 'utf8')).toBe(duplicated);
+    const directory = harden(['apply', '--transform', 'dedupe-imports', '--dry-run', '-o', '.'], root);
+    expect([directory.status, directory.stderr]).toEqual([2, expect.stringContaining('--output .: is a directory')]);
+  });
+
+  it('a glob that matches files runs; `harden ... | head` ends quietly', () => {
+    const files = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`src/f${i}.ts`, `${duplicated}// ${'x'.repeat(400)}\n`]));
+    const root = repo(files);
+    const glob = harden(['apply', '--transform', 'dedupe-imports', '--check', 'src/f1*.ts'], root);
+    expect(glob.status).toBe(1);
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" apply --transform dedupe-imports --dry-run | head -n 1; echo "status=\${PIPESTATUS[0]}" >&2`], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(piped.stdout).toBe('diff --git a/src/f0.ts b/src/f0.ts\n');
+    expect(piped.stderr).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
+    expect(piped.stderr).toContain('status=0');
+    expect(piped.stderr).toContain('300 files would change');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { computeChangeSets } from '../../changeset/change-sets.js';
 import type { Changeset } from '../../changeset/changeset.js';
-import { defaultJobs, runParallel } from '../../engine/pool.js';
+import { defaultJobs, runParallel, RunInterrupted } from '../../engine/pool.js';
 import { run } from '../../engine/run.js';
 import { formatSummary } from '../../output/text.js';
 import { assertTerminal, reviewAndWrite } from '../../review/index.js';
@@ -13,7 +13,7 @@ import { colorEnabled, colors } from '../color.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { createProgress } from '../progress.js';
-import { emitReport, FORMATS, needsChangeSets, type Format, type ReportMode } from '../report.js';
+import { checkOutputPath, emitReport, FORMATS, needsChangeSets, type Format, type ReportMode } from '../report.js';
 import { prepareRun, type RunSetup } from '../setup.js';
 import { formatVerify, describe } from '../../verify/format.js';
 import { verifyChangeset, type VerifyReport } from '../../verify/index.js';
@@ -39,12 +39,26 @@ export interface ApplyOptions {
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
   const format = checkFlags(options);
   if (options.interactive) assertTerminal(io);
+  if (options.output) checkOutputPath(io.cwd, options.output);
   const setup = await prepareRun(paths, options, io);
   const progress = createProgress({ stream: io.stderr });
   const jobs = parseJobs(options.jobs);
-  let changeset = await runParallel({ ...setup, jobs, onFile: (path, index, total) => progress.tick(path, index, total) });
-  progress.done();
   const c = colors(colorEnabled(options.color, io.stderr));
+  let changeset: Changeset;
+  try {
+    changeset = await runParallel({
+      ...setup,
+      jobs,
+      onFile: (path, index, total) => progress.tick(path, index, total),
+      shouldStop: io.interrupted,
+    });
+  } catch (error) {
+    if (!(error instanceof RunInterrupted)) throw error;
+    progress.done();
+    io.stderr.write(`${c.yellow('interrupted')} during analysis: ${error.done} of ${error.total} files looked at; nothing was written\n`);
+    return EXIT.interrupted;
+  }
+  progress.done();
   let verified: VerifyReport | undefined;
   if (options.verify) {
     ({ changeset, report: verified } = verifyChangeset(changeset, (filter) => run({ ...setup, filter })));
@@ -62,6 +76,10 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     return reviewAndWrite(changeset, setup, options, io, c, options.verify ? (selection) => recheck(selection, setup) : undefined);
   }
 
+  if (io.interrupted()) {
+    io.stderr.write(`${c.yellow('interrupted')} after analysis: nothing was written\n`);
+    return EXIT.interrupted;
+  }
   const mode: ReportMode = options.dryRun ? 'dry-run' : options.check ? 'check' : 'write';
   const sarifSkipped = options.sarifSkipped ?? setup.config?.sarifSkipped ?? false;
   const request = { format, output: options.output, mode, command: reproduce(paths, options), verbose, sarifSkipped };
