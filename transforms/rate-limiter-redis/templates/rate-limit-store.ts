@@ -6,18 +6,43 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { rateLimitRedis } from './rate-limit-redis';
 
 /**
- * rate-limit-redis loads its Lua scripts once, when the limiter is created; when Redis was
- * unreachable then, every later count would fail. This store loads them again after a failure.
+ * rate-limit-redis loads its Lua scripts when the limiter is created, i.e. when the app is
+ * imported, and keeps a failed load forever. This store loads them on the first count instead
+ * (so importing the app opens no connection), and again after a failure (so a Redis that was
+ * down recovers).
  */
 class RecoveringRedisStore extends RedisStore {
+  private loaded = false;
+
+  override async init(options: { windowMs: number }) {
+    this.windowMs = options.windowMs;
+  }
+
   override async increment(key: string) {
+    this.load();
     try {
       return await super.increment(key);
     } catch (error) {
-      this.incrementScriptSha = quiet(this.loadIncrementScript());
-      this.getScriptSha = quiet(this.loadGetScript());
+      this.loaded = false;
       throw error;
     }
+  }
+
+  override async get(key: string) {
+    this.load();
+    try {
+      return await super.get(key);
+    } catch (error) {
+      this.loaded = false;
+      throw error;
+    }
+  }
+
+  private load() {
+    if (this.loaded) return;
+    this.loaded = true;
+    this.incrementScriptSha = quiet(this.loadIncrementScript());
+    this.getScriptSha = quiet(this.loadGetScript());
   }
 }
 
