@@ -7,9 +7,9 @@ import { rateLimitRedis } from './rate-limit-redis';
 
 /**
  * rate-limit-redis loads its Lua scripts when the limiter is created, i.e. when the app is
- * imported, and keeps a failed load forever. This store loads them on the first count instead
- * (so importing the app opens no connection), and again after a failure (so a Redis that was
- * down recovers).
+ * imported (6: in `init`, 4: in its constructor), and keeps a failed load forever. This store
+ * loads them on the first count instead (so importing the app opens no connection), and again
+ * after a failure (so a Redis that was down recovers).
  */
 class RecoveringRedisStore extends RedisStore {
   private loaded = false;
@@ -54,8 +54,16 @@ function quiet(promise: Promise<string>): Promise<string> {
 
 /** A store for one limiter: give each limiter its own prefix. */
 export function redisStore(prefix: string): RedisStore {
-  return new RecoveringRedisStore({
+  let created = false;
+  const store = new RecoveringRedisStore({
     prefix,
-    sendCommand: (command: string, ...args: string[]) => rateLimitRedis.call(command, ...args) as Promise<RedisReply>,
+    // Commands sent while the store is being created (rate-limit-redis 4 loads its scripts there)
+    // are refused without connecting; the store loads its scripts on the first count.
+    sendCommand: (command: string, ...args: string[]) =>
+      created ? (rateLimitRedis.call(command, ...args) as Promise<RedisReply>) : Promise.reject(new Error('rate limiting: not counting yet')),
   });
+  created = true;
+  store.incrementScriptSha?.catch(() => undefined);
+  store.getScriptSha?.catch(() => undefined);
+  return store;
 }
