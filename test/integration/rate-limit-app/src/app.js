@@ -3,6 +3,10 @@ const { apiRateLimiter, loadRateLimiter } = require('./middleware/rate-limiting'
 
 const app = express();
 
+app.get('/health', (_req, res) => {
+  res.json({ ok: true });
+});
+
 app.get('/api/ping', apiRateLimiter, (_req, res) => {
   res.json({ ok: true, instance: process.env.INSTANCE });
 });
