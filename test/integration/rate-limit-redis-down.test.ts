@@ -5,6 +5,8 @@
  *   (`onRedisDown: open` passes it, `closed` hands the error to the app: 500), one by one and two
  *   at a time; for express-rate-limit (the transformed app of test/integration/rate-limit-app/,
  *   served over HTTP) and for a hand-written limiter moved to rate-limiter-flexible (in-process);
+ * - a Redis that accepts connections and never answers: the first request waits at most the
+ *   client's command timeout (250 ms), the following ones fail fast again;
  * - Redis stopped and restarted on the same port mid-run: limiting resumes;
  * - importing the app module never keeps the process alive: it exits with Redis down, and after
  *   serving requests with Redis up or down; the `closeRateLimitRedis` hook closes the client.
@@ -14,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -107,6 +110,38 @@ describe.each([
     expect(app.log()).toContain(
       onRedisDown === 'open' ? 'error from store, allowing request without rate-limiting' : 'Unhandled error: Connection is closed.',
     );
+  });
+});
+
+describe('express-rate-limit, a Redis that accepts connections and never answers', () => {
+  let app: Served;
+  let hung: Server;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    hung = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    app = await serve(transformedApp('open'), `redis://127.0.0.1:${(hung.address() as AddressInfo).port}`);
+    await app.get('/health');
+  });
+  afterAll(async () => {
+    await app?.stop();
+    for (const socket of sockets) socket.destroy();
+    hung?.close();
+  });
+
+  it(`waits for the first command at most the command timeout (250 ms), then answers within ${BOUND_MS} ms`, async () => {
+    const first = await app.get('/api/ping');
+    expect(first.status).toBe(200);
+    expect(first.ms).toBeLessThan(250 + BOUND_MS);
+    // The first failure (the timed-out connection check, logged) turns the offline queue off.
+    await vi.waitFor(() => expect(app.log()).toContain('rate limiting: Redis connection error'), { timeout: 2_000 });
+    const next = [];
+    for (let n = 0; n < 10; n += 1) next.push(await app.get('/api/ping'));
+    expect(next.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const latencies = next.map((a) => Math.round(a.ms));
+    console.info(`Redis hung: first ${Math.round(first.ms)} ms, then (ms): ${latencies.join(' ')}`);
+    expect(Math.max(...latencies)).toBeLessThan(BOUND_MS);
   });
 });
 

@@ -5,9 +5,10 @@
  * - It connects on the first limited request, not when the app is imported.
  * - While Redis is unreachable, a command fails at once (no offline queue, no retries per
  *   command), so a limiter applies its Redis-down choice within milliseconds instead of holding
- *   the request; a command Redis does not answer gives up after 250 ms. Meanwhile the client
- *   reconnects in the background (every 100 ms, backing off to every second), and limiting
- *   resumes as soon as Redis is back.
+ *   the request; a command Redis does not answer gives up after 250 ms (the first one also waits
+ *   for the first connection, at most that long). Meanwhile the client reconnects in the
+ *   background (every 100 ms, backing off to every second), and limiting resumes as soon as
+ *   Redis is back.
  * - It never keeps the process alive by itself: neither its socket nor its reconnection timer
  *   holds the event loop. Call `closeRateLimitRedis()` on shutdown to close it cleanly.
  */
@@ -15,7 +16,7 @@ import { Redis } from 'ioredis';
 
 export const rateLimitRedis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   lazyConnect: true,
-  enableOfflineQueue: true, // only while the first connection is made; turned off below
+  enableOfflineQueue: true, // only until the first connection is ready or fails; turned off below
   maxRetriesPerRequest: 0,
   connectTimeout: 500,
   commandTimeout: 250,
@@ -43,6 +44,7 @@ rateLimitRedis.on('end', () => {
   reconnectTimer.unref();
 });
 rateLimitRedis.on('error', (error: Error) => {
+  rateLimitRedis.options.enableOfflineQueue = false;
   console.error('rate limiting: Redis connection error:', error.message);
 });
 
