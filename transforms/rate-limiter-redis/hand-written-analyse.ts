@@ -87,6 +87,7 @@ export function analyse(j: any, fn: any, store: string): Analysis {
   let resetIndex = -1;
   let resetReturns = false;
   let createdByFallback = false;
+  let fallbackIndex = -1;
   let inPlace: InPlaceReset | undefined;
   let inPlaceIndex = -1;
 
@@ -102,6 +103,7 @@ export function analyse(j: any, fn: any, store: string): Analysis {
       key = storeGet(single.init.left, store);
       resetObject = single.init.right;
       resetIndex = index;
+      fallbackIndex = index;
       createdByFallback = true;
     } else if (single && !entry) keyDeclarations.push(s);
     else if (s.type === 'IfStatement' && j(s.consequent).find(j.CallExpression).filter((p: any) => is429Call(p.node)).size() > 0) {
@@ -142,6 +144,10 @@ export function analyse(j: any, fn: any, store: string): Analysis {
   }
   if (!check || !entry || !key) return fail('unrecognised-limiter', 'no store.get(key) followed by a count check');
   if (!resetObject) return fail(inPlace ? 'unrecognised-limiter' : 'no-window', inPlace ? 'the entry is reset in place but never created' : 'the entry is never reset');
+  const resetOnlyAtCreation = createdByFallback && resetIndex === fallbackIndex && !inPlace;
+  if (resetOnlyAtCreation) {
+    return fail('no-window', 'the entry is created with a window but never reset');
+  }
   if (createdByFallback && j(fn).find(j.Node).filter((p: any) => isStoreSet(p.node, store)).size() === 0) {
     return fail('unrecognised-limiter', 'the entry created by the fallback is never stored');
   }
