@@ -57,12 +57,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A throw-away redis-server on a free port (no persistence); throws when redis-server is missing. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * A throw-away redis-server (no persistence) on `port`, by default a free one; throws when
+ * redis-server is missing.
+ */
+export async function startRedis(port?: number): Promise<RedisServer> {
   if (!redisInstalled) {
     throw new Error('redis-server is not installed: this test needs a real Redis (apt-get install -y redis-server; .ci/run installs it)');
   }
-  const port = await freePort();
+  port ??= await freePort();
   const redis = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
   await waitForOutput(redis.child, 'Ready to accept connections', 10_000, redis.log);
   return { url: `redis://127.0.0.1:${port}`, child: redis.child, stop: () => stop(redis.child) };

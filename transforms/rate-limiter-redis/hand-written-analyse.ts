@@ -3,6 +3,7 @@
  * module-level Map (or object) and answers 429. The analysis proves a fixed-window counter and
  * extracts what the rewrite needs (window, limit, key, 429 block); anything else is a refusal.
  */
+import recast from 'recast';
 import type { Reason } from './shared.js';
 
 export interface Limiter {
@@ -83,7 +84,12 @@ export function analyse(j: any, fn: any, store: string): Analysis {
   let countField: string | undefined;
   let legacyHeaders = false;
   let resetObject: any;
+  let resetIndex = -1;
   let resetReturns = false;
+  let createdByFallback = false;
+  let fallbackIndex = -1;
+  let inPlace: InPlaceReset | undefined;
+  let inPlaceIndex = -1;
 
   for (const [index, s] of body.entries()) {
     const single = s.type === 'VariableDeclaration' && s.declarations.length === 1 ? s.declarations[0] : undefined;
@@ -91,6 +97,14 @@ export function analyse(j: any, fn: any, store: string): Analysis {
     else if (single && storeGet(single.init, store)) {
       entry = single.id.name;
       key = storeGet(single.init, store);
+    } else if (single && !entry && storeGetOrCreate(single.init, store)) {
+      // `const entry = store.get(key) || { count: 0, resetAt: now + W }`: the fallback creates it.
+      entry = single.id.name;
+      key = storeGet(single.init.left, store);
+      resetObject = single.init.right;
+      resetIndex = index;
+      fallbackIndex = index;
+      createdByFallback = true;
     } else if (single && !entry) keyDeclarations.push(s);
     else if (s.type === 'IfStatement' && j(s.consequent).find(j.CallExpression).filter((p: any) => is429Call(p.node)).size() > 0) {
       if (check) return fail('unrecognised-limiter', 'two 429 answers');
@@ -98,10 +112,24 @@ export function analyse(j: any, fn: any, store: string): Analysis {
       checkIndex = index;
     } else if (s.type === 'IfStatement' && entry && identifiersIn(j, s.test).has(entry)) {
       const assigned = j(s.consequent).find(j.ObjectExpression).nodes()[0];
-      if (!assigned) return fail('unrecognised-limiter', `line ${s.loc?.start.line}: a branch on the entry that does not reset it`);
-      resetObject = assigned;
-      resetReturns = j(s.consequent).find(j.ReturnStatement).size() > 0;
+      if (assigned) {
+        resetObject = assigned;
+        resetIndex = index;
+        resetReturns = j(s.consequent).find(j.ReturnStatement).size() > 0;
+        continue;
+      }
+      const reset = inPlaceReset(j, s, entry, params[2], store, isNow, nowName);
+      if (!reset) return fail('unrecognised-limiter', `line ${s.loc?.start.line}: a branch on the entry that does not reset it`);
+      if (inPlace) return fail('unrecognised-limiter', `line ${s.loc?.start.line}: a second in-place reset`);
+      inPlace = reset;
+      inPlaceIndex = index;
+      if (reset.countsOtherwise) {
+        if (incrementIndex !== -1) return fail('unrecognised-limiter', 'the count is incremented twice');
+        incrementIndex = index;
+        countField = reset.countField;
+      }
     } else if (s.type === 'ExpressionStatement' && isIncrement(s.expression, entry)) {
+      if (inPlace?.countsOtherwise) return fail('unrecognised-limiter', 'the count is incremented twice');
       incrementIndex = index;
       countField = member(s.expression.argument ?? s.expression.left, entry);
     } else if (s.type === 'ExpressionStatement' && isHeader(s.expression, resName)) {
@@ -115,7 +143,15 @@ export function analyse(j: any, fn: any, store: string): Analysis {
     }
   }
   if (!check || !entry || !key) return fail('unrecognised-limiter', 'no store.get(key) followed by a count check');
-  if (!resetObject) return fail('no-window', 'the entry is never reset');
+  if (!resetObject) return fail(inPlace ? 'unrecognised-limiter' : 'no-window', inPlace ? 'the entry is reset in place but never created' : 'the entry is never reset');
+  const resetOnlyAtCreation = createdByFallback && resetIndex === fallbackIndex && !inPlace;
+  if (resetOnlyAtCreation) {
+    return fail('no-window', 'the entry is created with a window but never reset');
+  }
+  if (createdByFallback && j(fn).find(j.Node).filter((p: any) => isStoreSet(p.node, store)).size() === 0) {
+    return fail('unrecognised-limiter', 'the entry created by the fallback is never stored');
+  }
+  if (inPlace && inPlaceIndex < resetIndex) return fail('unrecognised-limiter', 'the entry is reset in place before it is created');
 
   // The comparison: entry.count OP max (or max OP entry.count).
   const test = check.test;
@@ -140,6 +176,24 @@ export function analyse(j: any, fn: any, store: string): Analysis {
     return fail('unrecognised-limiter', 'a reset that neither starts at 0 nor counts the first request and returns');
   }
   const shift = before ? (op === '>' ? 0 : -1) : op === '>=' ? 0 : 1;
+  if (inPlace) {
+    // Resetting in place must start the same window the creation starts: the same fields, the
+    // same first count, the same `now + W` (or the same start `now`).
+    const initialInPlace = inPlace.assigned.get(counted);
+    const counts =
+      (isNum(initialInPlace, 0) && !inPlace.returns && !inPlace.countsOtherwise) ||
+      (isNum(initialInPlace, 1) && (inPlace.returns || inPlace.countsOtherwise));
+    if (!counts) return fail('unrecognised-limiter', 'an in-place reset that neither starts at 0 nor counts the first request');
+    for (const property of resetObject.properties) {
+      const name = property.key?.name ?? property.key?.value;
+      if (name === countField) continue;
+      const value = inPlace.assigned.get(name);
+      if (!value || printed(value) !== printed(property.value)) {
+        return fail('unrecognised-limiter', `the in-place reset does not set \`${name}\` as the entry is created`);
+      }
+    }
+    if (inPlace.assigned.size !== resetObject.properties.length) return fail('unrecognised-limiter', 'the in-place reset sets other fields');
+  }
 
   // The window: a reset time `now + W`, or a start `now` checked as `now - entry.start > W`.
   let windowMs: any;
@@ -200,6 +254,80 @@ export function analyse(j: any, fn: any, store: string): Analysis {
     ok: true,
     limiter: { fn, windowMs, max, shift, keyDeclarations, key, entry, countField: countField!, timeField, timeIsStart, nowName, block: check.consequent, legacyHeaders },
   };
+}
+
+interface InPlaceReset {
+  /** Field -> value assigned by the reset. */
+  assigned: Map<string, any>;
+  countField: string | undefined;
+  /** `return next()` after the reset (the request counted as the first of the window). */
+  returns: boolean;
+  /** An `else { entry.count++ }`: the count is incremented when the window has not expired. */
+  countsOtherwise: boolean;
+}
+
+/**
+ * `if (now > entry.resetAt) { entry.count = 0; entry.resetAt = now + W; }` (also `>=`, flipped,
+ * `entry.count = 1` with `return next()` or with `else { entry.count++ }`, and the start form
+ * `if (now - entry.start > W) { entry.count = 0; entry.start = now; }`): the window's expiry test
+ * on a time field the branch re-arms, and nothing else.
+ */
+function inPlaceReset(j: any, statement: any, entry: string, next: string | undefined, store: string, isNow: (node: any, nowName?: string) => boolean, nowName: string | undefined): InPlaceReset | undefined {
+  const field = (node: any) => (node?.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && node.object.name === entry ? node.property.name : undefined);
+  const test = statement.test;
+  if (test?.type !== 'BinaryExpression' || !['>', '>=', '<', '<='].includes(test.operator)) return undefined;
+  const [later, earlier] = test.operator.startsWith('>') ? [test.left, test.right] : [test.right, test.left];
+  let timeField: string | undefined;
+  let isStart = false;
+  if (isNow(later, nowName) && field(earlier)) timeField = field(earlier);
+  else if (later.type === 'BinaryExpression' && later.operator === '-' && isNow(later.left, nowName) && field(later.right)) {
+    timeField = field(later.right);
+    isStart = true;
+  }
+  if (!timeField) return undefined;
+
+  const statements = statement.consequent.type === 'BlockStatement' ? [...statement.consequent.body] : [statement.consequent];
+  let returns = false;
+  const last = statements[statements.length - 1];
+  if (last && isNextCall(last, next) && last.type === 'ReturnStatement') {
+    returns = true;
+    statements.pop();
+  }
+  const assigned = new Map<string, any>();
+  for (const s of statements) {
+    if (s.type === 'ExpressionStatement' && isStoreSet(s.expression, store)) continue;
+    const assignment = s.type === 'ExpressionStatement' ? s.expression : undefined;
+    const name = assignment?.type === 'AssignmentExpression' && assignment.operator === '=' ? field(assignment.left) : undefined;
+    if (!name || assigned.has(name)) return undefined;
+    assigned.set(name, assignment.right);
+  }
+  const time = assigned.get(timeField);
+  const rearmed = isStart
+    ? isNow(time, nowName)
+    : time?.type === 'BinaryExpression' && time.operator === '+' && isNow(time.left, nowName);
+  if (!rearmed || assigned.size !== 2) return undefined;
+  const countField = [...assigned.keys()].find((name) => name !== timeField);
+
+  let countsOtherwise = false;
+  if (statement.alternate) {
+    const alternate = statement.alternate.type === 'BlockStatement' ? statement.alternate.body : [statement.alternate];
+    const [only] = alternate;
+    if (alternate.length !== 1 || only.type !== 'ExpressionStatement' || !isIncrement(only.expression, entry)) return undefined;
+    if (field(only.expression.argument ?? only.expression.left) !== countField) return undefined;
+    countsOtherwise = true;
+  }
+  if (returns && countsOtherwise) return undefined;
+  return { assigned, countField, returns, countsOtherwise };
+}
+
+/** Source text of an expression, for comparing two of them. */
+function printed(node: any): string {
+  return recast.print(node).code.replace(/\s+/g, ' ');
+}
+
+/** `store.get(key) || { ... }` (or `??`). */
+function storeGetOrCreate(node: any, store: string): boolean {
+  return node?.type === 'LogicalExpression' && ['||', '??'].includes(node.operator) && storeGet(node.left, store) !== undefined && node.right.type === 'ObjectExpression';
 }
 
 /** `store.get(key)` or `store[key]`: the key. */

@@ -6,18 +6,43 @@ import { RedisStore } from 'rate-limit-redis';
 import { rateLimitRedis } from './rate-limit-redis.js';
 
 /**
- * rate-limit-redis loads its Lua scripts once, when the limiter is created; when Redis was
- * unreachable then, every later count would fail. This store loads them again after a failure.
+ * rate-limit-redis loads its Lua scripts when the limiter is created, i.e. when the app is
+ * imported (6: in `init`, 4: in its constructor), and keeps a failed load forever. This store
+ * loads them on the first count instead (so importing the app opens no connection), and again
+ * after a failure (so a Redis that was down recovers).
  */
 class RecoveringRedisStore extends RedisStore {
+  loaded = false;
+
+  async init(options) {
+    this.windowMs = options.windowMs;
+  }
+
   async increment(key) {
+    this.load();
     try {
       return await super.increment(key);
     } catch (error) {
-      this.incrementScriptSha = quiet(this.loadIncrementScript());
-      this.getScriptSha = quiet(this.loadGetScript());
+      this.loaded = false;
       throw error;
     }
+  }
+
+  async get(key) {
+    this.load();
+    try {
+      return await super.get(key);
+    } catch (error) {
+      this.loaded = false;
+      throw error;
+    }
+  }
+
+  load() {
+    if (this.loaded) return;
+    this.loaded = true;
+    this.incrementScriptSha = quiet(this.loadIncrementScript());
+    this.getScriptSha = quiet(this.loadGetScript());
   }
 }
 
@@ -29,8 +54,16 @@ function quiet(promise) {
 
 /** A store for one limiter: give each limiter its own prefix. */
 export function redisStore(prefix) {
-  return new RecoveringRedisStore({
+  let created = false;
+  const store = new RecoveringRedisStore({
     prefix,
-    sendCommand: (command, ...args) => rateLimitRedis.call(command, ...args),
+    // Commands sent while the store is being created (rate-limit-redis 4 loads its scripts there)
+    // are refused without connecting; the store loads its scripts on the first count.
+    sendCommand: (command, ...args) =>
+      created ? rateLimitRedis.call(command, ...args) : Promise.reject(new Error('rate limiting: not counting yet')),
   });
+  created = true;
+  store.incrementScriptSha?.catch(() => undefined);
+  store.getScriptSha?.catch(() => undefined);
+  return store;
 }

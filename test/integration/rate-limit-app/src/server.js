@@ -1,20 +1,4 @@
-const express = require('express');
-const { apiRateLimiter, loadRateLimiter } = require('./middleware/rate-limiting');
-
-const app = express();
-
-app.get('/api/ping', apiRateLimiter, (_req, res) => {
-  res.json({ ok: true, instance: process.env.INSTANCE });
-});
-
-app.get('/load/ping', loadRateLimiter, (_req, res) => {
-  res.json({ ok: true });
-});
-
-app.use((err, _req, res, _next) => {
-  console.error('Unhandled error:', err.message);
-  res.status(500).json({ success: false, error: 'Internal server error' });
-});
+const { app } = require('./app');
 
 const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => {
   console.log(`listening on ${server.address().port}`);
