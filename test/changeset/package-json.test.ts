@@ -27,4 +27,27 @@ describe('addDependencies', () => {
     expect(JSON.parse(after).dependencies).toEqual({ express: '^5', pino: '^10.4.0' });
     expect(after).toContain('"scripts": {"start": "node ."} }');
   });
+
+  it('never writes a second "dependencies" key into a one-line manifest (it would drop express)', () => {
+    const text = '{"name":"x","dependencies":{"express":"^4.18.0","mongoose":"^8.0.0"},"scripts":{"start":"node ."}}';
+    const after = addDependencies(text, [{ name: 'pino', range: '^10.4.0', dev: false }]);
+    expect(JSON.parse(after).dependencies).toEqual({ express: '^4.18.0', mongoose: '^8.0.0', pino: '^10.4.0' });
+    expect(after.match(/"dependencies"/g)).toHaveLength(1);
+    expect(after).toContain('"scripts":{"start":"node ."}}');
+  });
+
+  it('finds the section when top-level keys are indented less than the first nested line', () => {
+    const text = '{\n"name": "x",\n"dependencies": {\n      "express": "^4"\n},\n"private": true\n}\n';
+    const after = addDependencies(text, [{ name: 'ioredis', range: '^5.9.0', dev: false }]);
+    expect(after.match(/"dependencies"/g)).toHaveLength(1);
+    expect(JSON.parse(after)).toEqual({ name: 'x', dependencies: { express: '^4', ioredis: '^5.9.0' }, private: true });
+    expect(after).toContain('\n      "ioredis": "^5.9.0",\n      "express": "^4"\n');
+  });
+
+  it('adds a missing section to a one-line manifest on its one line, and keeps strings with braces intact', () => {
+    const text = '{ "name": "x", "description": "a } b { c", "scripts": { "t": "echo \\"}\\"" } }\n';
+    const after = addDependencies(text, [{ name: 'pino', range: '^10.4.0', dev: false }]);
+    expect(JSON.parse(after)).toEqual({ ...JSON.parse(text), dependencies: { pino: '^10.4.0' } });
+    expect(after.split('\n')).toHaveLength(2);
+  });
 });
