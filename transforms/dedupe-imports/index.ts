@@ -19,6 +19,8 @@ export default defineTransform({
     'type-default-and-named':
       'TypeScript rejects `import type A, { B }`; the default and the named type imports stay apart',
     'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
+    'under-directive':
+      'a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) covers the import to remove or the one that would take its names; moving names in or out of its line would change what it covers',
   },
   needs: ['import', 'require('],
   prefilter: importsSomeModuleTwice,
@@ -29,19 +31,30 @@ export default defineTransform({
   options: z.object({
     commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
   }),
-  apply({ j, root, sites, options }) {
+  apply({ j, root, sites, options, file }) {
     const program = root.get().node.program as { body: any[] };
-    mergeImports(program.body, sites);
+    const directive = (node: any) => underDirective(file.source, node);
+    mergeImports(program.body, sites, directive);
     if (options.commonjs) {
-      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites));
-      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites));
+      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive));
+      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive));
     }
   },
 });
 
 type SiteApi = Sites<string>;
 
-function mergeImports(body: any[], sites: SiteApi): void {
+/** The line above `node` is a next-line directive comment (lint or type-check suppression). */
+function underDirective(source: string, node: any): boolean {
+  const start = typeof node?.start === 'number' ? node.start : undefined;
+  if (start === undefined) return false;
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  const previousStart = source.lastIndexOf('\n', lineStart - 2) + 1;
+  const previous = lineStart === 0 ? '' : source.slice(previousStart, lineStart);
+  return /(\/\/|\/\*)\s*(eslint-disable-next-line|@ts-expect-error|@ts-ignore)\b/.test(previous);
+}
+
+function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boolean): void {
   const groups = new Map<string, ImportDeclaration[]>();
   for (const statement of body) {
     if (statement.type !== 'ImportDeclaration') continue;
@@ -68,6 +81,11 @@ function mergeImports(body: any[], sites: SiteApi): void {
       const adds = (declaration.specifiers ?? []).some(
         (specifier) => !(host.specifiers ?? []).some((existing) => isSameSpecifier(existing, specifier)),
       );
+      if (directive(declaration) || (adds && directive(host))) {
+        sites.skipped(declaration, 'under-directive');
+        hosts.push(declaration);
+        continue;
+      }
       const message = adds
         ? `merged repeated import of '${module}' into the one on line ${line}`
         : `removed duplicate import of '${module}' (already imported on line ${line})`;
@@ -101,7 +119,7 @@ function hasConflictingBindings(group: readonly ImportDeclaration[]): boolean {
 }
 
 /** `const x = require('m')` and its identical repeats in one statement list. */
-function dedupeRequires(j: any, body: any[], root: any, sites: SiteApi): void {
+function dedupeRequires(j: any, body: any[], root: any, sites: SiteApi, directive: (node: any) => boolean): void {
   const seen = new Map<string, VariableDeclaration>();
   for (const statement of [...body]) {
     const key = requireKey(statement);
@@ -114,6 +132,10 @@ function dedupeRequires(j: any, body: any[], root: any, sites: SiteApi): void {
     const names = bindingNames(statement.declarations[0].id);
     if (statement.kind === 'var' && names.some((name) => isReassigned(j, root, name, statement))) {
       sites.skipped(statement, 'require-reassigned');
+      continue;
+    }
+    if (directive(statement)) {
+      sites.skipped(statement, 'under-directive');
       continue;
     }
     const module = statement.declarations[0].init.arguments[0].value;
