@@ -33,20 +33,24 @@ export function readSourceFile(absolute: string, maxBytes = MAX_FILE_BYTES): Rea
   return reason ? { kind: 'skipped', reason } : { kind: 'text', text };
 }
 
+const LONG_LINE = 1_000;
+
 /** Generated or minified content, judged from the text. */
 export function contentSkipReason(text: string): string | undefined {
   if (/@generated\b/.test(text.slice(0, 1024))) return 'generated file (@generated header)';
-  let longest = 0;
+  // Minified code is mostly very long lines; one long literal (an embedded SVG, a key list) in an
+  // ordinary file is not.
   let lines = 0;
+  let inLongLines = 0;
   let start = 0;
   while (start <= text.length) {
     const end = text.indexOf('\n', start);
     const length = (end === -1 ? text.length : end) - start;
-    if (length > longest) longest = length;
+    if (length > LONG_LINE) inLongLines += length;
     lines += 1;
     if (end === -1) break;
     start = end + 1;
   }
-  if (longest > 10_000 || (text.length > 2_000 && text.length / lines > 300)) return 'minified file (very long lines)';
+  if (text.length > 2_000 && (inLongLines / text.length > 0.5 || text.length / lines > 300)) return 'minified file (very long lines)';
   return undefined;
 }
