@@ -55,4 +55,21 @@ describe('console-to-logger: where the file sits', () => {
     expect(project.read('packages/api/src/routes.js')).toContain("import { logger } from './lib/logger.js';");
     expect(project.read('packages/api/src/lib/logger.js')).toContain("import { pino } from 'pino';");
   });
+
+  it('never adopts a logger generated in a workspace package for the root package (a second run changes nothing)', () => {
+    const project = tempProject({
+      'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"], "scripts": { "start": "node server.js" } }',
+      'server.js': "function boot(err) {\n  console.error('boot failed', err);\n}\nmodule.exports = { boot };\n",
+      'packages/api/package.json': '{ "name": "api" }',
+      // what a first run generated in the workspace package
+      'packages/api/src/lib/logger.js': "const { pino } = require('pino');\nconst logger = pino();\nmodule.exports = { logger };\n",
+    });
+    projects.push(project);
+    const result = project.transform(consoleToLogger as AnyTransform).get('server.js');
+    expect(result?.status).toBe('changed');
+    if (result?.status !== 'changed') return;
+    // the root gets its own logger module and dependency, not a require into packages/api
+    expect(project.read('server.js')).not.toContain('packages/api');
+    expect(result.requests.map((r) => (r.kind === 'file' ? r.path : `${r.name} in '${r.packageDir}'`))).toEqual(['lib/logger.js', "pino in ''"]);
+  });
 });

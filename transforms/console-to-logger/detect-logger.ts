@@ -50,6 +50,8 @@ export function findProjectLogger(project: ProjectView, packageDir: string): Log
   const found: LoggerModule[] = [];
   for (const path of project.files) {
     if (!path.startsWith(prefix) || /(^|\/)node_modules\//.test(path)) continue;
+    // a module of another package below this one (a workspace package) is that package's logger
+    if (ownedByInnerPackage(project, packageDir, path)) continue;
     const text = project.readFile(path);
     if (!text || !/\b(pino|winston)\b/.test(text) || !/pino\s*\(|createLogger\s*\(|require\(\s*['"]pino['"]\s*\)\s*\(/.test(text)) continue;
     const root = project.parse(path);
@@ -60,6 +62,16 @@ export function findProjectLogger(project: ProjectView, packageDir: string): Log
   found.sort((a, b) => named(a.path) - named(b.path) || a.path.length - b.path.length || (a.path < b.path ? -1 : 1));
   perProject.set(packageDir, found[0]);
   return found[0];
+}
+
+/** Whether a package.json between `packageDir` and the file makes the file another package's. */
+function ownedByInnerPackage(project: ProjectView, packageDir: string, path: string): boolean {
+  const parts = path.split('/').slice(0, -1);
+  const depth = packageDir === '' ? 0 : packageDir.split('/').length;
+  for (let i = parts.length; i > depth; i -= 1) {
+    if (project.exists(`${parts.slice(0, i).join('/')}/package.json`)) return true;
+  }
+  return false;
 }
 
 /** Reads one module: the logger instance it creates and exports, if it does. */
