@@ -12,8 +12,23 @@ import { discoverCases } from '../../src/testing/index.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const fixtures = join(repo, 'fixtures');
-const made: string[] = [];
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// every case lives in a folder of one temporary root with one node_modules link, so the typings
+// (mongoose's are large) have the same paths in every program and are parsed once, not per case
+const root = mkdtempSync(join(tmpdir(), 'harden-tsc-'));
+symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'), 'dir');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const typings = new Map<string, ts.SourceFile | undefined>();
+
+function hostFor(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, language, onError, fresh) => {
+    if (!fileName.includes('/node_modules/')) return read(fileName, language, onError, fresh);
+    if (!typings.has(fileName)) typings.set(fileName, read(fileName, language, onError, fresh));
+    return typings.get(fileName);
+  };
+  return host;
+}
 
 function listTs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -28,14 +43,13 @@ for (const transform of ['mongoose-pool-options', 'mongoose-lean', 'mongoose-pag
     for (const fixture of discoverCases(fixtures, transform)) {
       if (fixture.ext !== 'ts' || fixture.output === undefined) continue;
       it(`${fixture.name}.output.ts type-checks against the real typings`, () => {
-        const dir = mkdtempSync(join(tmpdir(), 'harden-tsc-'));
-        made.push(dir);
+        const dir = join(root, `${transform}--${fixture.name}`);
+        mkdirSync(dir, { recursive: true });
         const project = join(fixtures, transform, `${fixture.name}.project`);
         if (existsSync(project)) cpSync(project, dir, { recursive: true });
         mkdirSync(join(dir, 'src'), { recursive: true });
         const file = existsSync(project) ? join(dir, 'src', `${fixture.name}.ts`) : join(dir, 'src', `${fixture.name}.ts`);
         writeFileSync(file, fixture.output!);
-        symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
         const options: ts.CompilerOptions = {
           strict: true,
           noEmit: true,
@@ -45,7 +59,7 @@ for (const transform of ['mongoose-pool-options', 'mongoose-lean', 'mongoose-pag
           esModuleInterop: true,
           skipLibCheck: true,
           types: ['node'],
-          typeRoots: [join(dir, 'node_modules', '@types')],
+          typeRoots: [join(root, 'node_modules', '@types')],
           experimentalDecorators: true,
         };
         // the case's own tsconfig.json decides how its imports resolve (paths / baseUrl aliases)
@@ -55,7 +69,7 @@ for (const transform of ['mongoose-pool-options', 'mongoose-lean', 'mongoose-pag
           if (own.baseUrl) options.baseUrl = own.baseUrl;
           if (own.paths) options.paths = own.paths;
         }
-        const program = ts.createProgram(listTs(dir), options);
+        const program = ts.createProgram(listTs(dir), options, hostFor(options));
         const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
           const where = d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
           return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
