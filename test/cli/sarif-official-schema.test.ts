@@ -11,7 +11,9 @@ import { harden, repo } from '../support/cli.js';
 
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+// the package is CommonJS with `exports.default`: under NodeNext types the default import is the module
+const AjvClass = ((Ajv as any).default ?? Ajv) as typeof Ajv.default;
+const validate = new AjvClass({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
 
 function expectValid(text: string): any {
   const sarif = JSON.parse(text);

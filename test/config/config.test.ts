@@ -219,7 +219,8 @@ describe('the config JSON schema', () => {
   });
 
   it('accepts what the loader accepts and rejects unknown keys and bad option values, as the loader does', () => {
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    const Ajv2020Class = ((Ajv2020 as any).default ?? Ajv2020) as typeof Ajv2020.default;
+    const validate = new Ajv2020Class({ strict: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
     const good = {
       $schema: './node_modules/harden/harden.config.schema.json',
       presets: ['mongo-express'],

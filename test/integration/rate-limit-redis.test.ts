@@ -66,7 +66,7 @@ describe('rate-limiter-redis against a real Redis and two app instances', () => 
       const response = await get(instance, '/api/ping');
       expect(response.status).toBe(429);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      const body = await response.json();
+      const body = (await response.json()) as { retryAfter: number };
       expect(body).toMatchObject({ success: false, error: 'Too many requests, please try again later.' });
       expect(body.retryAfter).toBeGreaterThanOrEqual(1);
     }
