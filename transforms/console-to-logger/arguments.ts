@@ -18,8 +18,8 @@ export interface Structured {
 
 export type Refusal = 'format-specifiers' | 'unstructured-argument' | 'several-errors' | 'no-message';
 
-const ERROR_LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-const ERROR_EVENTS = new Set(['error', 'uncaughtException', 'unhandledRejection', 'uncaughtExceptionMonitor']);
+export const ERROR_LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+export const ERROR_EVENTS = new Set(['error', 'uncaughtException', 'unhandledRejection', 'uncaughtExceptionMonitor']);
 
 export const ERROR_NAME = /^(err|error|ex|exc|exception)$|[a-z](Error|Err)$/;
 const FORMAT_SPECIFIER = /%[sdifjoOc]/;
@@ -61,6 +61,12 @@ export function isMessage(node: any): boolean {
   if (node.type === 'StringLiteral' || node.type === 'TemplateLiteral') return true;
   if (node.type === 'Literal') return typeof node.value === 'string';
   return node.type === 'BinaryExpression' && node.operator === '+' && isMessage(node.left);
+}
+
+/** A message made only of separator characters (`-----`, `====`, `****`). */
+export function isSeparator(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(trimmed);
 }
 
 export function messageText(node: any): string {

@@ -5,14 +5,14 @@ import { bindingNames } from '../../src/ast/scope.js';
 import { detectPrintStyle, extensionOf, parserFor } from '../../src/engine/parse.js';
 import { defineTransform } from '../../src/transform.js';
 import recast from 'recast';
-import { buildCallText, ERROR_NAME, isMessage, messageText, structure, type SourceText, type Structured } from './arguments.js';
+import { buildCallText, ERROR_EVENTS, ERROR_LISTENERS, ERROR_NAME, isMessage, isSeparator, messageText, structure, type SourceText, type Structured } from './arguments.js';
 import { withoutExtension } from './detect-logger.js';
 import { isProgramOutput } from './file-kind.js';
+import { enclosingFunction } from '../../src/ast/functions.js';
 import { DEPENDENCY_RANGES, resolveTarget, type LoggerTarget } from './target.js';
 
 const CONSOLE_METHODS = ['error', 'warn', 'info', 'log', 'debug'] as const;
 const LEVEL_OF: Record<(typeof CONSOLE_METHODS)[number], string> = { error: 'error', warn: 'warn', info: 'info', log: 'info', debug: 'debug' };
-const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener']);
 
 export default defineTransform({
   id: 'console-to-logger',
@@ -176,7 +176,7 @@ export default defineTransform({
         const method = path.node.computed ? undefined : path.node.property?.name;
         // methods the `levels` option leaves out stay on the console by the user's choice
         const excluded = (CONSOLE_METHODS as readonly string[]).includes(method) && !wanted.has(method);
-        const owner = enclosingFunction(path);
+        const owner = enclosingFunction(path)?.node;
         if (!plannedCalls.has(call) && !excluded && owner) mixed.add(owner);
       });
     for (const plan of plans) {
@@ -184,7 +184,9 @@ export default defineTransform({
         sites.skipped(plan.node, 'pair-partly-convertible');
         continue;
       }
-      if (mixed.has(enclosingFunction(plan.path))) {
+      // one function is one flow of messages (module code is not one)
+      const owner = enclosingFunction(plan.path)?.node;
+      if (owner && mixed.has(owner)) {
         sites.skipped(plan.node, 'function-partly-convertible');
         continue;
       }
@@ -271,13 +273,11 @@ function surelyAnError(callPath: any, error: any): boolean {
       const param = node.params?.[0];
       if (param?.type !== 'Identifier' || param.name !== name || call?.type !== 'CallExpression' || call.callee.type !== 'MemberExpression') return false;
       const method = call.callee.property?.name;
-      return method === 'catch' || (ERROR_LISTENER_METHODS.has(method) && /^(error|uncaughtException|unhandledRejection)$/.test(call.arguments[0]?.value ?? ''));
+      return method === 'catch' || (ERROR_LISTENERS.has(method) && ERROR_EVENTS.has(call.arguments[0]?.value ?? ''));
     }
   }
   return false;
 }
-
-const ERROR_LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener']);
 
 /** `test` is truthy only when `name` is: `err`, `err && x`, `err != null`, `err !== null && ...`. */
 function impliesTruthy(test: any, name: string): boolean {
@@ -295,16 +295,7 @@ function impliesTruthy(test: any, name: string): boolean {
 /** A message made only of separator characters, with nothing else to log. */
 function isDecorative(parts: Structured): boolean {
   if (!parts.message || parts.error || parts.fields.length > 0 || !isMessage(parts.message)) return false;
-  const text = messageText(parts.message).trim();
-  return text.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(text);
-}
-
-/** The nearest enclosing function of a path: where one flow of messages lives (module code is not one). */
-function enclosingFunction(path: any): any {
-  for (let current = path.parent; current; current = current.parent) {
-    if (/Function|Method/.test(current.node.type)) return current.node;
-  }
-  return undefined;
+  return isSeparator(messageText(parts.message));
 }
 
 /** The statement before and after `statement` in its block. */
@@ -326,8 +317,7 @@ function isContinuation(statement: any): boolean {
   if (['dir', 'trace', 'table', 'group', 'groupEnd', 'dirxml'].includes(method)) return true;
   const first = call.arguments[0];
   if (!first || !isMessage(first)) return true;
-  const text = messageText(first).trim();
-  return text.length >= 3 && /^[-=+*#_~.:|<>\s]+$/.test(text);
+  return isSeparator(messageText(first));
 }
 
 /** `console.anything(...)` as a statement. */
@@ -423,7 +413,7 @@ function isErrorCallbackArgument(path: any): boolean {
   const name = call.callee.property.name;
   if (name === 'catch') return call.arguments.length === 1 && call.arguments[0] === path.node;
   const [event, listener] = call.arguments;
-  return LISTENER_METHODS.has(name) && listener === path.node && (event?.value === 'error') && typeof event.value === 'string';
+  return ERROR_LISTENERS.has(name) && listener === path.node && (event?.value === 'error') && typeof event.value === 'string';
 }
 
 /** The call is a statement of its own, or the expression body of an arrow function. */
