@@ -107,6 +107,7 @@ export function addImport(
   request: ImportRequest,
   esm = isEsmFile(j, root),
   extra: ReadonlyArray<Omit<ImportRequest, 'source'>> = [],
+  semicolons = true,
 ): void {
   const program = root.get().node.program;
   const body = program.body as any[];
@@ -128,7 +129,7 @@ export function addImport(
     const id = request.imported === 'default' || request.imported === '*' ? request.local : `{ ${named.join(', ')} }`;
     // Parsed from text rather than built, so `{ a, b }` keeps the snippet's one-line text; the
     // snippet sits on its own line so recast separates it from neighbours (new or old) by a newline.
-    statement = j(`\nconst ${id} = require(${source});\n`).get().node.program.body[0];
+    statement = j(`\nconst ${id} = require(${source})${semicolons ? ';' : ''}\n`).get().node.program.body[0];
   }
   body.splice(importIndex(j, body, esm ? undefined : all.map((item) => item.local)), 0, statement);
 }
@@ -151,6 +152,22 @@ function importIndex(j: JSCodeshift, body: any[], locals: readonly string[] | un
   let index = -1;
   for (let i = 0; i < firstUse; i += 1) if (isImport(body[i])) index = i;
   return index === -1 && firstUse < body.length ? firstUse : index + 1;
+}
+
+/**
+ * Whether the file ends its statements with `;` (most declarations, imports, returns and call
+ * statements do), so generated statements can follow it. Counted from the text: cheap and enough.
+ */
+export function usesSemicolons(source: string): boolean {
+  let withSemicolon = 0;
+  let without = 0;
+  for (const line of source.split(/\r\n|\r|\n/)) {
+    const text = line.trim();
+    if (!/^(const|let|var|import|export|return|throw)\b|^[\w$.]+\(.*\);?$/.test(text)) continue;
+    if (text.endsWith(';')) withSemicolon += 1;
+    else if (!/[{([,=+\-*/&|?:.`]$/.test(text)) without += 1;
+  }
+  return withSemicolon >= without;
 }
 
 /** The quote character the file's existing imports/requires use for module names ('\'' when none). */

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesJsExtensions } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesJsExtensions, usesSemicolons } from '../../src/ast/imports.js';
 import { bindingNames } from '../../src/ast/scope.js';
 import { detectPrintStyle, extensionOf, parserFor } from '../../src/engine/parse.js';
 import { defineTransform } from '../../src/transform.js';
@@ -198,7 +198,7 @@ export default defineTransform({
     if (!changedAny) return;
     if (!bound) {
       const withExtension = usesJsExtensions(j, root) || (esm && (ext === 'mjs' || ext === 'mts' || file.package?.type === 'module'));
-      addImport(j, root, { source: relativeSpecifier(file.path, target.path, withExtension), imported: target.exportName, local }, esm);
+      addImport(j, root, { source: relativeSpecifier(file.path, target.path, withExtension), imported: target.exportName, local }, esm, [], usesSemicolons(file.source));
     }
     requestSupport(target, request);
   },

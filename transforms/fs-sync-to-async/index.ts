@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isEsmFile, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { defineTransform } from '../../src/transform.js';
 import { buildExpression } from '../../src/ast/build.js';
 import { analyseFunction, enclosingFunction, isLoggingWrite, type Context } from './async-context.js';
@@ -134,7 +134,7 @@ export default defineTransform({
     const missing = [...needed].filter(([name]) => !findImportedLocal(j, root, isPromisesModule, name));
     if (missing.length === 0) return;
     const [first, ...rest] = missing.map(([imported, local]) => ({ imported, local }));
-    addImport(j, root, { source: PROMISES_MODULE, ...first! }, isEsmFile(j, root), rest);
+    addImport(j, root, { source: PROMISES_MODULE, ...first! }, isEsmFile(j, root), rest, usesSemicolons(file.source));
   },
 });
 
