@@ -6,6 +6,7 @@
  * Config reads are cached per run (per `ProjectView`).
  */
 import { posix } from 'node:path';
+import { parseJsonc } from './jsonc.js';
 import type { ProjectView } from '../transform.js';
 
 interface Aliases {
@@ -66,9 +67,34 @@ function aliasesFor(project: ProjectView, dir: string): Aliases | undefined {
   return found;
 }
 
+/**
+ * A compiler option of the nearest tsconfig.json/jsconfig.json above `file` (root-relative),
+ * following relative `extends`; undefined when no config sets it.
+ */
+export function compilerOption(project: ProjectView, file: string, name: string): unknown {
+  for (let dir = dirOf(file); ; dir = dirOf(dir)) {
+    const config = CONFIG_NAMES.map((n) => (dir === '' ? n : `${dir}/${n}`)).find((path) => project.readFile(path) !== undefined);
+    if (config) return optionIn(project, config, name, 0);
+    if (dir === '') return undefined;
+  }
+}
+
+function optionIn(project: ProjectView, configPath: string, name: string, depth: number): unknown {
+  const json = readJsonc(project.readFile(configPath) ?? '') as any;
+  if (!json || typeof json !== 'object') return undefined;
+  if (json.compilerOptions && Object.prototype.hasOwnProperty.call(json.compilerOptions, name)) return json.compilerOptions[name];
+  const parents = Array.isArray(json.extends) ? json.extends : [json.extends];
+  for (const parent of parents.slice().reverse()) {
+    if (typeof parent !== 'string' || depth > 4 || !(parent.startsWith('./') || parent.startsWith('../'))) continue;
+    const value = optionIn(project, posix.normalize(posix.join(dirOf(configPath), parent.endsWith('.json') ? parent : `${parent}.json`)), name, depth + 1);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 function readAliases(project: ProjectView, configPath: string, depth: number): Aliases | undefined {
   const text = project.readFile(configPath);
-  const json = text === undefined ? undefined : parseJsonc(text);
+  const json = text === undefined ? undefined : readJsonc(text);
   if (!json || typeof json !== 'object') return undefined;
   const dir = dirOf(configPath);
   let inherited: Aliases | undefined;
@@ -105,30 +131,10 @@ function join(dir: string, relative: string): string {
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
 
-/** JSON with comments and trailing commas (tsconfig's dialect); undefined when it does not parse. */
-export function parseJsonc(text: string): unknown {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
-      let end = i + 1;
-      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      out += text.slice(i, end + 1);
-      i = end + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i += 1;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-      out += ' ';
-    } else {
-      out += c;
-      i += 1;
-    }
-  }
+/** tsconfig's dialect (comments, trailing commas); undefined when it does not parse. */
+function readJsonc(text: string): unknown {
   try {
-    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+    return parseJsonc(text);
   } catch {
     return undefined;
   }

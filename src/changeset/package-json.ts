@@ -3,6 +3,8 @@
  * endings, key order (sorted insertion when the section is sorted) and the final newline.
  */
 
+import { lineIndent } from '../engine/token-align.js';
+
 export interface DependencyAddition {
   name: string;
   range: string;
@@ -178,10 +180,7 @@ function skipValue(text: string, i: number): number {
 
 /** The whitespace before `offset` on its line (empty when other text precedes it). */
 function lineIndentAt(text: string, offset: number): string {
-  let start = offset;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start -= 1;
-  const before = text.slice(start, offset);
-  return /^[ \t]*$/.test(before) ? before : '';
+  return lineIndent(text, offset) ?? '';
 }
 
 function duplicateTopLevelKeys(text: string): boolean {

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../cli/errors.js';
-import { parseJsonc } from './jsonc.js';
+import { parseJsonc } from '../ast/jsonc.js';
 import { describeIssues } from './preset.js';
 import type { AnyTransform } from '../transform.js';
 import { importModule } from './load-module.js';

@@ -8,8 +8,6 @@
 import { posix } from 'node:path';
 import type { FileRole, PackageInfo } from '../transform.js';
 
-export const FILE_ROLES: readonly FileRole[] = ['source', 'test', 'config', 'script', 'front-end', 'generated'];
-
 /** What a role means, for the skip message. */
 export const ROLE_TEXT: Record<FileRole, string> = {
   source: 'server source',

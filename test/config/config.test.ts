@@ -11,7 +11,7 @@ import { checkConfigOptions } from '../../src/cli/chain.js';
 import { prepareRun } from '../../src/cli/setup.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { configJsonSchema, configSchema, findConfig, loadConfig } from '../../src/config/config.js';
-import { parseJsonc } from '../../src/config/jsonc.js';
+import { parseJsonc } from '../../src/ast/jsonc.js';
 import { registry } from '../../transforms/index.js';
 import { run } from '../../src/engine/run.js';
 import { tree } from '../support/tmp.js';

@@ -1,6 +1,6 @@
 /** The JSONC reader of harden.config.json: comments and trailing commas, strings untouched, errors with line and column. */
 import { describe, expect, it } from 'vitest';
-import { JsoncError, parseJsonc, stripJsonc } from '../../src/config/jsonc.js';
+import { JsoncError, parseJsonc, stripJsonc } from '../../src/ast/jsonc.js';
 
 function errorOf(text: string): JsoncError {
   try {

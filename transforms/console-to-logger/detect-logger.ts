@@ -36,6 +36,9 @@ export function defaultLevels(library: LoggerLibrary): ReadonlySet<string> {
   return new Set(library === 'pino' ? PINO_LEVELS : WINSTON_NPM_LEVELS);
 }
 
+/** A module named like a logger: `logger.ts`, `log.js`, `logging.mjs`. */
+export const LOGGER_FILE_NAME = /(^|\/)(logger|log|logging)\.[cm]?[jt]sx?$/;
+
 const cache = new WeakMap<ProjectView, Map<string, LoggerModule | undefined>>();
 
 /**
@@ -58,7 +61,7 @@ export function findProjectLogger(project: ProjectView, packageDir: string): Log
     const module = root && describeLoggerModule(jscodeshift.withParser('tsx'), root, path, text);
     if (module) found.push(module);
   }
-  const named = (p: string) => (/(^|\/)(logger|log|logging)\.[cm]?[jt]sx?$/.test(p) ? 0 : 1);
+  const named = (p: string) => (LOGGER_FILE_NAME.test(p) ? 0 : 1);
   found.sort((a, b) => named(a.path) - named(b.path) || a.path.length - b.path.length || (a.path < b.path ? -1 : 1));
   perProject.set(packageDir, found[0]);
   return found[0];

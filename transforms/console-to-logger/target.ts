@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { harden } from '../../src/package-root.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
-import { defaultLevels, findProjectLogger, importClosure, type LoggerLibrary, type LoggerModule } from './detect-logger.js';
+import { defaultLevels, findProjectLogger, importClosure, LOGGER_FILE_NAME, type LoggerLibrary, type LoggerModule } from './detect-logger.js';
 
 export const DEPENDENCY_RANGES: Record<LoggerLibrary, string> = { pino: '^10.4.0', winston: '^3.19.0' };
 
@@ -64,8 +64,6 @@ function ownLoggerUsers(project: ProjectView, packageDir: string): number {
 /** Logging libraries a package may already use through a module harden cannot read as a pino/winston instance. */
 const LOGGING_LIBRARIES = ['winston', 'pino', 'bunyan', 'log4js', 'loglevel', 'npmlog', 'signale', 'consola', 'tracer', 'roarr'];
 
-const LOGGER_NAMED = /(^|\/)(logger|log|logging)\.[cm]?[jt]sx?$/;
-
 const EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
 export function resolveTarget(
@@ -77,7 +75,7 @@ export function resolveTarget(
   const existing = findProjectLogger(project, packageDir);
   if (existing) {
     // a module named like the logger that is not the instance is a facade harden cannot read
-    if (!LOGGER_NAMED.test(existing.path) && project.files.some((path) => path.startsWith(packageDir === '' ? '' : `${packageDir}/`) && LOGGER_NAMED.test(path) && project.roleOf(path) === 'source')) {
+    if (!LOGGER_FILE_NAME.test(existing.path) && project.files.some((path) => path.startsWith(packageDir === '' ? '' : `${packageDir}/`) && LOGGER_FILE_NAME.test(path) && project.roleOf(path) === 'source')) {
       return 'project-logger-unrecognised';
     }
     const text = project.readFile(existing.path) ?? '';

@@ -1,5 +1,5 @@
-import { posix } from 'node:path';
 import { z } from 'zod';
+import { compilerOption } from '../../src/ast/module-resolve.js';
 import { defineTransform } from '../../src/transform.js';
 import { findCandidates } from './candidates.js';
 import { planMerge, type PoolSetting } from './merge.js';
@@ -71,7 +71,7 @@ export default defineTransform({
       const target = candidate.target;
       if (target.kind === 'object' && merged.has(target.object)) continue;
       const settings = options as Record<string, PoolSetting>;
-      const plan = planMerge(j, target.kind === 'object' ? target.object : undefined, generation, settings, bracketEnv(file, project));
+      const plan = planMerge(j, target.kind === 'object' ? target.object : undefined, generation, settings, file.language !== 'js' && compilerOption(project, file.path, 'noPropertyAccessFromIndexSignature') === true);
       if (!plan) continue;
       const where = target.kind === 'object' && target.variable ? `in \`${target.variable}\`: ` : '';
       if (!sites.changed(candidate.call, `${where}${plan.summary}`)) continue;
@@ -80,15 +80,3 @@ export default defineTransform({
     }
   },
 });
-
-/** Whether the nearest tsconfig.json of a TypeScript file sets `noPropertyAccessFromIndexSignature` (then `process.env.X` is error TS4111). */
-function bracketEnv(file: { path: string; language: string }, project: { readFile(path: string): string | undefined }): boolean {
-  if (file.language === 'js') return false;
-  let dir = posix.dirname(file.path);
-  for (;;) {
-    const text = project.readFile(dir === '.' ? 'tsconfig.json' : `${dir}/tsconfig.json`);
-    if (text !== undefined) return /"noPropertyAccessFromIndexSignature"\s*:\s*true/.test(text);
-    if (dir === '.' || dir === '') return false;
-    dir = posix.dirname(dir);
-  }
-}
