@@ -143,4 +143,79 @@ describe('console-to-logger output against the real libraries', () => {
     expect(source).toContain("console.error('Fatal:', new Error('about to exit'));\nprocess.exit(1);");
     expect(source.match(/console\./g)).toHaveLength(1);
   });
+
+  const winstonLogger = (format: string) => `const winston = require('winston');
+module.exports = winston.createLogger({
+  format: ${format},
+  transports: [new winston.transports.Console()],
+});
+`;
+  const records = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, any>);
+
+  it('leaves lone errors on the console when the existing winston format has no format.errors() (winston would write neither message nor stack)', () => {
+    const project = tempProject({
+      'package.json': JSON.stringify({ name: 'app' }),
+      'src/app.js': program(false),
+      'src/lib/logger.js': winstonLogger('winston.format.json()'),
+    });
+    projects.push(project);
+    const result = project.transform(consoleToLogger as AnyTransform).get('src/app.js');
+    const refused = result && 'sites' in result ? result.sites.filter((site) => site.reason === 'logger-drops-error').map((site) => site.line) : [];
+    expect(refused).toEqual([14, 17]);
+    const source = project.read('src/app.js');
+    expect(source).toContain("emitter.on('error', console.error);");
+    expect(source).toContain("console.error(new Error('lone error'));");
+    const run = spawnSync(process.execPath, ['src/app.js'], { cwd: project.dir, encoding: 'utf8' });
+    const saved = records(run.stdout).find((r) => String(r.message).includes('Save failed'));
+    // message and error: winston copies the error's message and stack into the record itself
+    expect(String(saved?.stack)).toContain('Error: disk full');
+    expect(run.stderr).toContain('Error: lone error');
+  });
+
+  it('leaves every error on the console when the winston printf template does not print the stack', () => {
+    const project = tempProject({
+      'package.json': JSON.stringify({ name: 'app' }),
+      'src/app.js': program(false),
+      'src/lib/logger.js': winstonLogger(
+        'winston.format.combine(winston.format.errors({ stack: true }), winston.format.printf(({ level, message }) => `${level}: ${message}`))',
+      ),
+    });
+    projects.push(project);
+    const result = project.transform(consoleToLogger as AnyTransform).get('src/app.js');
+    const refused = result && 'sites' in result ? result.sites.filter((site) => site.reason === 'logger-drops-error') : [];
+    expect(refused.map((site) => site.line)).toEqual([7, 14, 17, 18]);
+    expect(refused[0]?.detail).toContain('does not print `stack`');
+    expect(project.read('src/app.js')).toContain("logger.info('Order created', { orderId: 'o-1' });");
+  });
+
+  for (const existing of [true, false]) {
+    it(`logs the stack of an unhandled rejection's reason (${existing ? "the project's winston logger" : 'generated winston logger'})`, () => {
+      const project = tempProject({
+        'package.json': JSON.stringify({ name: 'app' }),
+        'src/app.js': `process.on('unhandledRejection', (reason) => {
+  console.error('Unhandled rejection:', reason);
+  process.exit(1);
+});
+
+Promise.reject(new Error('nobody caught me'));
+`,
+        ...(existing
+          ? { 'src/lib/logger.js': winstonLogger('winston.format.combine(winston.format.errors({ stack: true }), winston.format.json())') }
+          : {}),
+      });
+      projects.push(project);
+      project.transform(consoleToLogger as AnyTransform, existing ? {} : { library: 'winston' });
+      expect(project.read('src/app.js')).not.toContain('console.');
+      const run = spawnSync(process.execPath, ['src/app.js'], { cwd: project.dir, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(1);
+      const record = records(run.stdout).find((r) => String(r.message).includes('Unhandled rejection'));
+      expect(record, run.stdout).toBeDefined();
+      expect(String(record!.stack)).toContain('Error: nobody caught me');
+      expect(String(record!.stack)).toMatch(/\n\s+at /);
+    });
+  }
 });

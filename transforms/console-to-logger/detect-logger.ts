@@ -25,6 +25,13 @@ export interface LoggerModule {
   errorKey: string;
   /** True when a record written just before `process.exit()` may never reach its destination. */
   asyncDestination: boolean;
+  /**
+   * What the logger's format loses of an error, or undefined when it keeps message and stack.
+   * winston writes `logger.error(err)` as `{ level }` alone unless its format has
+   * `format.errors({ stack: true })` (message and stack are not enumerable), and a `printf` format
+   * prints only what its template names: no `stack` there, no stack in the record.
+   */
+  errorLoss?: { lone?: string; any?: string };
 }
 
 const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -154,7 +161,38 @@ export function describeLoggerModule(j: JSCodeshift, root: Collection<any>, path
     levels: chosen.library === 'pino' ? pinoLevels(options) : winstonLevels(options),
     errorKey: chosen.library === 'pino' ? stringOption(options, 'errorKey') ?? 'err' : 'err',
     asyncDestination: chosen.library === 'pino' ? pinoIsAsync(chosen.call, text) : winstonIsAsync(options, text),
+    errorLoss: chosen.library === 'winston' ? winstonErrorLoss(j, root, path) : undefined,
   };
+}
+
+/**
+ * What a winston module's formats lose of an error (see `LoggerModule.errorLoss`). Read from the
+ * whole module: formats are often built in a variable, or per transport.
+ */
+function winstonErrorLoss(j: JSCodeshift, root: Collection<any>, path: string): LoggerModule['errorLoss'] {
+  const calls = (name: string) =>
+    root.find(j.CallExpression).filter((p: any) => {
+      const callee = p.node.callee;
+      return (callee.type === 'Identifier' && callee.name === name) || (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === name);
+    });
+  const keepsStack = calls('errors').some((p: any) => {
+    const options = p.node.arguments[0];
+    const stack = options?.type === 'ObjectExpression' ? property(options, 'stack')?.value : undefined;
+    return stack?.type === 'BooleanLiteral' && stack.value === true;
+  });
+  // a printf template that names `stack`, spreads the record or prints it whole keeps the stack
+  const dropping = calls('printf')
+    .paths()
+    .find((p: any) => {
+      const template = p.node.arguments[0];
+      if (!template || !/Function/.test(template.type)) return false;
+      const text = j(template).toSource();
+      return !/\bstack\b|\.\.\.|JSON\.stringify|inspect\(/.test(text);
+    });
+  const loss: NonNullable<LoggerModule['errorLoss']> = {};
+  if (dropping) loss.any = `the printf format of ${path} (line ${dropping.node.loc?.start.line}) does not print \`stack\``;
+  if (!keepsStack) loss.lone = `the format of ${path} has no format.errors({ stack: true }): logger.error(err) would write neither message nor stack`;
+  return loss.any || loss.lone ? loss : undefined;
 }
 
 function isModuleExports(node: any): boolean {

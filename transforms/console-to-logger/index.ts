@@ -48,6 +48,8 @@ export default defineTransform({
     'error-may-be-empty': 'the only argument is an error variable that can be null here (no catch, .catch or if (err) around the call): a logger would write an error record for every call; guard it first',
     'function-partly-convertible': 'another console call of the same function stays on the console (refused for its own reason); converting only some would split the function\'s messages between two outputs',
     'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone that continues this message (console.dir(err), console.trace(), a call without a message, a separator line); converting only this half would split one message between two outputs',
+    'logger-drops-error':
+      'the project\'s winston format would lose this error (no `format.errors({ stack: true })` for a lone error, or a `printf` template without `stack`); fix the format, then run harden again',
     'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
   },
   needs: ['console.'],
@@ -109,6 +111,11 @@ export default defineTransform({
           sites.skipped(path.node, 'logger-level-missing', `level "${level}"`);
           continue;
         }
+        const loss = target.errorLoss?.any ?? target.errorLoss?.lone;
+        if (loss) {
+          sites.skipped(path.node, 'logger-drops-error', loss);
+          continue;
+        }
         plans.push({
           node: path.node,
           path,
@@ -139,6 +146,11 @@ export default defineTransform({
       }
       if (!parts.message && parts.error && !surelyAnError(callPath, parts.error)) {
         sites.skipped(parent, 'error-may-be-empty');
+        continue;
+      }
+      const loss = parts.error ? (target.errorLoss?.any ?? (parts.message ? undefined : target.errorLoss?.lone)) : undefined;
+      if (loss) {
+        sites.skipped(parent, 'logger-drops-error', loss);
         continue;
       }
       if (isDecorative(parts)) {
