@@ -10,9 +10,45 @@ import { withoutExtension } from './detect-logger.js';
 import { isProgramOutput } from './file-kind.js';
 import { enclosingFunction } from '../../src/ast/functions.js';
 import { DEPENDENCY_RANGES, resolveTarget, type LoggerTarget } from './target.js';
+import { classLoggerAt, classLoggerShape } from './class-logger.js';
+import type { LoggerLibrary } from './detect-logger.js';
+
+type SkipReason = keyof typeof SKIP_REASONS;
 
 const CONSOLE_METHODS = ['error', 'warn', 'info', 'log', 'debug'] as const;
 const LEVEL_OF: Record<(typeof CONSOLE_METHODS)[number], string> = { error: 'error', warn: 'warn', info: 'info', log: 'info', debug: 'debug' };
+
+const SKIP_REASONS = {
+  'logger-module': 'this is the logger module itself (or sits where it would be generated)',
+  'logger-import-cycle': 'the logger module imports this file; importing the logger here would create an import cycle',
+  'logger-path-taken': 'a file that is not a pino/winston logger already exists at the logger path; set the `loggerPath` option',
+  'commonjs-cannot-require-esm': 'a CommonJS file cannot require() the ES module logger on every Node version; convert the file or point `loggerPath` at a CommonJS module',
+  'console-shadowed': '`console` is a local binding in this file, not the global console',
+  'program-output': 'console.log prints program output here (a print*/show*/render*/help* function, or JSON.stringify output), not a log record',
+  'function-reference': 'console.x is passed as a function where the arguments are unknown; wrap it by hand to choose message and fields',
+  'value-used': 'the call\'s return value is used; a logger method returns something else than console',
+  'format-specifiers': 'the message has printf placeholders (%s, %d, ...) filled from the other arguments; rewrite it as a message plus fields by hand',
+  'no-message': 'the first argument is not a message string (nor a lone error); choose a message by hand',
+  'unstructured-argument': 'an argument is neither the message, an error, a variable, a property nor an object literal, so it has no field name; name it first',
+  'several-errors': 'more than one argument looks like an error; the logger keeps one error per record',
+  'logger-level-missing': 'the project logger has custom levels and harden cannot find this level among them',
+  'project-logger-unrecognised': 'the package depends on a logging library (winston, bunyan, log4js, ...) through a module harden cannot read as a pino/winston instance; a generated second logger would split the logs — point `loggerPath` at your logger module',
+  'no-package-json': 'no package.json owns this file, so harden cannot add the logger\'s dependency; run harden on the package',
+  'library-package': 'a published library (not private, an entry point, no start script) without a logger: its console output belongs to the apps that use it, and a logger would change it for all of them',
+  'file-has-own-logger': 'the file already logs through a logger binding of its own (`log`, `logger`, a logging library); a second logger in the same file would split its records',
+  'decorative-line': 'the message is only a separator line (----, ====, ****): as a log record it is noise',
+  'reserved-field': 'a field would take a name the logger keeps for itself (pino: msg, level, time, pid, hostname; winston: message, level): the record would lose one of them; rename the value first',
+  'error-may-be-empty': 'the only argument is an error variable that can be null here (no catch, .catch or if (err) around the call): a logger would write an error record for every call; guard it first',
+  'function-partly-convertible': 'another console call of the same function stays on the console (refused for its own reason); converting only some would split the function\'s messages between two outputs',
+  'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone that continues this message (console.dir(err), console.trace(), a call without a message, a separator line); converting only this half would split one message between two outputs',
+  'logger-drops-error':
+    'the project\'s winston format would lose this error (no `format.errors({ stack: true })` for a lone error, or a `printf` template without `stack`); fix the format, then run harden again',
+  'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
+  'class-logger-convention-unknown':
+    'the call is in a class that logs through its own logger (`this.logger`), but none of the class\'s calls shows how that logger takes this shape (fields, an error, an error alone) and its type is not pino\'s or winston\'s; harden will not guess, nor add a second logger next to it — write one such call by hand, or type the member',
+  'class-logger-level-missing': 'the class logs through its own logger, and harden cannot see that logger calling this level (the class never calls it, and its type does not say); write the call by hand',
+  'class-logger-not-set-yet': 'the call is in the constructor of a class that logs through its own logger, before the statement that sets it; move it after, or write it by hand',
+} as const;
 
 export default defineTransform({
   id: 'console-to-logger',
@@ -25,33 +61,7 @@ export default defineTransform({
     { review: '002', finding: 'Bare `console.error()` statements instead of structured logging' },
     { review: '001', finding: 'Winston-based logging system' },
   ],
-  skipReasons: {
-    'logger-module': 'this is the logger module itself (or sits where it would be generated)',
-    'logger-import-cycle': 'the logger module imports this file; importing the logger here would create an import cycle',
-    'logger-path-taken': 'a file that is not a pino/winston logger already exists at the logger path; set the `loggerPath` option',
-    'commonjs-cannot-require-esm': 'a CommonJS file cannot require() the ES module logger on every Node version; convert the file or point `loggerPath` at a CommonJS module',
-    'console-shadowed': '`console` is a local binding in this file, not the global console',
-    'program-output': 'console.log prints program output here (a print*/show*/render*/help* function, or JSON.stringify output), not a log record',
-    'function-reference': 'console.x is passed as a function where the arguments are unknown; wrap it by hand to choose message and fields',
-    'value-used': 'the call\'s return value is used; a logger method returns something else than console',
-    'format-specifiers': 'the message has printf placeholders (%s, %d, ...) filled from the other arguments; rewrite it as a message plus fields by hand',
-    'no-message': 'the first argument is not a message string (nor a lone error); choose a message by hand',
-    'unstructured-argument': 'an argument is neither the message, an error, a variable, a property nor an object literal, so it has no field name; name it first',
-    'several-errors': 'more than one argument looks like an error; the logger keeps one error per record',
-    'logger-level-missing': 'the project logger has custom levels and harden cannot find this level among them',
-    'project-logger-unrecognised': 'the package depends on a logging library (winston, bunyan, log4js, ...) through a module harden cannot read as a pino/winston instance; a generated second logger would split the logs — point `loggerPath` at your logger module',
-    'no-package-json': 'no package.json owns this file, so harden cannot add the logger\'s dependency; run harden on the package',
-    'library-package': 'a published library (not private, an entry point, no start script) without a logger: its console output belongs to the apps that use it, and a logger would change it for all of them',
-    'file-has-own-logger': 'the file already logs through a logger binding of its own (`log`, `logger`, a logging library); a second logger in the same file would split its records',
-    'decorative-line': 'the message is only a separator line (----, ====, ****): as a log record it is noise',
-    'reserved-field': 'a field would take a name the logger keeps for itself (pino: msg, level, time, pid, hostname; winston: message, level): the record would lose one of them; rename the value first',
-    'error-may-be-empty': 'the only argument is an error variable that can be null here (no catch, .catch or if (err) around the call): a logger would write an error record for every call; guard it first',
-    'function-partly-convertible': 'another console call of the same function stays on the console (refused for its own reason); converting only some would split the function\'s messages between two outputs',
-    'pair-partly-convertible': 'the next or previous statement is a console call harden leaves alone that continues this message (console.dir(err), console.trace(), a call without a message, a separator line); converting only this half would split one message between two outputs',
-    'logger-drops-error':
-      'the project\'s winston format would lose this error (no `format.errors({ stack: true })` for a lone error, or a `printf` template without `stack`); fix the format, then run harden again',
-    'exit-after-async-log': 'process.exit() follows and the project logger writes asynchronously (pino without a sync: true destination, a pino transport, a winston transport other than Console); the record could be lost or reordered',
-  },
+  skipReasons: SKIP_REASONS,
   needs: ['console.'],
   scope: 'file',
   options: z.object({
@@ -75,24 +85,37 @@ export default defineTransform({
     const skipAll = (reason: Parameters<typeof sites.skipped>[1]) => candidates.forEach((path: any) => sites.skipped(path.node, reason));
 
     if (consoleIsDeclared(j, root)) return skipAll('console-shadowed');
-    const target = resolveTarget(file, project, options);
-    if (typeof target === 'string') return skipAll(target);
-    if (target.path === file.path) return skipAll('logger-module');
-    if (target.imports.has(file.path)) return skipAll('logger-import-cycle');
-    if (hasOwnLogger(j, root, file.path, target.path, project)) return skipAll('file-has-own-logger');
+    // a call in a class that logs through its own instance logger goes to that logger
+    const inClass = new Map<any, NonNullable<ReturnType<typeof classLoggerAt>>>();
+    for (const path of candidates) {
+      const found = classLoggerAt(j, root, path);
+      if (found) inClass.set(path, found);
+    }
+    const fileCandidates = candidates.filter((path: any) => !inClass.has(path));
+    const fileLogger = fileCandidates.length === 0 ? undefined : fileTarget();
+    if (typeof fileLogger === 'string') fileCandidates.forEach((path: any) => sites.skipped(path.node, fileLogger));
+    const { target, bound, local, esm, ext } = typeof fileLogger === 'object' ? fileLogger : ({} as Partial<Exclude<typeof fileLogger, string | undefined>>);
 
-    const ext = extensionOf(file.path);
-    const hasRequire = root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
-    const esm = isEsmFile(j, root) || (!hasRequire && (file.language !== 'js' || ext === 'mjs' || (ext === 'js' && file.package?.type === 'module')));
-    if (!esm && target.esm) return skipAll('commonjs-cannot-require-esm');
-
-    const matches = (source: string) =>
-      source.startsWith('.') &&
-      (project.resolveImport(file.path, source) === target.path ||
-        withoutExtension(posix.join(posix.dirname(file.path), source)) === withoutExtension(target.path));
-    const bound = findImportedLocal(j, root, matches, target.exportName);
-    const local = bound ?? freeName(j, root, target.exportName === 'default' ? 'logger' : target.exportName);
+    function fileTarget() {
+      const target = resolveTarget(file, project, options);
+      if (typeof target === 'string') return target;
+      if (target.path === file.path) return 'logger-module' as const;
+      if (target.imports.has(file.path)) return 'logger-import-cycle' as const;
+      if (hasOwnLogger(j, root, file.path, target.path, project)) return 'file-has-own-logger' as const;
+      const ext = extensionOf(file.path);
+      const hasRequire = root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
+      const esm = isEsmFile(j, root) || (!hasRequire && (file.language !== 'js' || ext === 'mjs' || (ext === 'js' && file.package?.type === 'module')));
+      if (!esm && target.esm) return 'commonjs-cannot-require-esm' as const;
+      const matches = (source: string) =>
+        source.startsWith('.') &&
+        (project.resolveImport(file.path, source) === target.path ||
+          withoutExtension(posix.join(posix.dirname(file.path), source)) === withoutExtension(target.path));
+      const bound = findImportedLocal(j, root, matches, target.exportName);
+      const local = bound ?? freeName(j, root, target.exportName === 'default' ? 'logger' : target.exportName);
+      return { target, bound, local, esm, ext };
+    }
     let changedAny = false;
+    const changedCalls = new Set<any>();
     const source = sourceText(file.source);
     const parse = (code: string) => recast.parse(code, { parser: parserFor(file.path) }).program.body[0].expression;
 
@@ -102,26 +125,40 @@ export default defineTransform({
       const method = (path.node.property as any).name as (typeof CONSOLE_METHODS)[number];
       let level = LEVEL_OF[method];
       const parent = path.parent.node;
+      const owned = inClass.get(path);
+      if (owned && 'refusal' in owned) {
+        sites.skipped(parent.type === 'CallExpression' && parent.callee === path.node ? parent : path.node, owned.refusal, owned.detail);
+        continue;
+      }
+      if (!owned && !target) continue; // refused above for the whole file
+      // where the call goes: the class's own logger, or the file's (project or generated) logger
+      const channel = owned
+        ? { text: owned.text, levels: owned.levels as ReadonlySet<string> | undefined, errorKey: owned.errorKey, errorLoss: undefined, asyncDestination: undefined }
+        : { text: local!, levels: target!.levels, errorKey: target!.errorKey, errorLoss: target!.errorLoss, asyncDestination: target!.asyncDestination as boolean | undefined };
+      /** The argument order to write (the library's, or the one the class shows), or why not. */
+      const shapeFor = (parts: Structured, level: string): LoggerLibrary | { refusal: SkipReason; detail?: string } => {
+        if (owned) return classLoggerShape(owned, level, parts);
+        if (!target!.levels?.has(level)) return { refusal: 'logger-level-missing', detail: `level "${level}"` };
+        const loss = parts.error ? (target!.errorLoss?.any ?? (parts.message ? undefined : target!.errorLoss?.lone)) : undefined;
+        if (loss) return { refusal: 'logger-drops-error', detail: loss };
+        return target!.library;
+      };
       if (parent.type !== 'CallExpression' || parent.callee !== path.node) {
         if (!isErrorCallbackArgument(path)) {
           sites.skipped(path.node, 'function-reference');
           continue;
         }
-        if (!target.levels?.has(level)) {
-          sites.skipped(path.node, 'logger-level-missing', `level "${level}"`);
-          continue;
-        }
-        const loss = target.errorLoss?.any ?? target.errorLoss?.lone;
-        if (loss) {
-          sites.skipped(path.node, 'logger-drops-error', loss);
+        const shape = shapeFor({ message: undefined, error: path.node, fields: [] }, level);
+        if (typeof shape === 'object') {
+          sites.skipped(path.node, shape.refusal, shape.detail);
           continue;
         }
         plans.push({
           node: path.node,
           path,
           statement: undefined,
-          message: `console.${method} passed as a listener -> (err) => ${local}.${level}(err)`,
-          apply: () => path.replace(parse(`(err) => ${local}.${level}(err)`)),
+          message: `console.${method} passed as a listener -> (err) => ${channel.text}.${level}(err)`,
+          apply: () => path.replace(parse(`(err) => ${channel.text}.${level}(err)`)),
         });
         continue;
       }
@@ -139,18 +176,8 @@ export default defineTransform({
         sites.skipped(parent, parts);
         continue;
       }
-      const reserved = reservedField(parts, target.library);
-      if (reserved) {
-        sites.skipped(parent, 'reserved-field', `"${reserved}"`);
-        continue;
-      }
       if (!parts.message && parts.error && !surelyAnError(callPath, parts.error)) {
         sites.skipped(parent, 'error-may-be-empty');
-        continue;
-      }
-      const loss = parts.error ? (target.errorLoss?.any ?? (parts.message ? undefined : target.errorLoss?.lone)) : undefined;
-      if (loss) {
-        sites.skipped(parent, 'logger-drops-error', loss);
         continue;
       }
       if (isDecorative(parts)) {
@@ -158,22 +185,29 @@ export default defineTransform({
         continue;
       }
       if (level !== 'error' && level !== 'warn' && reportsError(callPath, parts)) level = 'error';
-      if (!target.levels?.has(level)) {
-        sites.skipped(parent, 'logger-level-missing', `level "${level}"`);
+      const shape = shapeFor(parts, level);
+      if (typeof shape === 'object') {
+        sites.skipped(parent, shape.refusal, shape.detail);
+        continue;
+      }
+      const reserved = reservedField(parts, shape);
+      if (reserved) {
+        sites.skipped(parent, 'reserved-field', `"${reserved}"`);
         continue;
       }
       const beforeExit = isFollowedByExit(callPath);
-      if (beforeExit && target.asyncDestination) {
-        sites.skipped(parent, 'exit-after-async-log');
+      if (beforeExit && channel.asyncDestination !== false) {
+        sites.skipped(parent, 'exit-after-async-log', owned ? `harden cannot tell whether ${owned.text} writes synchronously` : undefined);
         continue;
       }
       const note = beforeExit ? ' (before process.exit: the logger writes synchronously)' : '';
+      const described = owned ? `the class's own logger, ${shape === 'pino' ? 'fields first' : 'message first'} as its other calls` : target!.library;
       plans.push({
         node: parent,
         path,
         statement: callPath.parent.node.type === 'ExpressionStatement' ? callPath.parent : undefined,
-        message: `console.${method} -> ${local}.${level} (${target.library})${note}`,
-        apply: () => callPath.replace(parse(buildCallText(target.library, local, level, parts, target.errorKey, source))),
+        message: `console.${method} -> ${channel.text}.${level} (${described})${note}`,
+        apply: () => callPath.replace(parse(buildCallText(shape, channel.text, level, parts, channel.errorKey, source))),
       });
     }
     const planned = new Set(plans.map((plan) => plan.statement?.node).filter(Boolean));
@@ -204,10 +238,11 @@ export default defineTransform({
       }
       if (!sites.changed(plan.node, plan.message)) continue;
       plan.apply();
+      changedCalls.add(plan.node);
       changedAny = true;
     }
 
-    if (!changedAny) return;
+    if (!changedAny || !target || !plans.some((plan) => !inClass.has(plan.path) && changedCalls.has(plan.node))) return;
     if (!bound) {
       const withExtension = usesJsExtensions(j, root) || (esm && (ext === 'mjs' || ext === 'mts' || file.package?.type === 'module'));
       addImport(j, root, { source: relativeSpecifier(file.path, target.path, withExtension), imported: target.exportName, local }, esm, [], usesSemicolons(file.source));
