@@ -131,7 +131,51 @@ export function addImport(
     // snippet sits on its own line so recast separates it from neighbours (new or old) by a newline.
     statement = j(`\nconst ${id} = require(${source})${semicolons ? ';' : ''}\n`).get().node.program.body[0];
   }
-  body.splice(importIndex(j, body, esm ? undefined : all.map((item) => item.local)), 0, statement);
+  const locals = all.map((item) => item.local);
+  body.splice(importIndex(j, body, esm ? undefined : locals), 0, statement);
+  if (!esm) addedRequires(program).push({ statement, locals });
+}
+
+/**
+ * CommonJS requires added (or extended) during the current transform's apply. A transform usually
+ * adds the import before it writes the code that uses it, so the first use is only known once
+ * apply returns: `placeAddedRequires` (called by the engine after every transform) puts each one
+ * before the statement that first uses it then.
+ */
+const pendingRequires = new WeakMap<object, Array<{ statement: any; locals: string[] }>>();
+
+function addedRequires(program: object): Array<{ statement: any; locals: string[] }> {
+  let list = pendingRequires.get(program);
+  if (!list) pendingRequires.set(program, (list = []));
+  return list;
+}
+
+/**
+ * Records that `statement`, an existing top-level `require`, now also binds `locals` (a transform
+ * added names to its destructuring): it must come before their first use too.
+ */
+export function noteExtendedRequire(root: Collection<any>, statement: any, locals: readonly string[]): void {
+  addedRequires(root.get().node.program).push({ statement, locals: [...locals] });
+}
+
+/**
+ * Moves every require recorded by `addImport`/`noteExtendedRequire` since the last call to where it
+ * is initialised before every top-level evaluation that uses it (see `importIndex`), and forgets
+ * them. Only ever moves a require up, never below the place it has.
+ */
+export function placeAddedRequires(j: JSCodeshift, root: Collection<any>): void {
+  const program = root.get().node.program;
+  const list = pendingRequires.get(program);
+  if (!list) return;
+  pendingRequires.delete(program);
+  const body = program.body as any[];
+  for (const { statement, locals } of list) {
+    const at = body.indexOf(statement);
+    if (at === -1) continue;
+    body.splice(at, 1);
+    const wanted = importIndex(j, body, locals);
+    body.splice(Math.min(at, wanted), 0, statement);
+  }
 }
 
 /**
@@ -143,15 +187,42 @@ function importIndex(j: JSCodeshift, body: any[], locals: readonly string[] | un
   const isImport = (node: any) =>
     node.type === 'ImportDeclaration' ||
     (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined));
-  let firstUse = body.length;
-  if (locals) {
-    const names = new Set(locals);
-    firstUse = body.findIndex((node) => j(node).find(j.Identifier).some((path: any) => names.has(path.node.name)));
-    if (firstUse === -1) firstUse = body.length;
-  }
+  let firstUse = locals ? firstUseIndex(j, body, locals) : body.length;
+  if (firstUse === -1) firstUse = body.length;
   let index = -1;
   for (let i = 0; i < firstUse; i += 1) if (isImport(body[i])) index = i;
   return index === -1 && firstUse < body.length ? firstUse : index + 1;
+}
+
+/**
+ * The first top-level statement that uses one of `names` when the module loads. A hoisted function
+ * declaration runs where it is called, so a use inside one counts at every statement that names
+ * that function (transitively); the declaration itself evaluates nothing.
+ */
+function firstUseIndex(j: JSCodeshift, body: any[], locals: readonly string[]): number {
+  const names = new Set(locals);
+  const mentions = (node: any) => j(node).find(j.Identifier).some((path: any) => names.has(path.node.name));
+  const declared = (node: any) => {
+    const inner = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
+    return inner?.type === 'FunctionDeclaration' ? inner : undefined;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const node of body) {
+      const fn = declared(node);
+      if (fn?.id && !names.has(fn.id.name) && mentions(fn)) {
+        names.add(fn.id.name);
+        grew = true;
+      }
+    }
+  }
+  const loadUse = body.findIndex((node) => !declared(node) && mentions(node));
+  // the first mention of the names themselves reads best (a function that uses them, right after
+  // the imports above it), unless a hoisted call runs that function earlier
+  const original = new Set(locals);
+  const firstMention = body.findIndex((node) => j(node).find(j.Identifier).some((path: any) => original.has(path.node.name)));
+  if (loadUse === -1) return firstMention;
+  return firstMention === -1 ? loadUse : Math.min(loadUse, firstMention);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   stripBom,
 } from './parse.js';
 import type { Project } from './project.js';
+import { placeAddedRequires } from '../ast/imports.js';
 import { ROLE_TEXT } from './roles.js';
 import { offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
 
@@ -169,6 +170,7 @@ function runChain(
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {
       definition.apply({ j, root, file, options, sites: recorder, request, project });
+      placeAddedRequires(j, root);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };

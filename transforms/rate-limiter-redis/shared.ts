@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
-import { addImport, findImportedLocal, isNameTaken } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isNameTaken, noteExtendedRequire } from '../../src/ast/imports.js';
 import { buildExpression, stringLiteralCode } from '../../src/ast/build.js';
 import type { FileInfo, ProjectView, Requests, Sites } from '../../src/transform.js';
 import { flavourOf, useStoreFactory } from './client.js';
@@ -111,6 +111,7 @@ export function ensureImport(ctx: Context, source: string, imported: string, pre
       const property = j.objectProperty(j.identifier(imported), j.identifier(local));
       (property as any).shorthand = imported === local;
       declarator.id.properties.push(property);
+      noteExtendedRequire(ctx.root, statement, [local]);
       return local;
     }
   }
