@@ -9,7 +9,7 @@
  * (ignoring formatting); otherwise the printed text is kept as it was.
  */
 import type { ParserOptions } from '@babel/parser';
-import { babelParseFile as babelParse } from './parse.js';
+import { babelParseFile as babelParse, detectPrintStyle } from './parse.js';
 import { align, dropIslands, lineIndent, lineNumbers, slide, tokenize, type Entry, type Token } from './token-align.js';
 
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*/g;
@@ -62,8 +62,21 @@ function compose(source: string, printedText: string, original: Token[], printed
     list.push(...entries);
   }
 
-  const layout = printedLayout(source, printedText, original, printed, list);
-  const out: string[] = [];
+  const { layout, broken } = printedLayout(source, printedText, original, printed, list);
+  // A bracket pair that was on one line and that the printer broke over several (an options
+  // object that gained properties): its lines are indented from the line its opener is on in the
+  // result, one unit per bracket level, the closer at the opener's line indentation. recast's own
+  // indentation there follows the statement, not the opener (`.connect(uri, {` in a chain).
+  const brokenOwner = new Map<number, number>(); // printed token -> opener of the innermost broken pair
+  for (const [open, close] of broken) for (let k = open + 1; k <= close; k += 1) if (!brokenOwner.has(k)) brokenOwner.set(k, open);
+  const unit = indentUnit(source);
+  const openerIndent = new Map<number, string>(); // printed opener -> indentation of its line in the result
+  let written = '';
+  const out = {
+    push(text: string) {
+      written += text;
+    },
+  };
   // leading text (before the first token)
   const first = list[0];
   if (first && first.kind === 'same' && first.o === 0 && (first.p === 0 || first.p === -1)) out.push(source.slice(0, original[0]!.start));
@@ -81,6 +94,9 @@ function compose(source: string, printedText: string, original: Token[], printed
       const o = lineIndent(source, original[entry.o]!.start);
       const p = lineIndent(printedText, printed[entry.p]!.start);
       if (o !== undefined && p !== undefined) anchor = { original: o, printed: p };
+    }
+    if (entry.p >= 0 && broken.some(([open]) => open === entry.p)) {
+      openerIndent.set(entry.p, /[^\r\n]*$/.exec(written)![0].match(/^[ \t]*/)![0]);
     }
     out.push((fromOriginal ? source : printedText).slice(token.start, token.end));
     // the gap after this token, up to the next emitted token
@@ -125,7 +141,18 @@ function compose(source: string, printedText: string, original: Token[], printed
       if (originalEdge !== undefined && sameShape(originalEdge, printedGap)) out.push(originalEdge);
       else {
         const keptNext = following.kind === 'same' && !layout[j] ? lineIndent(source, original[following.o]!.start) : undefined;
-        out.push(reindentGap(printedGap, keptNext, anchor));
+        const owner = brokenOwner.get(pTo);
+        const base = owner === undefined ? undefined : openerIndent.get(owner);
+        let inBroken: string | undefined;
+        if (base !== undefined) {
+          // the printer's own indentation relative to the opener's line when it has one, else one unit per level
+          const levels = Math.max(0, printed[pTo]!.depth - printed[owner!]!.depth);
+          const printedBase = /^[ \t]*/.exec(printedText.slice(printedText.lastIndexOf('\n', printed[owner!]!.start) + 1))![0];
+          const printedIndent = /[ \t]*$/.exec(printedGap)![0];
+          const relative = printedIndent.startsWith(printedBase) ? printedIndent.slice(printedBase.length) : '';
+          inBroken = base + (levels === 0 ? '' : relative.length > 0 ? relative : unit.repeat(levels));
+        }
+        out.push(reindentGap(printedGap, inBroken ?? keptNext, anchor));
       }
     } else {
       // a kept soft token next to a dropped one: take the original gap
@@ -133,7 +160,7 @@ function compose(source: string, printedText: string, original: Token[], printed
       out.push(entry.kind === 'same' ? source.slice(token.end, nextOriginal) : ' ');
     }
   }
-  return out.join('');
+  return written;
 }
 
 /**
@@ -145,7 +172,14 @@ function compose(source: string, printedText: string, original: Token[], printed
 /** Bracket pairs up to this many tokens whose content was gathered from elsewhere take the printer's layout. */
 const GATHERED = 400;
 
-function printedLayout(source: string, printedText: string, original: Token[], printed: Token[], list: Entry[]): boolean[] {
+function printedLayout(
+  source: string,
+  printedText: string,
+  original: Token[],
+  printed: Token[],
+  list: Entry[],
+): { layout: boolean[]; broken: Array<[number, number]> } {
+  const broken: Array<[number, number]> = [];
   const layout = list.map((entry) => entry.kind === 'same' && entry.p >= 0 && printed[entry.p]!.depth !== original[entry.o]!.depth);
   const at = new Map<number, number>(); // printed token -> list index
   list.forEach((entry, index) => {
@@ -192,6 +226,7 @@ function printedLayout(source: string, printedText: string, original: Token[], p
     const closer = list[hi]!;
     const inPlace = opener.kind === 'same' && closer.kind === 'same' && originalMate.get(opener.o) === closer.o;
     if (oneLine || (!inPlace && hi - lo < GATHERED)) for (let k = lo + 1; k < hi; k += 1) layout[k] = true;
+    if (oneLine && inPlace) broken.push([openP, p]);
   }
   // A printed line with an edit that joins tokens kept from several original lines (two imports
   // merged into one) is laid out as printed: the original spacing of either line would be wrong.
@@ -206,7 +241,13 @@ function printedLayout(source: string, printedText: string, original: Token[], p
     else group.from.add(originalLine(original[entry.o]!.start));
   });
   for (const group of lines.values()) if (group.edited && group.from.size > 1) for (const index of group.entries) layout[index] = true;
-  return layout;
+  return { layout, broken };
+}
+
+/** The file's indentation unit: a tab, or the most common of two and four spaces. */
+function indentUnit(source: string): string {
+  const style = detectPrintStyle(source);
+  return style.useTabs ? '\t' : ' '.repeat(style.tabWidth);
 }
 
 /** Two whitespace gaps that differ only in how lines end and how far they are indented. */

@@ -53,6 +53,13 @@ describe('reconcile', () => {
     expect(reconcile(source, printed, js)).toBe('function connect() {\n    return mongoose.connect(uri, {\n      a: 1,\n      b: 2\n    });\n}\n');
   });
 
+  it('indents a broken one-line object from the line its opener is on, not from the statement (a member chain)', () => {
+    const source = 'function start() {\n  mongoose\n    .connect(uri, { a: 1 })\n    .then(() => {});\n}\n';
+    // recast indents the object's lines from the statement that holds the chain
+    const printed = 'function start() {\n  mongoose\n    .connect(uri, {\n    a: 1,\n    b: { c: 2 }\n  })\n    .then(() => {});\n}\n';
+    expect(reconcile(source, printed, js)).toBe('function start() {\n  mongoose\n    .connect(uri, {\n      a: 1,\n      b: { c: 2 }\n    })\n    .then(() => {});\n}\n');
+  });
+
   it('removes a statement with the spacing and the comment order of the original', () => {
     const source = "import { a } from './a';\n\nexport const x = a;\n\n// group b\n// re-exported below\n\nimport { b } from './a';\n\nimport { c } from './c';\nexport { b, c };\n";
     const printed = "import { a, b } from './a';\n\nexport const x = a;\n\n// re-exported below\n\n// group b\nimport { c } from './c';\nexport { b, c };\n";
