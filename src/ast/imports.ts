@@ -107,30 +107,33 @@ export function addImport(
   request: ImportRequest,
   esm = isEsmFile(j, root),
   extra: ReadonlyArray<Omit<ImportRequest, 'source'>> = [],
-  semicolons = true,
+  semicolons = usesSemicolons(originalText(root)),
 ): void {
   const program = root.get().node.program;
   const body = program.body as any[];
   const all = [request, ...extra];
-  let statement: any;
+  const quote = moduleQuote(body);
+  const source = quote + request.source.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
+  const end = semicolons ? ';' : '';
+  let text: string;
   if (esm) {
-    const specifiers = all.map((item) =>
-      item.imported === 'default'
-        ? j.importDefaultSpecifier(j.identifier(item.local))
-        : item.imported === '*'
-          ? j.importNamespaceSpecifier(j.identifier(item.local))
-          : j.importSpecifier(j.identifier(item.imported), j.identifier(item.local)),
-    );
-    statement = j.importDeclaration(specifiers, j.stringLiteral(request.source));
+    const named = all.filter((item) => item.imported !== 'default' && item.imported !== '*');
+    const parts: string[] = [];
+    const byDefault = all.find((item) => item.imported === 'default');
+    const namespace = all.find((item) => item.imported === '*');
+    if (byDefault) parts.push(byDefault.local);
+    if (namespace) parts.push(`* as ${namespace.local}`);
+    if (named.length > 0) parts.push(`{ ${named.map((item) => (item.imported === item.local ? item.local : `${item.imported} as ${item.local}`)).join(', ')} }`);
+    text = `import ${parts.join(', ')} from ${source}${end}`;
   } else {
-    const quote = moduleQuote(body);
-    const source = quote + request.source.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
     const named = all.map((item) => (item.imported === item.local ? item.local : `${item.imported}: ${item.local}`));
     const id = request.imported === 'default' || request.imported === '*' ? request.local : `{ ${named.join(', ')} }`;
-    // Parsed from text rather than built, so `{ a, b }` keeps the snippet's one-line text; the
-    // snippet sits on its own line so recast separates it from neighbours (new or old) by a newline.
-    statement = j(`\nconst ${id} = require(${source})${semicolons ? ';' : ''}\n`).get().node.program.body[0];
+    text = `const ${id} = require(${source})${end}`;
   }
+  // Parsed from text rather than built, so `{ a, b }` keeps the snippet's one-line text, in the
+  // file's quotes and semicolon style; the snippet sits on its own line so recast separates it
+  // from neighbours (new or old) by a newline.
+  const statement = j(`\n${text}\n`).get().node.program.body[0];
   const locals = all.map((item) => item.local);
   body.splice(importIndex(j, body, esm ? undefined : locals), 0, statement);
   if (!esm) addedRequires(program).push({ statement, locals });
@@ -223,6 +226,12 @@ function firstUseIndex(j: JSCodeshift, body: any[], locals: readonly string[]): 
   const firstMention = body.findIndex((node) => j(node).find(j.Identifier).some((path: any) => original.has(path.node.name)));
   if (loadUse === -1) return firstMention;
   return firstMention === -1 ? loadUse : Math.min(loadUse, firstMention);
+}
+
+/** The text the file was parsed from (recast keeps it on the File node), or '' when unknown. */
+function originalText(root: Collection<any>): string {
+  const lines = root.get().node.loc?.lines;
+  return lines ? String(lines.toString()) : '';
 }
 
 /**
