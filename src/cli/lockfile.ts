@@ -1,10 +1,15 @@
 /**
  * After a write that edited a package.json, the lockfile is stale: `npm ci` (and pnpm's, yarn's
  * and bun's frozen installs) fail until the project's own package manager updates it. harden
- * never installs anything; it says which command to run, and where. The package manager is the
- * one whose lockfile sits beside the manifest or in a directory above it (a workspace root),
- * else the one package.json's `packageManager` field names, else npm.
+ * updates the lockfile alone with that package manager — `npm install --package-lock-only`,
+ * `pnpm install --lockfile-only`, `yarn install --mode update-lockfile` (Yarn 2+), all without
+ * running install scripts and without touching node_modules — unless `--no-install` says not to;
+ * where it cannot (no lockfile, Yarn 1, bun, the command failed), it says which command to run,
+ * and where. The package manager is the one whose lockfile sits beside the manifest or in a
+ * directory above it (a workspace root), else the one package.json's `packageManager` field
+ * names, else npm.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileChange } from '../changeset/changeset.js';
@@ -70,6 +75,75 @@ export function formatLockfileHints(hints: readonly LockfileHint[]): string {
       return hint.lockfile
         ? `${what} changed: run \`${command}\` to update ${hint.lockfile} (${FROZEN[hint.manager]} fails until you do)\n`
         : `${what} changed: run \`${command}\` to install the added dependencies\n`;
+    })
+    .join('');
+}
+
+/** The command that updates only the lockfile, for the package managers that have one. */
+function lockfileOnlyCommand(manager: PackageManager, dir: string): string[] | undefined {
+  if (manager === 'npm') return ['npm', 'install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];
+  if (manager === 'pnpm') return ['pnpm', 'install', '--lockfile-only', '--ignore-scripts'];
+  // Yarn 2+ (a .yarnrc.yml beside the lockfile); Yarn 1 has no lockfile-only install
+  if (manager === 'yarn' && existsSync(join(dir, '.yarnrc.yml'))) return ['yarn', 'install', '--mode', 'update-lockfile'];
+  return undefined;
+}
+
+export interface LockfileUpdate {
+  hint: LockfileHint;
+  /** The command run, when one was. */
+  command?: string;
+  ok: boolean;
+  /** Why it failed (the command's last lines of output, or the spawn error). */
+  error?: string;
+}
+
+/**
+ * Updates each hint's lockfile with its package manager's lockfile-only install, one at a time;
+ * a hint without a lockfile or a lockfile-only command is returned with `ok: false` and no
+ * command (its text says what to run). Never throws.
+ */
+export async function updateLockfiles(root: string, hints: readonly LockfileHint[], timeoutMs = 300_000): Promise<LockfileUpdate[]> {
+  const updates: LockfileUpdate[] = [];
+  for (const hint of hints) {
+    const dir = resolve(root, hint.dir);
+    const argv = hint.lockfile ? lockfileOnlyCommand(hint.manager, dir) : undefined;
+    if (!argv) {
+      updates.push({ hint, ok: false });
+      continue;
+    }
+    const command = argv.join(' ');
+    const result = await runQuietly(argv, dir, timeoutMs);
+    updates.push({ hint, command, ok: result.ok, error: result.error });
+  }
+  return updates;
+}
+
+function runQuietly(argv: string[], cwd: string, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
+  return new Promise((done) => {
+    let output = '';
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      done({ ok: false, error: error.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const tail = output.trim().split('\n').slice(-3).join(' / ');
+      done(code === 0 ? { ok: true } : { ok: false, error: signal ? `stopped (${signal}) after ${timeoutMs / 1000} s` : `exit ${code}${tail ? `: ${tail}` : ''}` });
+    });
+  });
+}
+
+/** What the write summary says of each update: done, or the command to run and why. */
+export function formatLockfileUpdates(updates: readonly LockfileUpdate[]): string {
+  return updates
+    .map(({ hint, command, ok, error }) => {
+      if (ok) return `${hint.lockfile} updated for ${hint.manifests.join(', ')} (\`${command}\`, in ${hint.dir || '.'}); run your install to fetch the new packages\n`;
+      const failed = command ? `\`${command}\` failed (${error}); ` : '';
+      return failed + formatLockfileHints([hint]);
     })
     .join('');
 }

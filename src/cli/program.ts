@@ -28,6 +28,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--dry-run', 'write nothing; print a patch that git apply accepts')
     .option('--check', 'write nothing; exit 1 when anything would change')
     .option('--allow-dirty', 'write even into files with uncommitted changes')
+    .option('--no-install', "after editing a package.json, print the lockfile command instead of running it (npm install --package-lock-only, pnpm install --lockfile-only)")
     .addHelpText(
       'after',
       `

@@ -1,8 +1,8 @@
 /**
  * Write mode, shared by `harden apply` and the end of an interactive review: refuse files with
  * uncommitted changes (unless --allow-dirty), refuse what cannot be written safely together with
- * everything that depends on it, write atomically, then summarise on stderr, ending with the
- * install command when a package.json was edited (the lockfile is stale until it runs).
+ * everything that depends on it, write atomically, then summarise on stderr; when a package.json
+ * was edited, update its lockfile (or, with --no-install, say which command does).
  */
 import type { Changeset } from '../changeset/changeset.js';
 import { checkDirty } from '../changeset/git.js';
@@ -10,12 +10,14 @@ import { findRefusals, writeChangeset } from '../changeset/write.js';
 import { formatSummary } from '../output/text.js';
 import type { Colors } from './color.js';
 import { EXIT } from './errors.js';
-import { formatLockfileHints, lockfileHints } from './lockfile.js';
+import { formatLockfileHints, formatLockfileUpdates, lockfileHints, updateLockfiles } from './lockfile.js';
 import type { Io } from './io.js';
 
 export interface WriteOptions {
   allowDirty?: boolean;
   verbose?: boolean;
+  /** false (`--no-install`): print the lockfile command instead of running it. */
+  install?: boolean;
 }
 
 /**
@@ -71,7 +73,9 @@ export async function writeMode(changeset: Changeset, options: WriteOptions, io:
     errors: [...changeset.errors, ...result.failed.map(({ path, message }) => ({ path, message: `write failed: ${message}` }))],
   };
   io.stderr.write(formatSummary(shown, { verbose: Boolean(options.verbose), colors: c, verb: 'changed' }));
-  io.stderr.write(formatLockfileHints(lockfileHints(changeset.root, shown.changes)));
+  const hints = lockfileHints(changeset.root, shown.changes);
+  if (options.install === false || result.interrupted || io.interrupted()) io.stderr.write(formatLockfileHints(hints));
+  else if (hints.length > 0) io.stderr.write(formatLockfileUpdates(await updateLockfiles(changeset.root, hints)));
   for (const refusal of notWritten) io.stderr.write(`${c.yellow('not written')} ${refusal.path}: ${refusal.reason}\n`);
   if (result.interrupted) {
     io.stderr.write(

@@ -128,7 +128,7 @@ for (const app of apps.filter((name) => EXPECTED[name])) {
         patchCheck = (error as Error).message;
       }
 
-      const result = harden(['apply', ...chain, '--verbose', '.'], root);
+      const result = harden(['apply', ...chain, '--verbose', '--no-install', '.'], root);
       write = { status: result.status, stderr: result.stderr };
       report = parseReport(result.stderr);
     });

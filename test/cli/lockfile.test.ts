@@ -1,14 +1,16 @@
 /**
- * After a write that edits a package.json, the summary ends with the exact command that updates
- * the lockfile with the project's own package manager (found by its lockfile, in the manifest's
- * directory or a workspace root above it); dry-run and check modes, which write nothing, say
- * nothing about it.
+ * After a write that edits a package.json, harden updates the lockfile with the project's own
+ * package manager (found by its lockfile, in the manifest's directory or a workspace root above
+ * it), lockfile only; with --no-install, or when it cannot, the summary ends with the exact
+ * command. Dry-run and check modes, which write nothing, say nothing about it.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileChange } from '../../src/changeset/changeset.js';
 import { formatLockfileHints, lockfileHints } from '../../src/cli/lockfile.js';
+import { appFiles } from '../apps/support.js';
 import { harden, repo } from '../support/cli.js';
 import { tree } from '../support/tmp.js';
 
@@ -36,10 +38,38 @@ describe('the install command after a write that edits package.json', () => {
     expect(dry.stdout).toContain('+++ b/package.json');
     expect(dry.stderr).not.toContain('install');
 
-    const write = harden(['apply', '-t', 'console-to-logger'], root);
+    const write = harden(['apply', '-t', 'console-to-logger', '--no-install'], root);
     expect(write.status, write.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).toHaveProperty('pino');
     expect(write.stderr).toContain('package.json changed: run `npm install` to update package-lock.json (npm ci fails until you do)\n');
+  });
+
+  it('npm: updates package-lock.json itself, so `npm ci` right after the write succeeds (needs the npm registry)', () => {
+    const root = repo({ 'package.json': app('app'), 'src/server.js': server });
+    const npm = (args: string[]) => spawnSync('npm', args, { cwd: root, encoding: 'utf8' });
+    const lock = npm(['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']);
+    expect(lock.status, lock.stderr).toBe(0);
+    const write = harden(['apply', '-t', 'console-to-logger', '--allow-dirty'], root);
+    expect(write.status, write.stderr).toBe(0);
+    expect(write.stderr).toContain('package-lock.json updated for package.json (`npm install --package-lock-only --ignore-scripts --no-audit --no-fund`, in .)');
+    expect(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages).toHaveProperty('node_modules/pino');
+    const ci = npm(['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+    expect(ci.status, ci.stderr).toBe(0);
+    expect(readFileSync(join(root, 'node_modules/pino/package.json'), 'utf8')).toContain('"name": "pino"');
+  });
+
+  it('the edgeai sample: `npm ci` accepts the lockfile right after `harden apply --preset mongo-express` (needs the npm registry)', () => {
+    const root = repo(appFiles('edgeai'));
+    const before = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+    expect(before.status, `the sample's own lockfile is in sync: ${before.stderr}`).toBe(0);
+    const write = harden(['apply', '--preset', 'mongo-express', '.'], root);
+    expect(write.status, write.stderr).toBe(0);
+    expect(write.stderr).toContain('package-lock.json updated for package.json');
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['pino', 'express-rate-limit', 'rate-limit-redis']));
+    // `npm ci` checks that package.json and the lockfile agree before it fetches anything
+    const ci = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+    expect(ci.status, ci.stderr).toBe(0);
   });
 
   it('pnpm workspace: the lockfile at the workspace root decides, and the command runs there', () => {

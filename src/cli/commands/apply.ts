@@ -30,6 +30,7 @@ export interface ApplyOptions {
   config?: string | false;
   verbose?: boolean;
   allowDirty?: boolean;
+  install?: boolean;
   color?: boolean;
   jobs?: string;
   verify?: boolean;
