@@ -156,3 +156,19 @@ function realOrSelf(path: string): string {
     return path;
   }
 }
+
+/**
+ * The root-relative paths of files that differ from `ref` (committed, staged or not) or are new
+ * and not ignored: what `--changed-since <ref>` limits a run to. An error message when git cannot
+ * say (no repository, unknown ref).
+ */
+export function filesChangedSince(root: string, ref: string, options: GitOptions = {}): Set<string> | { error: string } {
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+  const verified = git(['-C', root, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], env);
+  if ('error' in verified) return { error: `"${ref}" is not a commit git knows here (${verified.error || 'unknown revision'})` };
+  const changed = git(['-C', root, 'diff', '--name-only', '--relative', '-z', '--no-renames', verified.stdout.trim(), '--'], env);
+  if ('error' in changed) return changed;
+  const untracked = git(['-C', root, 'ls-files', '--others', '--exclude-standard', '-z', '--', '.'], env);
+  if ('error' in untracked) return untracked;
+  return new Set([...changed.stdout.split('\0'), ...untracked.stdout.split('\0')].filter(Boolean));
+}

@@ -102,6 +102,7 @@ function withRunOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report (or the --dry-run patch) to this file instead of stdout')
     .option('--sarif-skipped', 'with --format sarif: list skipped sites as results too (level note); default: changes only')
     .option('--verbose', 'list every changed and skipped site')
+    .option('--changed-since <ref>', 'only files changed since this git ref (and new files); the rest of the project still informs the analysis')
     .option('--verify', "type-check the project (its own tsconfig and TypeScript) before and after, in memory; drop change sets that add type errors")
     .option('-j, --jobs <n>', 'worker threads for file-level work (default: the cores when there are 4 or more, else 1 = in-process)')
     .addOption(new Option('--color', 'force colour on stderr'))

@@ -9,7 +9,8 @@ import { registry as builtIn } from '../../transforms/index.js';
 import type { RunInput } from '../changeset/change-sets.js';
 import { presetsDirOf, resolveConfig, type LoadedConfig } from '../config/config.js';
 import { loadCustomTransforms } from '../config/custom-transforms.js';
-import { discover, findRoot } from '../engine/discover.js';
+import { filesChangedSince } from '../changeset/git.js';
+import { discover, findRoot, type Discovery } from '../engine/discover.js';
 import { toRelative } from '../engine/paths.js';
 import type { AnyTransform } from '../transform.js';
 import { checkConfigOptions, presetSources, resolveChain, type ChainSelection } from './chain.js';
@@ -19,6 +20,8 @@ import type { Io } from './io.js';
 export interface SetupOptions extends ChainSelection {
   /** `--config <path>`, or false for `--no-config`. */
   config?: string | false;
+  /** `--changed-since <ref>`: process only files changed since this git ref. */
+  changedSince?: string;
 }
 
 export interface RunSetup extends RunInput {
@@ -68,5 +71,19 @@ export async function prepareRun(paths: readonly string[], options: SetupOptions
       throw new UsageError(`no file matches "${pattern}"`, 'check the pattern (globs are relative to the working directory)');
     }
   }
+  if (options.changedSince !== undefined) return { root, cwd, config, registry, chain, discovery: limitToChanged(root, discovery, options.changedSince, chain) };
   return { root, cwd, config, registry, chain, discovery };
+}
+
+/**
+ * `--changed-since <ref>`: transforms run on the files changed since `ref` (and new ones), while
+ * every discovered file still feeds the cross-file facts (a changed handler's callers, the
+ * project's logger, the models).
+ */
+function limitToChanged(root: string, discovery: Discovery, ref: string, chain: RunSetup['chain']): Discovery {
+  const project = chain.find((t) => t.definition.scope === 'project');
+  if (project) throw new UsageError(`--changed-since does not apply to ${project.definition.id}: it rewrites a module and its importers together`);
+  const changed = filesChangedSince(root, ref);
+  if (!(changed instanceof Set)) throw new UsageError(`--changed-since ${ref}: ${changed.error}`);
+  return { ...discovery, projectFiles: discovery.files, files: discovery.files.filter((file) => changed.has(file)) };
 }

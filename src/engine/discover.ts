@@ -39,6 +39,11 @@ export interface Discovery {
   files: string[];
   /** Files seen but not processed, with the reason (ignored files are not listed). */
   skipped: SkippedFile[];
+  /**
+   * Every source file the project's cross-file facts read (callers, models, loggers), when that is
+   * more than `files` (`--changed-since` processes the changed files of the whole project).
+   */
+  projectFiles?: string[];
 }
 
 export interface DiscoverOptions {

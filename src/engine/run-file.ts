@@ -22,7 +22,7 @@ import {
 import type { Project } from './project.js';
 import { placeAddedRequires } from '../ast/imports.js';
 import { ROLE_TEXT } from './roles.js';
-import { offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
+import { ignoreComments, offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
 
 /** The engine's own skip reason: the file's role is not one the transform rewrites. */
 export const FILE_ROLE_REASON = 'file-role';
@@ -159,13 +159,14 @@ function runChain(
   const sites: Site[] = [];
   const requests: SupportRequest[] = [];
   const locate = offsetLocator(source);
+  const ignores = ignoreComments(source);
   for (const { definition, options } of transforms) {
     if (definition.scope !== 'file') continue;
     const roles = definition.roles ?? DEFAULT_ROLES;
     const refuseAll = roles.includes(role)
       ? undefined
       : { reason: FILE_ROLE_REASON, reasonText: `the file is ${ROLE_TEXT[role]}; ${definition.id} rewrites ${roles.join(', ')} files only`, detail: `${role} file` };
-    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate, refuseAll);
+    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate, refuseAll, ignores);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {

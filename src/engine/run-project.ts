@@ -7,7 +7,7 @@ import type { ProjectTransformDefinition } from '../transform.js';
 import { detectTextStyle, languageFor, ParseError, parseSource, stripBom } from './parse.js';
 import type { Project } from './project.js';
 import { collectRequests, type ResolvedTransform, type SupportRequest } from './run-file.js';
-import { SiteRecorder, type Site, type SiteFilter } from './sites.js';
+import { ignoreComments, SiteRecorder, type Site, type SiteFilter } from './sites.js';
 
 export interface ProjectRunInput {
   project: Project;
@@ -45,7 +45,10 @@ function runOne(
   const recorders = new Map<string, SiteRecorder>();
   const recorder = (file: string) => {
     let found = recorders.get(file);
-    if (!found) recorders.set(file, (found = new SiteRecorder(definition.id, file, definition.skipReasons, filter)));
+    if (!found) {
+      const ignores = ignoreComments(texts.get(file) ?? project.readFile(file) ?? '');
+      recorders.set(file, (found = new SiteRecorder(definition.id, file, definition.skipReasons, filter, undefined, undefined, ignores)));
+    }
     return found;
   };
   const at = (position: { line: number; column: number }) => ({

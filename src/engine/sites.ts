@@ -23,6 +23,50 @@ export interface Site {
   detail?: string;
 }
 
+/** The reason of a change a `harden-ignore-…` comment in the file refused. */
+export const IGNORED_REASON = 'ignored';
+
+/**
+ * What the file's ignore comments ask: `// harden-ignore-next-line <id>[, <id>…] [-- why]` leaves
+ * the sites that start on the next line alone, `// harden-ignore-file <id>… [-- why]` every site of
+ * the file; without ids, for every transform. Block comments (`/* … *\/`) work the same.
+ */
+export interface IgnoreComments {
+  /** For a transform and a site's start line: the comment that ignores it, if any. */
+  find(transform: string, line: number): { line: number; why?: string } | undefined;
+}
+
+const IGNORE_COMMENT = /(?:\/\/|\/\*)[ \t*]*harden-ignore-(next-line|file)\b([^\n\r]*)/g;
+
+export function ignoreComments(source: string): IgnoreComments | undefined {
+  if (!source.includes('harden-ignore-')) return undefined;
+  const starts = [0, ...[...source.matchAll(/\r\n|\r|\n/g)].map((m) => m.index! + m[0].length)];
+  const lineOf = (offset: number) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
+  const rules: Array<{ kind: string; line: number; ids: Set<string> | undefined; why?: string }> = [];
+  for (const match of source.matchAll(IGNORE_COMMENT)) {
+    const rest = match[2]!.replace(/\*\/.*$/, '');
+    const [idsText, ...whyParts] = rest.split(/\s--\s?/);
+    const ids = idsText!.split(/[\s,]+/).filter(Boolean);
+    const why = whyParts.join(' -- ').trim() || undefined;
+    rules.push({ kind: match[1]!, line: lineOf(match.index!), ids: ids.length > 0 ? new Set(ids) : undefined, why });
+  }
+  return {
+    find(transform, line) {
+      const rule = rules.find((r) => (!r.ids || r.ids.has(transform)) && (r.kind === 'file' || r.line + 1 === line));
+      return rule && { line: rule.line, why: rule.why };
+    },
+  };
+}
+
 /** Decides whether a changed site is wanted (interactive review re-runs with its selection). */
 export type SiteFilter = (site: Site) => boolean;
 
@@ -43,6 +87,8 @@ export class SiteRecorder implements Sites<string> {
      * make is recorded as skipped for this engine reason instead, and refused.
      */
     private readonly refuseAll?: { reason: string; reasonText: string; detail: string },
+    /** The file's `harden-ignore-…` comments: a change they name is recorded as skipped and refused. */
+    private readonly ignores?: IgnoreComments,
   ) {}
 
   private base(node: Locatable, kind: Site['kind']): Site {
@@ -71,6 +117,18 @@ export class SiteRecorder implements Sites<string> {
       return false;
     }
     const site = { ...this.base(node, 'changed'), message };
+    const ignored = this.ignores?.find(this.transform, site.line);
+    if (ignored) {
+      const { message: _, ...rest } = site;
+      this.records.push({
+        ...rest,
+        kind: 'skipped',
+        reason: IGNORED_REASON,
+        reasonText: `a harden-ignore comment (line ${ignored.line}) asks to leave it`,
+        detail: ignored.why ?? `would have: ${message}`,
+      });
+      return false;
+    }
     if (this.filter && !this.filter(site)) return false;
     this.records.push(site);
     return true;

@@ -31,6 +31,7 @@ export interface ApplyOptions {
   verbose?: boolean;
   allowDirty?: boolean;
   install?: boolean;
+  changedSince?: string;
   color?: boolean;
   jobs?: string;
   verify?: boolean;
