@@ -57,6 +57,23 @@ Examples:
       code = await applyCommand(paths, { ...options, check: true }, io);
     });
 
+  withRunOptions(
+    program
+      .command('baseline')
+      .description('record every change the run would make in .harden-baseline.json: apply and check then leave them alone until the code there changes'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  harden baseline --preset mongo-express      # then commit .harden-baseline.json
+  harden check --preset mongo-express         # green: only new findings count`,
+    )
+    .action(async (paths: string[], options: ApplyOptions) => {
+      const { applyCommand } = await import('./commands/apply.js');
+      code = await applyCommand(paths, { ...options, writeBaseline: true, baseline: false }, io);
+    });
+
   program
     .command('list')
     .description('list transforms and presets')
@@ -102,6 +119,7 @@ function withRunOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report (or the --dry-run patch) to this file instead of stdout')
     .option('--sarif-skipped', 'with --format sarif: list skipped sites as results too (level note); default: changes only')
     .option('--verbose', 'list every changed and skipped site')
+    .option('--no-baseline', 'ignore .harden-baseline.json (see harden baseline)')
     .option('--changed-since <ref>', 'only files changed since this git ref (and new files); the rest of the project still informs the analysis')
     .option('--verify', "type-check the project (its own tsconfig and TypeScript) before and after, in memory; drop change sets that add type errors")
     .option('-j, --jobs <n>', 'worker threads for file-level work (default: the cores when there are 4 or more, else 1 = in-process)')

@@ -10,6 +10,7 @@ import type { RunInput } from '../changeset/change-sets.js';
 import { presetsDirOf, resolveConfig, type LoadedConfig } from '../config/config.js';
 import { loadCustomTransforms } from '../config/custom-transforms.js';
 import { filesChangedSince } from '../changeset/git.js';
+import { loadBaseline } from '../engine/baseline.js';
 import { discover, findRoot, type Discovery } from '../engine/discover.js';
 import { toRelative } from '../engine/paths.js';
 import type { AnyTransform } from '../transform.js';
@@ -22,6 +23,8 @@ export interface SetupOptions extends ChainSelection {
   config?: string | false;
   /** `--changed-since <ref>`: process only files changed since this git ref. */
   changedSince?: string;
+  /** false (`--no-baseline`, and `harden baseline` itself): ignore `.harden-baseline.json`. */
+  baseline?: boolean;
 }
 
 export interface RunSetup extends RunInput {
@@ -61,7 +64,16 @@ export async function prepareRun(paths: readonly string[], options: SetupOptions
         }
       : {}),
   });
-  const discovery = discover({ root, cwd, patterns: paths, ignore: config?.ignore ?? [] });
+  let discovery = discover({ root, cwd, patterns: paths, ignore: config?.ignore ?? [] });
+  if (options.baseline !== false) {
+    let baseline;
+    try {
+      baseline = loadBaseline(root);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (baseline) discovery = { ...discovery, baseline: baseline.entries };
+  }
   for (const pattern of paths) {
     const scan = picomatch.scan(pattern);
     if (!scan.isGlob) continue;

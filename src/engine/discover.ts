@@ -3,6 +3,7 @@
  * `.gitignore` and `.hardenignore` at every level (from the root down), build output and
  * dependencies always skipped, symlinks never followed.
  */
+import type { BaselineEntry } from './baseline.js';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -44,6 +45,8 @@ export interface Discovery {
    * more than `files` (`--changed-since` processes the changed files of the whole project).
    */
   projectFiles?: string[];
+  /** The baseline's entries (`.harden-baseline.json`): changes the team decided not to take. */
+  baseline?: readonly BaselineEntry[];
 }
 
 export interface DiscoverOptions {

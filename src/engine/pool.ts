@@ -64,7 +64,7 @@ export class RunInterrupted extends Error {
 /** In this thread, giving the event loop a turn between files so a signal handler can run. */
 async function runInterruptible(options: ParallelRunOptions, shouldStop: () => boolean): Promise<Changeset> {
   const { root, discovery, chain, filter, onFile } = options;
-  const project = new Project(root, discovery.projectFiles ?? discovery.files);
+  const project = new Project(root, discovery.projectFiles ?? discovery.files, discovery.baseline);
   const keepText = chain.some((t) => t.definition.scope === 'project');
   const records: FileRecord[] = [];
   let turn = Date.now();
@@ -106,7 +106,7 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
         poll = setInterval(() => stop() && reject(new RunInterrupted(done, discovery.files.length)), 50);
       }
       for (let w = 0; w < workerCount; w += 1) {
-        const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.projectFiles ?? discovery.files, chain: specs, keepText } });
+        const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.projectFiles ?? discovery.files, baseline: discovery.baseline, chain: specs, keepText } });
         workers.push(worker);
         const feed = () => {
           if (next >= discovery.files.length) return;
@@ -135,5 +135,5 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   if (options.shouldStop?.()) throw new RunInterrupted(done, discovery.files.length);
-  return assemble(options, new Project(root, discovery.projectFiles ?? discovery.files), records);
+  return assemble(options, new Project(root, discovery.projectFiles ?? discovery.files, discovery.baseline), records);
 }

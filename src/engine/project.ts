@@ -11,6 +11,7 @@ import type { FileRole } from '../transform.js';
 import { isFlow, parseForAnalysis, parserFor, stripBom, type Dialect } from './parse.js';
 import { directRole, relativeSpecifiers } from './roles.js';
 import { toAbsolute } from './paths.js';
+import { BaselineIndex, type BaselineEntry } from './baseline.js';
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -22,11 +23,16 @@ export class Project implements ProjectView {
   private roles: Map<string, FileRole> | undefined;
   private directories: Set<string> | undefined;
 
+  /** The run's baseline (engine only: sites it lists are refused as `baselined`). */
+  readonly baseline: BaselineIndex | undefined;
+
   constructor(
     readonly root: string,
     readonly files: readonly string[],
+    baseline?: readonly BaselineEntry[],
   ) {
     this.fileSet = new Set(files);
+    this.baseline = baseline && baseline.length > 0 ? new BaselineIndex(baseline) : undefined;
   }
 
   readFile(path: string): string | undefined {

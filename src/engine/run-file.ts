@@ -21,6 +21,7 @@ import {
 } from './parse.js';
 import type { Project } from './project.js';
 import { placeAddedRequires } from '../ast/imports.js';
+import { sourceLines } from './baseline.js';
 import { ROLE_TEXT } from './roles.js';
 import { ignoreComments, offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
 
@@ -160,13 +161,18 @@ function runChain(
   const requests: SupportRequest[] = [];
   const locate = offsetLocator(source);
   const ignores = ignoreComments(source);
+  let lines: string[] | undefined;
+  const fileLines = () => (lines ??= sourceLines(source));
   for (const { definition, options } of transforms) {
     if (definition.scope !== 'file') continue;
     const roles = definition.roles ?? DEFAULT_ROLES;
     const refuseAll = roles.includes(role)
       ? undefined
       : { reason: FILE_ROLE_REASON, reasonText: `the file is ${ROLE_TEXT[role]}; ${definition.id} rewrites ${roles.join(', ')} files only`, detail: `${role} file` };
-    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate, refuseAll, ignores);
+    const recorder = new SiteRecorder(definition.id, path, definition.skipReasons, filter, locate, refuseAll, {
+      ignores,
+      baseline: project.baseline?.matcher(path, fileLines),
+    });
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {

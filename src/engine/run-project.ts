@@ -8,6 +8,7 @@ import { detectTextStyle, languageFor, ParseError, parseSource, stripBom } from 
 import type { Project } from './project.js';
 import { collectRequests, type ResolvedTransform, type SupportRequest } from './run-file.js';
 import { ignoreComments, SiteRecorder, type Site, type SiteFilter } from './sites.js';
+import { sourceLines } from './baseline.js';
 
 export interface ProjectRunInput {
   project: Project;
@@ -46,8 +47,9 @@ function runOne(
   const recorder = (file: string) => {
     let found = recorders.get(file);
     if (!found) {
-      const ignores = ignoreComments(texts.get(file) ?? project.readFile(file) ?? '');
-      recorders.set(file, (found = new SiteRecorder(definition.id, file, definition.skipReasons, filter, undefined, undefined, ignores)));
+      const text = stripBom(texts.get(file) ?? project.readFile(file) ?? '');
+      const decisions = { ignores: ignoreComments(text), baseline: project.baseline?.matcher(file, () => sourceLines(text)) };
+      recorders.set(file, (found = new SiteRecorder(definition.id, file, definition.skipReasons, filter, undefined, undefined, decisions)));
     }
     return found;
   };

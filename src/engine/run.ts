@@ -56,7 +56,7 @@ export function processFile(
 /** Runs in this thread. */
 export function run(options: RunOptions): Changeset {
   const { root, discovery, chain, filter, onFile } = options;
-  const project = new Project(root, discovery.projectFiles ?? discovery.files);
+  const project = new Project(root, discovery.projectFiles ?? discovery.files, discovery.baseline);
   const keepText = chain.some((t) => t.definition.scope === 'project');
   const records = discovery.files.map((path, index) => {
     const record = processFile(root, path, chain, project, filter, keepText);

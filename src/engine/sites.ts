@@ -3,6 +3,7 @@
  * declared reason). Reports, SARIF, review and tests are all built from these records.
  */
 import type { Locatable, Sites } from '../transform.js';
+import { BASELINE_FILE, BASELINED_REASON, type BaselineMatcher } from './baseline.js';
 
 export interface Site {
   /** Stable within a run of the same inputs: `transform:file:line:column:ordinal`. */
@@ -87,8 +88,11 @@ export class SiteRecorder implements Sites<string> {
      * make is recorded as skipped for this engine reason instead, and refused.
      */
     private readonly refuseAll?: { reason: string; reasonText: string; detail: string },
-    /** The file's `harden-ignore-…` comments: a change they name is recorded as skipped and refused. */
-    private readonly ignores?: IgnoreComments,
+    /**
+     * The team's decisions: the file's `harden-ignore-…` comments and the run's baseline. A change
+     * either names is recorded as skipped and refused.
+     */
+    private readonly decisions: { ignores?: IgnoreComments | undefined; baseline?: BaselineMatcher | undefined } = {},
   ) {}
 
   private base(node: Locatable, kind: Site['kind']): Site {
@@ -117,7 +121,18 @@ export class SiteRecorder implements Sites<string> {
       return false;
     }
     const site = { ...this.base(node, 'changed'), message };
-    const ignored = this.ignores?.find(this.transform, site.line);
+    if (this.decisions.baseline?.(this.transform, site.line, site.endLine)) {
+      const { message: _, ...rest } = site;
+      this.records.push({
+        ...rest,
+        kind: 'skipped',
+        reason: BASELINED_REASON,
+        reasonText: `listed in ${BASELINE_FILE} (harden baseline); it comes back when the code there changes, or when you remove its entry`,
+        detail: `would have: ${message}`,
+      });
+      return false;
+    }
+    const ignored = this.decisions.ignores?.find(this.transform, site.line);
     if (ignored) {
       const { message: _, ...rest } = site;
       this.records.push({

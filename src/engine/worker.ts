@@ -2,14 +2,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { registry } from '../../transforms/index.js';
 import type { AnyTransform } from '../transform.js';
+import type { BaselineEntry } from './baseline.js';
 import type { ChainSpec } from './pool.js';
 import { Project } from './project.js';
 import { processFile } from './run.js';
 import type { ResolvedTransform } from './run-file.js';
 
-const { root, files, chain: specs, keepText } = workerData as {
+const { root, files, baseline, chain: specs, keepText } = workerData as {
   root: string;
   files: string[];
+  baseline: BaselineEntry[] | undefined;
   chain: ChainSpec[];
   keepText: boolean;
 };
@@ -22,7 +24,7 @@ for (const spec of specs) {
   if (!definition) throw new Error(`worker: unknown transform ${spec.id}`);
   chain.push({ definition, options: spec.options, ...(spec.module ? { module: spec.module } : {}) });
 }
-const project = new Project(root, files);
+const project = new Project(root, files, baseline);
 
 parentPort!.on('message', ({ start, paths }: { start: number; paths: string[] }) => {
   const records = paths.map((path) => processFile(root, path, chain, project, undefined, keepText));

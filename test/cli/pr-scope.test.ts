@@ -99,3 +99,40 @@ describe('--changed-since', () => {
     expect(split.stderr).toContain('--changed-since does not apply to split-god-service');
   });
 });
+
+describe('harden baseline', () => {
+  it('check is green after `harden baseline`; a site comes back when its code changes; --no-baseline sees everything', () => {
+    const root = repo({ 'package.json': manifest, 'src/list.js': handler('list'), 'src/show.js': handler('show') });
+    expect(harden(['check', '-t', 'console-to-logger', '.'], root).status).toBe(1);
+
+    const record = harden(['baseline', '-t', 'console-to-logger', '.'], root);
+    expect(record.status, record.stderr).toBe(0);
+    expect(record.stderr).toContain('2 change(s) recorded in .harden-baseline.json');
+    const baseline = JSON.parse(readFileSync(join(root, '.harden-baseline.json'), 'utf8'));
+    expect(baseline.entries.map((e: { file: string; line: number }) => `${e.file}:${e.line}`)).toEqual(['src/list.js:5', 'src/show.js:5']);
+    // nothing was rewritten by recording
+    expect(readFileSync(join(root, 'src/list.js'), 'utf8')).toBe(handler('list'));
+
+    const green = harden(['check', '-t', 'console-to-logger', '--format', 'json', '.'], root);
+    expect(green.status, green.stderr).toBe(0);
+    expect(sitesOf(green.stdout).map((s) => s.reason)).toEqual(['baselined', 'baselined']);
+
+    // code added above a baselined site does not bring it back; editing the site does
+    writeFileSync(join(root, 'src/list.js'), `// list handler\n\n${handler('list')}`);
+    expect(harden(['check', '-t', 'console-to-logger', '.'], root).status).toBe(0);
+    writeFileSync(join(root, 'src/show.js'), handler('show').replace("'show failed'", "'show: failed'"));
+    const back = harden(['check', '-t', 'console-to-logger', '--format', 'json', '.'], root);
+    expect(back.status).toBe(1);
+    expect(sitesOf(back.stdout).filter((s) => s.kind === 'changed').map((s) => s.file)).toEqual(['src/show.js']);
+
+    const all = harden(['check', '-t', 'console-to-logger', '--no-baseline', '--format', 'json', '.'], root);
+    expect(sitesOf(all.stdout).filter((s) => s.kind === 'changed')).toHaveLength(2);
+  });
+
+  it('a baseline file that is not one is a usage error', () => {
+    const root = repo({ 'package.json': manifest, 'src/list.js': handler('list'), '.harden-baseline.json': '{"entries": 3}' });
+    const run = harden(['check', '-t', 'console-to-logger', '.'], root);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('.harden-baseline.json is not a harden baseline');
+  });
+});

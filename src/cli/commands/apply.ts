@@ -3,7 +3,10 @@
  * first (`--interactive`), print it as a patch (`--dry-run`) or gate on it (`--check`). Every mode
  * computes the same Changeset; `--format` and `--output` choose the report.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { computeChangeSets } from '../../changeset/change-sets.js';
+import { BASELINE_FILE, siteFingerprint, sourceLines, type BaselineEntry, type BaselineFile } from '../../engine/baseline.js';
 import type { Changeset } from '../../changeset/changeset.js';
 import { defaultJobs, runParallel, RunInterrupted } from '../../engine/pool.js';
 import { run } from '../../engine/run.js';
@@ -32,6 +35,9 @@ export interface ApplyOptions {
   allowDirty?: boolean;
   install?: boolean;
   changedSince?: string;
+  baseline?: boolean;
+  /** `harden baseline`: record every change the run would make in the baseline file, write nothing else. */
+  writeBaseline?: boolean;
   color?: boolean;
   jobs?: string;
   verify?: boolean;
@@ -61,6 +67,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     return EXIT.interrupted;
   }
   progress.done();
+  if (options.writeBaseline) return recordBaseline(changeset, io, c);
   let verified: VerifyReport | undefined;
   if (options.verify) {
     ({ changeset, report: verified } = verifyChangeset(changeset, (filter) => run({ ...setup, filter })));
@@ -98,6 +105,27 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   noteVerify();
   emitReport(written, setup, request, io, changeSets);
   return code;
+}
+
+/** `harden baseline`: the changes the run would make become the baseline (replacing the old one). */
+function recordBaseline(changeset: Changeset, io: Io, c: ReturnType<typeof colors>): number {
+  const entries: BaselineEntry[] = [];
+  for (const change of changeset.changes) {
+    if (change.kind !== 'source' || change.before === undefined) continue;
+    const lines = sourceLines(change.before.replace(/^\uFEFF/, ''));
+    for (const site of change.sites) {
+      if (site.kind !== 'changed') continue;
+      const fingerprint = siteFingerprint(site.transform, site.file, lines, site.line, site.endLine);
+      entries.push({ transform: site.transform, file: site.file, fingerprint, line: site.line, message: site.message ?? '' });
+    }
+  }
+  const file: BaselineFile = { version: 1, entries };
+  writeFileSync(join(changeset.root, BASELINE_FILE), `${JSON.stringify(file, null, 2)}\n`);
+  io.stderr.write(formatSummary(changeset, { verbose: false, colors: c, verb: 'would change' }));
+  io.stderr.write(
+    `${entries.length} change(s) recorded in ${BASELINE_FILE}: apply and check leave them alone until the code there changes (commit the file; delete an entry to see it again)\n`,
+  );
+  return changeset.errors.length > 0 ? EXIT.error : EXIT.ok;
 }
 
 /** With --verify, a reviewed selection (a subset of verified change sets) is type-checked again. */
