@@ -10,7 +10,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MARKDOWN_MARKER } from '../../src/output/markdown.js';
-import { BIN, repo } from '../support/cli.js';
+import { BIN, git, repo } from '../support/cli.js';
 import { tree } from '../support/tmp.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -89,6 +89,8 @@ describe('action.yml', () => {
         HARDEN_CONFIG: '',
         HARDEN_SARIF: 'false',
         HARDEN_SARIF_SKIPPED: 'false',
+        HARDEN_CHANGED_ONLY: 'true',
+        HARDEN_BASE_SHA: '',
         ...inputs,
       },
     });
@@ -113,6 +115,25 @@ describe('action.yml', () => {
     expect(without.outputs).toContain('exit-code=1\n');
     expect(existsSync(join(none, 'ran.txt'))).toBe(false);
     expect(JSON.parse(readFileSync(join(none, 'harden.sarif'), 'utf8')).runs[0].properties.skippedSitesListed).toBe(true);
+  });
+
+  it('on a pull request, checks only the files changed since the base commit (changed-only, the default)', () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'app' }),
+      'src/a.ts': "import { a } from 'm';\nimport { b } from 'm';\nexport const c = a + b;\n",
+      'src/b.ts': "export const d = 1;\n",
+    };
+    const project = repo(files);
+    const base = git(['rev-parse', 'HEAD'], project).trim();
+    writeFileSync(join(project, 'src/b.ts'), "import { x } from 'm';\nimport { y } from 'm';\nexport const d = x + y;\n");
+    git(['-c', 'user.email=t@harden', '-c', 'user.name=t', 'commit', '-qam', 'pr'], project);
+    const scoped = checkStep(project, { HARDEN_TRANSFORMS: 'dedupe-imports', HARDEN_CONFIG: 'none', HARDEN_BASE_SHA: base });
+    expect(scoped.status, scoped.stderr).toBe(0);
+    const report = readFileSync(join(scoped.outputs.match(/report=(.*)\n/)![1]!), 'utf8');
+    expect(report).toContain('src/b.ts');
+    expect(report).not.toContain('src/a.ts');
+    const whole = checkStep(project, { HARDEN_TRANSFORMS: 'dedupe-imports', HARDEN_CONFIG: 'none', HARDEN_BASE_SHA: base, HARDEN_CHANGED_ONLY: 'false' });
+    expect(readFileSync(join(whole.outputs.match(/report=(.*)\n/)![1]!), 'utf8')).toContain('src/a.ts');
   });
 
   describe('the comment step', () => {
@@ -186,7 +207,7 @@ describe('action.yml', () => {
     const flags = new Set(
       [...action.matchAll(/\((--[a-z-]+)(?: "\$HARDEN|\))/g), ...action.matchAll(/ (--(?:format|output)) /g)].map((m) => m[1]!),
     );
-    expect([...flags].sort()).toEqual(['--config', '--format', '--no-config', '--output', '--preset', '--sarif-skipped', '--transform']);
+    expect([...flags].sort()).toEqual(['--changed-since', '--config', '--format', '--no-config', '--output', '--preset', '--sarif-skipped', '--transform']);
     for (const flag of flags) expect(help).toContain(flag);
   });
 
