@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as babelParse } from '@babel/parser';
 import recast from 'recast';
-import { registry } from '../transforms/index.js';
+import { registry, REGISTRY_MODULE } from '../transforms/index.js';
 import { resolveChain } from '../src/cli/chain.js';
 import { discover } from '../src/engine/discover.js';
 import { parseSource, printAst, detectTextStyle, stripBom } from '../src/engine/parse.js';
@@ -51,7 +51,7 @@ if (mode === 'parse') {
 } else if (mode === 'harden') {
   const chain = resolveChain({ preset: 'mongo-express' }, registry);
   parsed = countCandidates(dir, files, chain);
-  const changeset = await runParallel({ root: dir, discovery, chain, jobs: Number(jobs ?? 1), forceWorkers: Number(jobs) > 1 });
+  const changeset = await runParallel({ root: dir, discovery, chain, jobs: Number(jobs ?? 1), forceWorkers: Number(jobs) > 1, workerRegistry: { module: REGISTRY_MODULE, transforms: registry } });
   process.stderr.write(`harden: ${changeset.changes.length} files would change, ${changeset.errors.length} errors\n`);
 } else {
   throw new Error(`unknown mode ${mode}`);

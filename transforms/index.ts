@@ -2,6 +2,8 @@
  * THE registry: the only list of transforms. `harden list`, `harden explain`, presets, docs and
  * the tests all read it; a meta-test checks it against the folders of transforms/.
  */
+import { pathToFileURL } from 'node:url';
+import { harden } from '../src/package-root.js';
 import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
@@ -25,3 +27,9 @@ export const transforms: readonly AnyTransform[] = [
 ] as AnyTransform[];
 
 export const registry: ReadonlyMap<string, AnyTransform> = new Map(transforms.map((t) => [t.id, t]));
+
+/**
+ * This module as built (dist/), for worker threads that rebuild a chain from the registry: the
+ * engine imports no transform itself. Workers always run the built code (see src/engine/pool.ts).
+ */
+export const REGISTRY_MODULE = pathToFileURL(harden('dist', 'transforms', 'index.js')).href;

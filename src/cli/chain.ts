@@ -8,7 +8,7 @@ import type { AnyTransform } from '../transform.js';
 import type { ResolvedTransform } from '../engine/run-file.js';
 import { loadPresetChain, readPreset, resolveOptions, type Preset, type PresetSource } from '../config/preset.js';
 import { harden } from '../package-root.js';
-import { ConfigError, UsageError } from './errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 
 export const builtInPresets: PresetSource = {
   locate(name) {

@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { hardenVersion } from '../package-root.js';
 import type { ApplyOptions } from './commands/apply.js';
-import { EXIT, HardenError } from './errors.js';
+import { EXIT, HardenError } from '../errors.js';
 import type { Io } from './io.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

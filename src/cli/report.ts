@@ -13,8 +13,8 @@ import { formatChangesetPatch } from '../output/patch.js';
 import { formatSarif } from '../output/sarif.js';
 import { formatSummary } from '../output/text.js';
 import { hardenVersion } from '../package-root.js';
-import { colors } from './color.js';
-import { HardenError, UsageError } from './errors.js';
+import { colors } from '../output/color.js';
+import { HardenError, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 import type { RunSetup } from './setup.js';
 

@@ -15,7 +15,7 @@ import { discover, findRoot, type Discovery } from '../engine/discover.js';
 import { toRelative } from '../engine/paths.js';
 import type { AnyTransform } from '../transform.js';
 import { checkConfigOptions, presetSources, resolveChain, type ChainSelection } from './chain.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import type { Io } from './io.js';
 
 export interface SetupOptions extends ChainSelection {

@@ -8,8 +8,8 @@ import type { Changeset } from '../changeset/changeset.js';
 import { checkDirty } from '../changeset/git.js';
 import { findRefusals, writeChangeset } from '../changeset/write.js';
 import { formatSummary } from '../output/text.js';
-import type { Colors } from './color.js';
-import { EXIT } from './errors.js';
+import type { Colors } from '../output/color.js';
+import { EXIT } from '../errors.js';
 import { formatLockfileHints, formatLockfileUpdates, lockfileHints, updateLockfiles } from './lockfile.js';
 import type { Io } from './io.js';
 

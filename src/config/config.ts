@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError } from '../errors.js';
 import { parseJsonc } from '../ast/jsonc.js';
 import { describeIssues } from './preset.js';
 import type { AnyTransform } from '../transform.js';

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError } from '../errors.js';
 import type { AnyTransform } from '../transform.js';
 import type { LoadedConfig } from './config.js';
 import { importModule } from './load-module.js';

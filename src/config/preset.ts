@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AnyTransform } from '../transform.js';
 import type { ResolvedTransform } from '../engine/run-file.js';
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError } from '../errors.js';
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

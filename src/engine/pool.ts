@@ -7,9 +7,9 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { AnyTransform } from '../transform.js';
 import type { Changeset } from '../changeset/changeset.js';
 import { harden } from '../package-root.js';
-import { registry } from '../../transforms/index.js';
 import { Project } from './project.js';
 import { assemble, countCandidates, processFile, run, type FileRecord, type RunOptions } from './run.js';
 
@@ -41,6 +41,12 @@ function workerUrl(): URL {
 
 export interface ParallelRunOptions extends RunOptions {
   jobs: number;
+  /**
+   * The transform registry, and the module that exports it as `registry`: workers import it to
+   * rebuild the chain by id (the engine does not know the transforms; the caller hands them in).
+   * Without it, only transforms with their own `module` run on workers.
+   */
+  workerRegistry?: { module: string; transforms: ReadonlyMap<string, AnyTransform> };
   /** Use workers even for small runs (tests, benchmarks). */
   forceWorkers?: boolean;
   /**
@@ -88,7 +94,7 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
   const workerCount = Math.min(jobs, Math.ceil(discovery.files.length / CHUNK));
   const small = !options.forceWorkers && countCandidates(root, discovery.files, chain) < MIN_FILES_FOR_WORKERS;
   // a team's transform that workers cannot load again by id or module runs in this thread
-  const loadable = chain.every((t) => registry.get(t.definition.id) === t.definition || t.module !== undefined);
+  const loadable = chain.every((t) => options.workerRegistry?.transforms.get(t.definition.id) === t.definition || t.module !== undefined);
   if (jobs <= 1 || filter || workerCount <= 1 || small || !loadable) {
     return options.shouldStop ? runInterruptible(options, options.shouldStop) : run(options);
   }
@@ -106,7 +112,7 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
         poll = setInterval(() => stop() && reject(new RunInterrupted(done, discovery.files.length)), 50);
       }
       for (let w = 0; w < workerCount; w += 1) {
-        const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.projectFiles ?? discovery.files, baseline: discovery.baseline, chain: specs, keepText } });
+        const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.projectFiles ?? discovery.files, baseline: discovery.baseline, chain: specs, keepText, registryModule: options.workerRegistry?.module } });
         workers.push(worker);
         const feed = () => {
           if (next >= discovery.files.length) return;

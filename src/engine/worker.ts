@@ -1,6 +1,5 @@
 /** A pool worker: rebuilds the chain, then processes the chunks of files it is sent. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { registry } from '../../transforms/index.js';
 import type { AnyTransform } from '../transform.js';
 import type { BaselineEntry } from './baseline.js';
 import type { ChainSpec } from './pool.js';
@@ -8,7 +7,8 @@ import { Project } from './project.js';
 import { processFile } from './run.js';
 import type { ResolvedTransform } from './run-file.js';
 
-const { root, files, baseline, chain: specs, keepText } = workerData as {
+const { root, files, baseline, chain: specs, keepText, registryModule } = workerData as {
+  registryModule: string | undefined;
   root: string;
   files: string[];
   baseline: BaselineEntry[] | undefined;
@@ -16,6 +16,9 @@ const { root, files, baseline, chain: specs, keepText } = workerData as {
   keepText: boolean;
 };
 
+const registry: ReadonlyMap<string, AnyTransform> = registryModule
+  ? ((await import(registryModule)) as { registry: ReadonlyMap<string, AnyTransform> }).registry
+  : new Map();
 const chain: ResolvedTransform[] = [];
 for (const spec of specs) {
   const definition = spec.module

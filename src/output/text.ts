@@ -3,7 +3,7 @@
  * their reasons; then errors, skipped files, new files and dependency edits.
  */
 import type { Changeset } from '../changeset/changeset.js';
-import type { Colors } from '../cli/color.js';
+import type { Colors } from './color.js';
 import type { Site } from '../engine/sites.js';
 
 export interface SummaryOptions {

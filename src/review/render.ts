@@ -3,7 +3,7 @@
  * takes colour (additions green, deletions red, hunk headers cyan, file headers bold).
  */
 import type { FileChange } from '../changeset/changeset.js';
-import type { Colors } from '../cli/color.js';
+import type { Colors } from '../output/color.js';
 import { patchFor } from '../output/patch.js';
 
 export function renderDiff(changes: readonly FileChange[], c: Colors): string {

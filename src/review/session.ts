@@ -5,7 +5,7 @@
  * Enter never accepts a change nor writes a file.
  */
 import type { ChangeSet } from '../changeset/change-sets.js';
-import type { Colors } from '../cli/color.js';
+import type { Colors } from '../output/color.js';
 import type { ReadKey } from './keys.js';
 import { renderDiff } from './render.js';
 

@@ -1,5 +1,5 @@
 /** The `--verify` part of the human summary (stderr). */
-import type { Colors } from '../cli/color.js';
+import type { Colors } from '../output/color.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { VerifyReport } from './index.js';
 

@@ -1,7 +1,7 @@
 /** The matrix reads harden's --verbose summary; this pins its parser to the real formatter. */
 import { describe, expect, it } from 'vitest';
 import type { Changeset } from '../../src/changeset/changeset.js';
-import { colors } from '../../src/cli/color.js';
+import { colors } from '../../src/output/color.js';
 import type { Site } from '../../src/engine/sites.js';
 import { formatSummary } from '../../src/output/text.js';
 import { parseLocation, parseReport, sitesAt } from './support.js';

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/cli/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { checkConfigOptions } from '../../src/cli/chain.js';
 import { prepareRun } from '../../src/cli/setup.js';
 import Ajv2020 from 'ajv/dist/2020.js';

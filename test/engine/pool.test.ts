@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registry } from '../../transforms/index.js';
+import { registry, REGISTRY_MODULE } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
 import { runParallel } from '../../src/engine/pool.js';
 import { run } from '../../src/engine/run.js';
@@ -18,7 +18,7 @@ describe('the worker pool', () => {
     const discovery = discover({ root, cwd: root, patterns: ['.'] });
     const chain = chainOf(registry.get('dedupe-imports')!);
     const inProcess = run({ root, discovery, chain });
-    const pooled = await runParallel({ root, discovery, chain, jobs: 3, forceWorkers: true });
+    const pooled = await runParallel({ root, discovery, chain, jobs: 3, forceWorkers: true, workerRegistry: { module: REGISTRY_MODULE, transforms: registry } });
     expect(pooled).toEqual(inProcess);
     expect(inProcess.changes).toHaveLength(50);
     expect(inProcess.errors).toHaveLength(1);

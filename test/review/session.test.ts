@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../transforms/index.js';
 import { computeChangeSets, selectChangeSets } from '../../src/changeset/change-sets.js';
-import { colors } from '../../src/cli/color.js';
+import { colors } from '../../src/output/color.js';
 import { discover } from '../../src/engine/discover.js';
 import { run } from '../../src/engine/run.js';
 import { keyReader, ReviewInterrupted } from '../../src/review/keys.js';

@@ -5,15 +5,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registry as builtIn, REGISTRY_MODULE } from '../../../transforms/index.js';
 import { computeChangeSets } from '../../changeset/change-sets.js';
 import { BASELINE_FILE, siteFingerprint, sourceLines, type BaselineEntry, type BaselineFile } from '../../engine/baseline.js';
 import type { Changeset } from '../../changeset/changeset.js';
 import { defaultJobs, runParallel, RunInterrupted } from '../../engine/pool.js';
 import { run } from '../../engine/run.js';
 import { formatSummary } from '../../output/text.js';
-import { assertTerminal, reviewAndWrite } from '../../review/index.js';
-import { colorEnabled, colors } from '../color.js';
-import { EXIT, UsageError } from '../errors.js';
+import { assertTerminal, reviewAndWrite } from '../review.js';
+import { colorEnabled, colors } from '../../output/color.js';
+import { EXIT, UsageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { createProgress } from '../progress.js';
 import { checkOutputPath, emitReport, FORMATS, needsChangeSets, type Format, type ReportMode } from '../report.js';
@@ -56,6 +57,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   try {
     changeset = await runParallel({
       ...setup,
+      workerRegistry: { module: REGISTRY_MODULE, transforms: builtIn },
       jobs,
       onFile: (path, index, total) => progress.tick(path, index, total),
       shouldStop: io.interrupted,

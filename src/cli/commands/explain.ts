@@ -3,7 +3,7 @@ import { registry } from '../../../transforms/index.js';
 import { builtInPresets } from '../chain.js';
 import { readPreset } from '../../config/preset.js';
 import { harden } from '../../package-root.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 /** `harden explain <id>`: a transform's README, or what a preset runs and why. */
 export function explainCommand(id: string, out: NodeJS.WritableStream): number {

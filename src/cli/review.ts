@@ -6,14 +6,14 @@
  */
 import { computeChangeSets, selectChangeSets, type ChangeSet } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
-import type { Colors } from '../cli/color.js';
-import { EXIT, UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
-import type { RunSetup } from '../cli/setup.js';
-import { passesDirtyGuard, writeMode, type WriteOptions } from '../cli/write-mode.js';
+import type { Colors } from '../output/color.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { Io } from './io.js';
+import type { RunSetup } from './setup.js';
+import { passesDirtyGuard, writeMode, type WriteOptions } from './write-mode.js';
 import { formatSummary } from '../output/text.js';
-import { keyReader, ReviewInterrupted } from './keys.js';
-import { chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from './session.js';
+import { keyReader, ReviewInterrupted } from '../review/keys.js';
+import { chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from '../review/session.js';
 
 /** --interactive needs a terminal on both stdin and stdout; it never reads piped input. */
 export function assertTerminal(io: Io): void {
