@@ -19,6 +19,8 @@ export default defineTransform({
     'type-default-and-named':
       'TypeScript rejects `import type A, { B }`; the default and the named type imports stay apart',
     'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
+    'comment-would-be-lost':
+      'a comment inside the declaration to remove (next to `from`, the module string, `require(...)`, or anywhere in a duplicate whose names are all imported already) has nowhere to go; move it out of the declaration first',
     'under-directive':
       'a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) covers the import to remove or the one that would take its names; moving names in or out of its line would change what it covers',
   },
@@ -34,10 +36,11 @@ export default defineTransform({
   apply({ j, root, sites, options, file }) {
     const program = root.get().node.program as { body: any[] };
     const directive = (node: any) => underDirective(file.source, node);
-    mergeImports(program.body, sites, directive);
+    const strandedComment = (node: any, keepsSpecifiers: boolean) => commentWouldBeLost(file.source, node, keepsSpecifiers);
+    mergeImports(program.body, sites, directive, strandedComment);
     if (options.commonjs) {
-      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive));
-      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive));
+      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive, strandedComment));
+      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive, strandedComment));
     }
   },
 });
@@ -54,7 +57,42 @@ function underDirective(source: string, node: any): boolean {
   return /(\/\/|\/\*)\s*(eslint-disable-next-line|@ts-expect-error|@ts-ignore)\b/.test(previous);
 }
 
-function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boolean): void {
+/**
+ * Whether removing `node` would drop a comment written inside it. A removed declaration's leading
+ * and trailing comments move to its neighbours, and comments among the specifiers of a merge move
+ * with the specifiers; but a comment outside the braces (`from /* c *\/ './foo'`, in `require( … )`)
+ * — or any comment of a duplicate whose names are all imported already (nothing of it moves) —
+ * would vanish. Read from the text, so both passes decide alike.
+ */
+function commentWouldBeLost(source: string, node: any, keepsSpecifiers: boolean): boolean {
+  if (typeof node?.start !== 'number' || typeof node?.end !== 'number') return false;
+  const text = source.slice(node.start, node.end);
+  const open = keepsSpecifiers ? text.indexOf('{') : -1;
+  const close = keepsSpecifiers ? text.lastIndexOf('}') : -1;
+  for (const comment of commentsIn(text)) {
+    if (open !== -1 && close !== -1 && comment > open && comment < close) continue;
+    return true;
+  }
+  return false;
+}
+
+/** Offsets of the comments in a piece of code (strings skipped). */
+function commentsIn(text: string): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i += 1; i < text.length && text[i] !== c; i += 1) if (text[i] === '\\') i += 1;
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      found.push(i);
+      const end = text[i + 1] === '/' ? text.indexOf('\n', i) : text.indexOf('*/', i + 2) + 1;
+      i = end <= 0 ? text.length : end;
+    }
+  }
+  return found;
+}
+
+function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boolean, stranded: (node: any, keepsSpecifiers: boolean) => boolean): void {
   const groups = new Map<string, ImportDeclaration[]>();
   for (const statement of body) {
     if (statement.type !== 'ImportDeclaration') continue;
@@ -83,6 +121,11 @@ function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boo
       );
       if (directive(declaration) || (adds && directive(host))) {
         sites.skipped(declaration, 'under-directive');
+        hosts.push(declaration);
+        continue;
+      }
+      if (stranded(declaration, adds)) {
+        sites.skipped(declaration, 'comment-would-be-lost');
         hosts.push(declaration);
         continue;
       }
@@ -119,7 +162,14 @@ function hasConflictingBindings(group: readonly ImportDeclaration[]): boolean {
 }
 
 /** `const x = require('m')` and its identical repeats in one statement list. */
-function dedupeRequires(j: any, body: any[], root: any, sites: SiteApi, directive: (node: any) => boolean): void {
+function dedupeRequires(
+  j: any,
+  body: any[],
+  root: any,
+  sites: SiteApi,
+  directive: (node: any) => boolean,
+  stranded: (node: any, keepsSpecifiers: boolean) => boolean,
+): void {
   const seen = new Map<string, VariableDeclaration>();
   for (const statement of [...body]) {
     const key = requireKey(statement);
@@ -136,6 +186,10 @@ function dedupeRequires(j: any, body: any[], root: any, sites: SiteApi, directiv
     }
     if (directive(statement)) {
       sites.skipped(statement, 'under-directive');
+      continue;
+    }
+    if (stranded(statement, false)) {
+      sites.skipped(statement, 'comment-would-be-lost');
       continue;
     }
     const module = statement.declarations[0].init.arguments[0].value;
