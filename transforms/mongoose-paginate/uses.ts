@@ -157,7 +157,7 @@ function loopRefusal(j: any, loop: any, name: string, at: any): Refusal | undefi
 
 /** The handler builds a download: `res.attachment`, `Content-Disposition`, `res.csv`, a CSV/PDF builder, an export-named route. */
 export function exportRefusal(j: any, fn: any, res: string | undefined, fnName: string, routePaths: string[]): Refusal | undefined {
-  if (EXPORT_CALL.test(fnName)) return { reason: 'export-needs-every-row', detail: `the handler ${fnName}() exports; a page would truncate the file` };
+  if (EXPORT_CALL.test(fnName)) return { reason: 'export-needs-every-row', detail: `${fnName}() is an export; a page would truncate the file` };
   const exportPath = routePaths.find((path) => /export|csv|download|pdf|xlsx|backup|dump/i.test(path));
   if (exportPath) return { reason: 'export-needs-every-row', detail: `the route '${exportPath}' is a download; a page would truncate the file` };
   let found: Refusal | undefined;
