@@ -117,7 +117,7 @@ export default defineTransform({
 
       // rows named, the project's convention, free names
       if (!rows) return sites.skipped(path.node, 'rows-not-named');
-      if (!res) return sites.skipped(path.node, 'not-serving-a-request', 'the handler has no response parameter to set the Link header on');
+      if (!res) return sites.skipped(path.node, 'not-serving-a-request', 'the handler has no Express response parameter (`res`) to set the Link header on');
       const convention = projectConvention(j, project);
       if ('ambiguous' in convention) return sites.skipped(path.node, 'page-convention-ambiguous', convention.ambiguous);
       if (changedFunctions.has(fn.node)) return sites.skipped(path.node, 'names-taken', 'another query of this function is paginated already');
@@ -239,10 +239,19 @@ function callerFile(call: any, root: any, filePath: string, project: any, fnName
   return 'another file';
 }
 
+/** The Express response parameter: named `res`/`response` or typed `Response` (not Koa's `next`, not Fastify's `reply`). */
 function secondParam(fn: any): string | undefined {
   const second = fn.node.params?.[1];
-  if (second?.type === 'Identifier') return second.name;
-  return undefined;
+  if (second?.type !== 'Identifier') return undefined;
+  const annotation = second.typeAnnotation?.typeAnnotation;
+  const typed = annotation?.type === 'TSTypeReference' && /(^|\.)Response$/.test(typeText(annotation.typeName));
+  return /^res(ponse)?$/i.test(second.name) || typed ? second.name : undefined;
+}
+
+function typeText(node: any): string {
+  if (node?.type === 'Identifier') return node.name;
+  if (node?.type === 'TSQualifiedName') return `${typeText(node.left)}.${node.right.name}`;
+  return '';
 }
 
 function functionName(fn: any): string {
