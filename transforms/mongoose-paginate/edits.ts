@@ -17,6 +17,8 @@ export interface Names {
   req: string;
   res: string;
   rows: string;
+  /** Write `req.query['page']` (tsconfig `noPropertyAccessFromIndexSignature`: `req.query.page` is TS4111). */
+  bracketQuery?: boolean;
 }
 
 /** Renames the placeholder identifiers `$req`, `$res`, `$rows` of built nodes to the handler's names. */
@@ -43,7 +45,8 @@ function upper(convention: Convention, limits: Limits): number {
 export function paginationStatements(convention: Convention, limits: Limits, names: Names, typescript: boolean): any[] {
   const lowest = convention.style === 'page1' ? 1 : 0;
   const position = convention.style === 'offset' ? 'offset' : 'page';
-  const read = (param: string, fallback: number) => `Number.parseInt(String($req.query.${param} ?? ${stringLiteralCode(String(fallback))}), 10) || ${fallback}`;
+  const access = (param: string) => (names.bracketQuery ? `$req.query[${stringLiteralCode(param)}]` : `$req.query.${param}`);
+  const read = (param: string, fallback: number) => `Number.parseInt(String(${access(param)} ?? ${stringLiteralCode(String(fallback))}), 10) || ${fallback}`;
   const code = [
     `const ${position} = Math.min(${upper(convention, limits)}, Math.max(${lowest}, ${read(convention.pageParam, lowest)}));`,
     `const limit = Math.min(${limits.maxLimit}, Math.max(1, ${read(convention.limitParam, limits.defaultLimit)}));`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findCallers } from '../../src/ast/callers.js';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
 import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { compilerOption } from '../../src/ast/module-resolve.js';
 import { routesOf } from '../../src/ast/routes.js';
 import { referencesTo, resolveBinding, valueParent } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
@@ -129,7 +130,8 @@ export default defineTransform({
       if (!statement || rowsStatement?.node.type !== 'VariableDeclaration' || !Array.isArray(rowsBlock?.body)) {
         return sites.skipped(path.node, 'rows-not-named', 'the rows are not declared in a block of the handler');
       }
-      const names = { req, res, rows: rows.name };
+      const bracketQuery = typescript && compilerOption(project, file.path, 'noPropertyAccessFromIndexSignature') === true;
+      const names = { req, res, rows: rows.name, bracketQuery };
       const limits = { defaultLimit: options.defaultLimit, maxLimit: options.maxLimit, maxPage: options.maxPage };
       const pageText =
         convention.style === 'offset'
