@@ -40,6 +40,18 @@ export function routesOf(j: any, file: string, project: ProjectView, fnPath: any
       if (key) exported.add(key);
     }
   }
+  if (holder.exportedAs && holder.exportedAs !== 'default') {
+    // `router.get('/x', exports.list)` in the handler's own file
+    let root = fnPath;
+    while (root.parent) root = root.parent;
+    j(root)
+      .find(j.MemberExpression)
+      .forEach((member: any) => {
+        if (exportTarget(member.node) !== holder.exportedAs) return;
+        const route = registration(member, file);
+        if (route) routes.push(route);
+      });
+  }
   for (const name of exported) routes.push(...importerRoutes(j, file, project, name));
   if (routes.length === 0) return { unknown: `no router registration (\`.get(path, ${holder.local ?? [...exported][0] ?? 'handler'})\`) of the handler was found in the project` };
   return { routes };
