@@ -69,7 +69,9 @@ function registration(path: any, file: string): RouteUse | undefined {
   if (call?.node.type !== 'CallExpression' || !call.node.arguments.includes(argument.node) || !isRouteCall(call.node)) return undefined;
   const callee = call.node.callee;
   const first = unwrapExpression(call.node.arguments[0]);
-  const object = unwrapExpression(callee.object);
+  // app.route('/p').get(a).post(b): the path is on the .route() call at the start of the chain
+  let object = unwrapExpression(callee.object);
+  while (object?.type === 'CallExpression' && object.callee.type === 'MemberExpression' && METHODS.has(object.callee.property?.name ?? '')) object = unwrapExpression(object.callee.object);
   const routeCall = object?.type === 'CallExpression' && object.callee.type === 'MemberExpression' && object.callee.property?.name === 'route' ? object : undefined;
   const pathNode = routeCall ? unwrapExpression(routeCall.arguments[0]) : first;
   return {

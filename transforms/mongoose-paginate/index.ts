@@ -117,7 +117,7 @@ export default defineTransform({
       if (!req) return serviceRefusal(j, root, file.path, project, fn, fnName, path, sites);
 
       // rows named, the project's convention, free names
-      if (!rows) return sites.skipped(path.node, 'rows-not-named');
+      if (!rows) return sites.skipped(path.node, 'rows-not-named', 'the result is not assigned with `const rows = await …` (used inline, in .then(…), or destructured)');
       if (!res) return sites.skipped(path.node, 'not-serving-a-request', 'the handler has no Express response parameter (`res`) to set the Link header on');
       const convention = projectConvention(j, project);
       if ('ambiguous' in convention) return sites.skipped(path.node, 'page-convention-ambiguous', convention.ambiguous);
