@@ -217,5 +217,18 @@ export function boundedFilter(filter: any, unique: ReadonlySet<string>): Refusal
       };
     }
   }
+  for (const property of value.properties) {
+    const key = property.key?.name ?? property.key?.value;
+    const inner = unwrapExpression(property.value);
+    if (inner?.type !== 'ObjectExpression') continue;
+    const listed = inner.properties.find((p: any) => ['$in', '$all'].includes(p.key?.name ?? p.key?.value) && unwrapExpression(p.value)?.type !== 'ArrayExpression');
+    if (listed) {
+      const operator = listed.key?.name ?? listed.key?.value;
+      return {
+        reason: 'bounded-by-input',
+        detail: `\`${key}: { ${operator}: … }\` at ${line(listed)} selects the rows of a list the request (or another query) supplies; a page would drop some of them`,
+      };
+    }
+  }
   return undefined;
 }
