@@ -44,6 +44,7 @@ export default defineTransform({
       'a service function returns the rows to callers that do not pass a page: a page-size default would make those endpoints return the first page forever; paginate the handler that calls it',
     'unresolved-callers': 'the function returns the rows and not every caller can be found in the project',
     aggregation: 'an aggregation pipeline; add $skip/$limit stages by hand (their place in the pipeline matters)',
+    'query-in-loop': 'the query runs inside a loop of the handler: each pass would get one page of its own rows',
   },
   needs: ['.find(', '.aggregate('],
   scope: 'file',
@@ -100,6 +101,8 @@ export default defineTransform({
         const other = routes.routes.find((r) => r.method !== 'get');
         if (other) return sites.skipped(path.node, other.method === 'all' || other.method === 'use' ? 'route-method-unknown' : 'not-a-get-route', `registered with ${where(other)}`);
         routePaths = routes.routes.map((r) => r.path ?? '');
+        const loop = loopBetween(path, fn);
+        if (loop) return sites.skipped(path.node, 'query-in-loop', `${loop.type} at line ${loop.loc?.start.line}`);
       }
       const unique = verdict.model.schema?.unique ?? new Set<string>();
       const refusal =
@@ -264,6 +267,14 @@ function functionName(fn: any): string {
   if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
   if (parent?.type === 'ObjectProperty' && !parent.computed) return parent.key.name ?? '';
   return '';
+}
+
+/** A loop statement between the query and its function, if any. */
+function loopBetween(path: any, fn: any): any {
+  for (let current = path.parent; current && current.node !== fn.node; current = current.parent) {
+    if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(current.node.type)) return current.node;
+  }
+  return undefined;
 }
 
 /** The statement of `fn`'s block body that contains `path`. */
