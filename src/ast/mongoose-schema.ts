@@ -15,6 +15,8 @@ export interface SchemaFacts {
   hidesFields?: string;
   /** Why serialised documents differ from plain objects (toJSON virtuals/getters, field getters), if they do. */
   shapesOutput?: string;
+  /** Top-level fields declared `unique: true` (a filter on one matches at most one document). */
+  unique?: Set<string>;
 }
 
 const keyOf = (property: any): string | undefined =>
@@ -70,7 +72,10 @@ export function schemaBuild(path: any, node: any): any {
 export function schemaFacts(j: any, root: any, newSchema: any, name: string | undefined): SchemaFacts {
   const facts: SchemaFacts = { virtuals: new Set(), methods: new Set() };
   const [definition, options] = newSchema.arguments.map(unwrapExpression);
-  if (definition?.type === 'ObjectExpression') scanDefinition(definition, facts);
+  if (definition?.type === 'ObjectExpression') {
+    scanDefinition(definition, facts);
+    facts.unique = uniqueFields(definition);
+  }
   if (options?.type === 'ObjectExpression') scanOptions(options, facts);
   if (!name) return facts;
   root.find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'Identifier', name } } }).forEach((path: any) => {
@@ -123,6 +128,18 @@ function scanDefinition(node: any, facts: SchemaFacts): void {
     if (value?.type === 'ObjectExpression') scanDefinition(value, facts);
     if (value?.type === 'ArrayExpression') for (const element of value.elements) if (element?.type === 'ObjectExpression') scanDefinition(element, facts);
   }
+}
+
+function uniqueFields(definition: any): Set<string> {
+  const fields = new Set<string>();
+  for (const property of definition.properties ?? []) {
+    const value = unwrapExpression(property.value);
+    const key = keyOf(property);
+    if (!key || value?.type !== 'ObjectExpression') continue;
+    const unique = value.properties.find((p: any) => keyOf(p) === 'unique');
+    if (unique && unwrapExpression(unique.value)?.value === true) fields.add(key);
+  }
+  return fields;
 }
 
 function scanOptions(node: any, facts: SchemaFacts): void {

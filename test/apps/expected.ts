@@ -79,8 +79,13 @@ export const EXPECTED: Record<string, AppExpectation> = {
         untouched: [{ at: 'src/services/video.service.ts:37', why: 'countDocuments' }],
       },
       'mongoose-paginate': {
-        changed: ['src/controllers/video.controller.ts:8', 'src/services/video.service.ts:29', 'src/services/topic.service.ts:5'],
-        skipped: [{ at: 'src/services/video.service.ts:59', why: 'the CSV export needs every row' }],
+        changed: [{ at: 'src/controllers/video.controller.ts:8', why: 'GET /videos (routes/index.ts): page/limit from req.query, Link rel="next" when the page is full' }],
+        exact: true,
+        skipped: [
+          { at: 'src/services/video.service.ts:59', why: 'the CSV export needs every row' },
+          { at: 'src/services/video.service.ts:29', why: 'getUserVideos: its callers (getMyVideos, a test) pass no page; a default page size would cap GET /videos/mine at 20 forever' },
+          { at: 'src/services/topic.service.ts:5', why: 'getAllTopics: getTopics passes no page' },
+        ],
         untouched: [{ at: 'src/services/video.service.ts:37', why: 'countDocuments' }],
       },
       'console-to-logger': {

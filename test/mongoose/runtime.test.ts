@@ -42,13 +42,34 @@ function pieces(code: string): { awaited: string[]; consts: Map<string, string> 
 }
 
 const handler = `const mongoose = require('mongoose');
+const router = require('express').Router();
 const Video = mongoose.model('Video', new mongoose.Schema({ email: String, title: String }));
 
 exports.list = async (req, res) => {
   const videos = await Video.find({ email: req.query.email });
   res.json(videos);
 };
+
+router.get('/videos', exports.list);
+exports.router = router;
 `;
+
+/** The source text of the `if (…) { … }` statement the transform adds after the rows. */
+function linkStatement(code: string): string {
+  const ast = parse(code, { sourceType: 'unambiguous', plugins: ['typescript'] });
+  let found = '';
+  const walk = (node: any) => {
+    if (!node || typeof node.type !== 'string' || found) return;
+    if (node.type === 'IfStatement' && code.slice(node.start, node.end).includes("'Link'")) found = code.slice(node.start, node.end);
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object' && key !== 'loc') walk(value);
+    }
+  };
+  walk(ast.program);
+  return found;
+}
 
 describe('mongo-express preset output against real Mongoose 8 queries', () => {
   const output = runPreset(handler);
@@ -75,6 +96,7 @@ describe('mongo-express preset output against real Mongoose 8 queries', () => {
       [{ page: '-2', limit: '-5' }, 1, 1],
       [{ page: 'abc', limit: 'x' }, 1, 20],
       [{ page: ['2', '9'], limit: '10' }, 2, 10],
+      [{ page: '99999999999', limit: '20' }, 10000, 20], // bounded: skip stays below 10000 pages
     ];
     for (const [query, p, l] of cases) {
       const req = Object.freeze({ query: Object.freeze(query) }); // Express 5: req.query is read-only
@@ -82,7 +104,35 @@ describe('mongo-express preset output against real Mongoose 8 queries', () => {
     }
   });
 
-  it('keeps the user sort and puts lean before exec in service code', () => {
+  it('lets a client reach every row by following Link rel="next", keeping the other query parameters', () => {
+    const rows = Array.from({ length: 45 }, (_, i) => i);
+    const statement = linkStatement(output);
+    const page = new Function('req', `return ${consts.get('page')};`);
+    const limit = new Function('req', `return ${consts.get('limit')};`);
+    const links = new Function('req', 'res', 'videos', 'page', 'limit', statement);
+    let url: string | undefined = '/api/videos?email=a%40b.c&limit=20';
+    const seen: number[] = [];
+    const urls: string[] = [];
+    for (let guard = 0; url && guard < 10; guard++) {
+      const parsed = new URL(url, 'http://x');
+      const req = { originalUrl: url, query: Object.fromEntries(parsed.searchParams) };
+      const p = page(req);
+      const l = limit(req);
+      const pageRows = rows.slice((p - 1) * l, (p - 1) * l + l);
+      seen.push(...pageRows);
+      const headers: string[] = [];
+      links(req, { append: (name: string, value: string) => headers.push(`${name}: ${value}`) }, pageRows, p, l);
+      urls.push(...headers);
+      url = headers.length ? /<([^>]+)>; rel="next"/.exec(headers[0]!)![1] : undefined;
+    }
+    expect(seen).toEqual(rows);
+    expect(urls).toEqual([
+      'Link: </api/videos?email=a%40b.c&limit=20&page=2>; rel="next"',
+      'Link: </api/videos?email=a%40b.c&limit=20&page=3>; rel="next"',
+    ]);
+  });
+
+  it('leaves a service function whole when its callers pass no page, and still puts lean before exec', () => {
     const service = `const mongoose = require('mongoose');
 const Video = mongoose.model('Video', new mongoose.Schema({ email: String }));
 async function getUserVideos(email) {
@@ -93,11 +143,11 @@ module.exports = { list };
 `;
     const out = runPreset(service);
     const text = pieces(out).awaited.find((t) => t.startsWith('Video.find'))!;
-    expect(text).toMatch(/\.lean\(\)[\s\S]*\.exec\(\)$/);
-    const q = new Function('Video', 'email', 'page', 'limit', `return ${text.replace(/\.exec\(\)$/, '')};`)(Video, 'x', 2, 20);
+    expect(text).toMatch(/\.lean\(\)\.exec\(\)$/);
+    const q = new Function('Video', 'email', `return ${text.replace(/\.exec\(\)$/, '')};`)(Video, 'x');
     expect(q._mongooseOptions.lean).toBe(true);
-    expect(q.getOptions()).toMatchObject({ sort: { createdAt: -1 }, skip: 20, limit: 20 });
-    expect(out).toContain('async function getUserVideos(email, page = 1, limit = 20)');
+    expect(q.getOptions()).toEqual({ sort: { createdAt: -1 } });
+    expect(out).toContain('async function getUserVideos(email) {');
   });
 
   it('callback-style queries get { lean: true } in the options argument Mongoose reads', () => {

@@ -68,6 +68,7 @@ for (const transform of ['mongoose-pool-options', 'mongoose-lean', 'mongoose-pag
           const own = ts.parseJsonConfigFileContent(ts.readConfigFile(config, ts.sys.readFile).config, ts.sys, dir).options;
           if (own.baseUrl) options.baseUrl = own.baseUrl;
           if (own.paths) options.paths = own.paths;
+          if (own.noPropertyAccessFromIndexSignature) options.noPropertyAccessFromIndexSignature = true;
         }
         const program = ts.createProgram(listTs(dir), options, hostFor(options));
         const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
