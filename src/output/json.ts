@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Changeset, FileChange } from '../changeset/changeset.js';
 import { declaredDependencies } from '../changeset/package-json.js';
 import { patchFor } from './patch.js';
+import { runtimeNeeds } from './runtime-needs.js';
 
 const site = z.strictObject({
   id: z.string(),
@@ -78,6 +79,11 @@ export const jsonReportSchema = z.strictObject({
   errors: z.array(
     z.strictObject({ path: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() }),
   ),
+  /** What the changes need to run: environment variables the new code reads, services the added dependencies talk to. */
+  runtime: z.strictObject({
+    env: z.array(z.strictObject({ name: z.string(), files: z.array(z.string()), default: z.string().optional() })),
+    services: z.array(z.strictObject({ service: z.string(), because: z.string() })),
+  }),
 });
 
 export type JsonReport = z.infer<typeof jsonReportSchema>;
@@ -136,6 +142,7 @@ export function buildJsonReport(changeset: Changeset, context: ReportContext): J
       .map((change) => ({ path: change.path, requestedBy: change.requestedBy })),
     dependencies: changeset.changes.filter((change) => change.kind === 'manifest').flatMap(dependencyEdits),
     errors: changeset.errors.map((error) => ({ ...error })),
+    runtime: (({ env, services }) => ({ env, services }))(runtimeNeeds(changeset)),
   };
 }
 

@@ -8,6 +8,7 @@ import type { ChangeSet, LazyChangeSets } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
 import { dependencyEdits } from './json.js';
 import { patchFor } from './patch.js';
+import { describeRuntimeNeeds, runtimeNeeds } from './runtime-needs.js';
 
 /** The first line of every report: the GitHub Action finds its earlier comment by it. */
 export const MARKDOWN_MARKER = '<!-- harden-report -->';
@@ -59,6 +60,12 @@ export function formatMarkdown(changeset: Changeset, context: MarkdownContext): 
     for (const dep of support.filter((c) => c.kind === 'manifest').flatMap(dependencyEdits)) {
       tail.push(`- \`${dep.manifest}\`: adds \`${dep.name}@${dep.range}\` to ${dep.field}`);
     }
+    tail.push('');
+  }
+  const needs = describeRuntimeNeeds(runtimeNeeds(changeset), (text) => `\`${text}\``);
+  if (needs.length > 0) {
+    tail.push('### What these changes need to run', '');
+    for (const line of needs) tail.push(`- ${line}`);
     tail.push('');
   }
   if (skipped.length > 0) {

@@ -4,6 +4,7 @@
  */
 import type { Changeset } from '../changeset/changeset.js';
 import type { Colors } from './color.js';
+import { describeRuntimeNeeds, runtimeNeeds } from './runtime-needs.js';
 import type { Site } from '../engine/sites.js';
 
 export interface SummaryOptions {
@@ -44,6 +45,11 @@ export function formatSummary(changeset: Changeset, { verbose, colors: c, verb }
   const support = changeset.changes.filter((change) => change.kind !== 'source');
   for (const change of support) {
     lines.push(`${change.before === undefined ? 'new file' : 'edited'}: ${change.path}`);
+  }
+  const needs = describeRuntimeNeeds(runtimeNeeds(changeset));
+  if (needs.length > 0) {
+    lines.push('needs at runtime:');
+    for (const line of needs) lines.push(`  ${line}`);
   }
   const skippedFiles = changeset.outcomes.filter((o) => o.status === 'skipped');
   if (skippedFiles.length > 0) {

@@ -1,0 +1,94 @@
+/**
+ * What the changes need to run, read from the changes themselves (so it is exactly what is
+ * written, or what the reviewed selection keeps): environment variables the new code reads that the
+ * file did not read before (with the default written next to them, when there is one), services
+ * the added dependencies talk to, and the dependencies added.
+ */
+import type { Changeset, FileChange } from '../changeset/changeset.js';
+
+export interface RuntimeNeeds {
+  env: Array<{ name: string; files: string[]; default?: string }>;
+  services: Array<{ service: string; because: string }>;
+  dependencies: Array<{ manifest: string; name: string; range: string }>;
+}
+
+/** Dependencies that mean a service must be reachable at runtime. */
+const SERVICES: Record<string, string> = {
+  ioredis: 'a Redis server',
+  redis: 'a Redis server',
+  'rate-limit-redis': 'a Redis server',
+  mongoose: 'a MongoDB server',
+  mongodb: 'a MongoDB server',
+  pg: 'a PostgreSQL server',
+  mysql2: 'a MySQL server',
+};
+
+const ENV_READ = /process\.env(?:\.([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])(?:\s*(?:\|\||\?\?)\s*('[^'\n]*'|"[^"\n]*"|-?[\d_.]+))?/g;
+
+function envReads(text: string): Map<string, string | undefined> {
+  const found = new Map<string, string | undefined>();
+  for (const match of text.matchAll(ENV_READ)) {
+    const name = match[1] ?? match[3]!;
+    const fallback = match[4];
+    if (!found.has(name) || (found.get(name) === undefined && fallback !== undefined)) found.set(name, fallback);
+  }
+  return found;
+}
+
+function dependenciesOf(text: string | undefined): Map<string, string> {
+  const found = new Map<string, string>();
+  if (!text) return found;
+  try {
+    const json = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+      const section = json[field];
+      if (section && typeof section === 'object') for (const [name, range] of Object.entries(section)) if (typeof range === 'string') found.set(name, range);
+    }
+  } catch {
+    // an unreadable manifest adds nothing harden can name
+  }
+  return found;
+}
+
+export function runtimeNeeds(changeset: Changeset): RuntimeNeeds {
+  const env = new Map<string, { files: Set<string>; default?: string }>();
+  const dependencies: RuntimeNeeds['dependencies'] = [];
+  const script = (change: FileChange) => change.kind !== 'manifest' && /\.(c|m)?[jt]sx?$/.test(change.path);
+  for (const change of changeset.changes) {
+    if (script(change)) {
+      const before = envReads(change.before ?? '');
+      for (const [name, fallback] of envReads(change.after)) {
+        if (before.has(name)) continue;
+        const entry = env.get(name) ?? { files: new Set<string>() };
+        entry.files.add(change.path);
+        if (fallback !== undefined && entry.default === undefined) entry.default = fallback;
+        env.set(name, entry);
+      }
+    } else if (change.kind === 'manifest') {
+      const before = dependenciesOf(change.before);
+      for (const [name, range] of dependenciesOf(change.after)) if (!before.has(name)) dependencies.push({ manifest: change.path, name, range });
+    }
+  }
+  const services = new Map<string, string>();
+  for (const { name } of dependencies) {
+    const service = SERVICES[name];
+    if (service && !services.has(service)) services.set(service, name);
+  }
+  return {
+    env: [...env].map(([name, entry]) => ({ name, files: [...entry.files].sort(), ...(entry.default !== undefined ? { default: entry.default } : {}) })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    services: [...services].map(([service, because]) => ({ service, because })),
+    dependencies,
+  };
+}
+
+/** The lines of the text summary and of the Markdown report (empty when the changes need nothing). */
+export function describeRuntimeNeeds(needs: RuntimeNeeds, code: (text: string) => string = (text) => text): string[] {
+  const lines: string[] = [];
+  for (const { service, because } of needs.services) lines.push(`${service} (${code(because)})`);
+  for (const variable of needs.env) {
+    const fallback = variable.default !== undefined ? `unset: ${variable.default}` : 'no default in the code';
+    lines.push(`${code(variable.name)} (${fallback}; read in ${variable.files.map(code).join(', ')})`);
+  }
+  if (needs.dependencies.length > 0) lines.push(`new dependencies: ${needs.dependencies.map((d) => code(`${d.name}@${d.range}`)).join(', ')}`);
+  return lines;
+}
