@@ -5,7 +5,7 @@
  * adding diffs before `maxLength` and says how many it left out and how to see them.
  */
 import type { ChangeSet, LazyChangeSets } from '../changeset/change-sets.js';
-import type { Changeset } from '../changeset/changeset.js';
+import type { Changeset, FileChange } from '../changeset/changeset.js';
 import { dependencyEdits } from './json.js';
 import { patchFor } from './patch.js';
 import { describeRuntimeNeeds, runtimeNeeds } from './runtime-needs.js';
@@ -90,6 +90,16 @@ export function formatMarkdown(changeset: Changeset, context: MarkdownContext): 
   const body: string[] = [];
   let used = 0;
   let shown = 0;
+  // support files and package.json edits once, not in every change that needs them
+  const shared = changeset.changes.filter((change) => change.kind !== 'source');
+  if (shared.length > 0 && context.changeSets.length > 0) {
+    const blocks = shared.map(sharedDetails);
+    const size = blocks.reduce((sum, block) => sum + block.length, 0);
+    if (size <= budget / 2) {
+      body.push('### Support files and package.json', '', 'Shown once; each change below names the ones it needs.', '', ...blocks);
+      used += size;
+    }
+  }
   if (context.changeSets.length > 0) body.push('### Changes', '');
   const sets = context.changeSets;
   for (let index = 0; index < sets.length; index += 1) {
@@ -112,12 +122,22 @@ export function formatMarkdown(changeset: Changeset, context: MarkdownContext): 
 }
 
 function details(set: ChangeSet): string {
-  const diff = set.changes.map((change) => patchFor(change)).join('');
-  const fence = '`'.repeat(Math.max(3, longestRun(diff, '`') + 1));
+  const sources = set.changes.filter((c) => c.kind === 'source');
+  const diff = (sources.length > 0 ? sources : set.changes).map((change) => patchFor(change)).join('');
   const extra = set.changes.filter((c) => c.path !== set.site.file).map((c) => `<code>${escapeHtml(c.path)}</code>`);
   const summary =
     `<code>${escapeHtml(set.site.file)}:${set.site.line}</code> · <code>${set.site.transform}</code> · ${escapeHtml(set.site.message ?? '')}` +
     (extra.length ? ` (with ${extra.join(', ')})` : '');
+  return fenced(summary, diff);
+}
+
+function sharedDetails(change: FileChange): string {
+  const what = change.kind === 'manifest' ? 'dependencies' : change.before === undefined ? 'new file' : 'support file';
+  return fenced(`<code>${escapeHtml(change.path)}</code> · ${what} · needed by ${change.requestedBy.length} change${plural(change.requestedBy.length)}`, patchFor(change));
+}
+
+function fenced(summary: string, diff: string): string {
+  const fence = '`'.repeat(Math.max(3, longestRun(diff, '`') + 1));
   return `<details><summary>${summary}</summary>\n\n${fence}diff\n${diff}${diff.endsWith('\n') ? '' : '\n'}${fence}\n\n</details>\n`;
 }
 

@@ -90,13 +90,18 @@ export async function reviewChangeSets(sets: readonly ChangeSet[], ui: ReviewUi)
   const decideWhere = (match: (set: ChangeSet) => boolean, value: boolean, from: number) => {
     for (const set of sets.slice(from)) if (match(set) && !decision.has(set.id)) decision.set(set.id, value);
   };
+  const shownShared = new Set<string>();
   for (let index = 0; index < sets.length; index += 1) {
     const set = sets[index]!;
     if (decision.has(set.id)) continue;
     const { site } = set;
     ui.write(`\n${c.bold(`[${index + 1}/${sets.length}] ${site.transform}`)} ${c.cyan(`${site.file}:${site.line}:${site.column}`)}\n`);
     ui.write(`${site.message ?? ''}${set.combined ? c.dim(' (shown with the other changes of this file it builds on)') : ''}\n`);
-    ui.write(renderDiff(set.changes, c));
+    // a support file or package.json edit is shown with the first change that needs it, then named
+    const repeated = set.changes.filter((change) => change.kind !== 'source' && shownShared.has(change.path));
+    ui.write(renderDiff(set.changes.filter((change) => !repeated.includes(change)), c));
+    if (repeated.length > 0) ui.write(c.dim(`also needs ${repeated.map((change) => change.path).join(', ')} (shown with an earlier change)\n`));
+    for (const change of set.changes) if (change.kind !== 'source') shownShared.add(change.path);
     let answered = false;
     while (!answered) {
       ui.write(c.bold('Accept this change [y,n,a,d,A,D,q,?] (default n)? '));

@@ -101,10 +101,17 @@ describe('--format markdown', () => {
     expect(markdown).toContain('- `package.json`: adds `pino@^10.4.0` to dependencies');
 
     const blocks = [...markdown.matchAll(/<details><summary>(.*?)<\/summary>\n\n```diff\n([\s\S]*?)```\n\n<\/details>/g)];
-    expect(blocks).toHaveLength(changeSets.length);
-    expect(blocks[1]![1]).toBe(
+    // the support file and the package.json edit once, then one block per change with its own hunks
+    expect(blocks.map(([, summary]) => summary).slice(0, 2)).toEqual([
+      '<code>package.json</code> · dependencies · needed by 2 changes',
+      '<code>src/lib/log.ts</code> · new file · needed by 2 changes',
+    ]);
+    const changeBlocks = blocks.slice(2);
+    expect(changeBlocks).toHaveLength(changeSets.length);
+    expect(changeBlocks[1]![1]).toBe(
       '<code>src/a.ts:3</code> · <code>test-requests-support</code> · console.error -&gt; log.error (with <code>package.json</code>, <code>src/lib/log.ts</code>)',
     );
+    expect(changeBlocks[1]![2]).not.toContain('src/lib/log.ts');
     for (const [, , diff] of blocks) git(['apply', '--check'], root, diff);
     expect(markdown).not.toContain('more changes not shown');
   });
@@ -114,7 +121,7 @@ describe('--format markdown', () => {
     const full = formatMarkdown(changeset, { titles, changeSets });
     const capped = formatMarkdown(changeset, { titles, changeSets, maxLength: full.length - 300, command: 'harden apply -t x --dry-run' });
     expect(capped.length).toBeLessThan(full.length - 300);
-    expect(capped.match(/<details>/g)!.length).toBeLessThan(changeSets.length);
+    expect(capped.match(/<details>/g)!.length).toBeLessThan(full.match(/<details>/g)!.length);
     expect(capped).toMatch(/> \*\*Note:\*\* \d more changes? not shown: .*`harden apply -t x --dry-run`/);
     expect(capped).toContain('### Skipped (1)');
   });

@@ -50,6 +50,16 @@ describe('the review loop', () => {
     expect(short(accepted)).toEqual(['dedupe-imports:src/a.ts:2', 'test-requests-support:src/a.ts:4', 'test-requests-support:src/b.ts:3']);
   });
 
+  it('shows a support file and the package.json edit with the first change that needs them, then names them', async () => {
+    const { sets } = setup();
+    const screen = ui(['n', 'n', 'n', 'n', 'n']);
+    await reviewChangeSets(sets, screen);
+    const text = screen.output();
+    expect(text.match(/\+\+\+ b\/src\/lib\/log\.ts/g)).toHaveLength(1);
+    expect(text.match(/\+\+\+ b\/package\.json/g)).toHaveLength(1);
+    expect(text).toContain('also needs package.json, src/lib/log.ts (shown with an earlier change)');
+  });
+
   it('a and d decide the rest of the file; A and D the rest of the transform', async () => {
     const { sets } = setup();
     expect(short((await reviewChangeSets(sets, ui(['n', 'a', 'd']))).accepted)).toEqual([
