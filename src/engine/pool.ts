@@ -33,6 +33,17 @@ export function defaultJobs(): number {
   return cores >= 4 ? cores : 1;
 }
 
+/**
+ * The main thread's stack size (V8's default, 984 KB on 64-bit, or `--stack-size` in KB): workers
+ * get the same, so a deeply nested file is "too deeply nested to process" with or without workers
+ * (a worker's default is 4 MB: `--jobs 2` used to rewrite files that `--jobs 1` refused).
+ */
+const MAIN_STACK_MB = (() => {
+  const flag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].find((arg) => arg.startsWith('--stack-size='));
+  const kb = flag ? Number(flag.slice('--stack-size='.length)) : 984;
+  return (Number.isFinite(kb) && kb > 0 ? kb : 984) / 1024;
+})();
+
 function workerUrl(): URL {
   const here = fileURLToPath(import.meta.url);
   // Under the test runner this module is TypeScript; workers always run the built JavaScript.
@@ -112,7 +123,8 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
         poll = setInterval(() => stop() && reject(new RunInterrupted(done, discovery.files.length)), 50);
       }
       for (let w = 0; w < workerCount; w += 1) {
-        const worker = new Worker(workerUrl(), { workerData: { root, files: discovery.projectFiles ?? discovery.files, baseline: discovery.baseline, chain: specs, keepText, registryModule: options.workerRegistry?.module } });
+        const worker = new Worker(workerUrl(), {
+          resourceLimits: { stackSizeMb: MAIN_STACK_MB }, workerData: { root, files: discovery.projectFiles ?? discovery.files, baseline: discovery.baseline, chain: specs, keepText, registryModule: options.workerRegistry?.module } });
         workers.push(worker);
         const feed = () => {
           if (next >= discovery.files.length) return;

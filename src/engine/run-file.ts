@@ -78,6 +78,56 @@ export interface RunFileInput {
 }
 
 /**
+ * Bracket nesting harden processes. Parsing and walking are recursive, so a file nested much deeper
+ * exhausts the stack — at a depth that depends on the thread (a worker's stack is not the main
+ * thread's) and even on how warm the JIT is. A fixed limit, checked on the text before anything
+ * recursive runs, gives every run the same answer. Real code stays far below it.
+ */
+export const MAX_NESTING = 200;
+
+/** The deepest nesting of (), [], {} and template `${}` in the text (strings and comments skipped). */
+export function nestingDepth(source: string): number {
+  const stack: Array<'code' | 'template'> = [];
+  let depth = 0;
+  let deepest = 0;
+  let inTemplate = false;
+  for (let i = 0; i < source.length; i += 1) {
+    const c = source[i];
+    if (inTemplate) {
+      if (c === '\\') i += 1;
+      else if (c === '`') inTemplate = false;
+      else if (c === '$' && source[i + 1] === '{') {
+        i += 1;
+        stack.push('template');
+        inTemplate = false;
+        depth += 1;
+        deepest = Math.max(deepest, depth);
+      }
+      continue;
+    }
+    if (c === '/' && source[i + 1] === '/') {
+      const end = source.indexOf('\n', i);
+      i = end === -1 ? source.length : end;
+    } else if (c === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      i = end === -1 ? source.length : end + 1;
+    } else if (c === '"' || c === "'") {
+      for (i += 1; i < source.length && source[i] !== c && source[i] !== '\n'; i += 1) if (source[i] === '\\') i += 1;
+    } else if (c === '`') {
+      inTemplate = true;
+    } else if (c === '(' || c === '[' || c === '{') {
+      stack.push('code');
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (stack.pop() === 'template') inTemplate = true;
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return deepest;
+}
+
+/**
  * Runs a file in two passes. The analysis pass runs the chain on a plain Babel AST (fast to
  * build) and only collects sites; a file with no changed site ends there, never parsed by recast
  * nor printed. Otherwise the edit pass parses with recast and runs the chain again; its edits are
@@ -88,6 +138,10 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   const source = stripBom(text);
   const transforms = applicableTransforms(chain, path, source);
   if (transforms.length === 0) return { status: 'unchanged', sites: [], parsed: false };
+  const depth = nestingDepth(source);
+  if (depth > MAX_NESTING) {
+    return { status: 'error', message: `too deeply nested to process (${depth} levels of brackets; harden stops at ${MAX_NESTING}); the file was left unchanged`, sites: [] };
+  }
 
   const dialect = project.dialectOf(path);
   let analysis;
