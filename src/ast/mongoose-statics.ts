@@ -12,6 +12,7 @@ import { isFunctionNode } from './functions.js';
 import { ModelResolver, staticsSchema } from './mongoose-models.js';
 import type { ModelInfo } from './mongoose-index.js';
 import { modelIndex } from './mongoose-index.js';
+import { resolveModule } from './module-resolve.js';
 import { resolveBinding, unwrapExpression } from './scope.js';
 
 /** A schema's identity: the file and variable it is bound to (stable across the parses of a file). */
@@ -160,21 +161,70 @@ export function staticCallers(j: any, project: ProjectView, current: { file: str
     if (node.type === 'ThisExpression') return 'other';
     if (node.type === 'Identifier') {
       const binding = resolveBinding(path, node.name);
-      if (!binding) return { unknown: `\`${node.name}\` (not declared in the file)` };
+      if (!binding) return COMMONJS_GLOBALS.has(node.name) ? 'other' : { unknown: `\`${node.name}\` (not declared in the file)` };
       if (binding.kind === 'function' || binding.kind === 'class') return 'other';
-      if (binding.kind === 'import') return binding.source.startsWith('.') || binding.source.startsWith('/') ? resolvedImport(resolver, path, node) : 'other';
-      if (binding.kind === 'variable' && !binding.destructured) return plainValue(binding.declarator.init) ? 'other' : { unknown: `\`${node.name}\`` };
+      if (binding.kind === 'import') return isProjectSource(binding.source) ? resolvedImport(resolver, path, node) : packageValue(binding.source);
+      if (binding.kind === 'variable' && !binding.destructured) {
+        const init = unwrapExpression(binding.declarator.init);
+        return plainValue(init) || fromPackage(path, init) ? 'other' : { unknown: `\`${node.name}\`` };
+      }
       return { unknown: `\`${node.name}\` (a ${binding.kind === 'parameter' ? 'function parameter' : 'destructured value'})` };
     }
-    if (plainValue(node)) return 'other';
+    if (plainValue(node) || fromPackage(path, node)) return 'other';
     return { unknown: `\`${memberChain(node) ?? node.type}\`` };
   }
 
   function resolvedImport(resolver: ModelResolver, path: any, node: any): Receiver {
-    const value = modelIndex(j, project).follow(resolver.file, path, node);
+    const index = modelIndex(j, project);
+    const value = index.follow(resolver.file, path, node);
+    const binding = resolveBinding(path, node.name);
+    if (value.unresolved && binding?.kind === 'import' && binding.imported === 'default') {
+      // a CommonJS module that only fills `exports.x = …` (or an ES module without a default): its default is no model
+      const target = resolveModule(project, resolver.file, binding.source);
+      const text = target ? project.readFile(target) : undefined;
+      if (text !== undefined && !/module\.exports\s*=|export\s+default|export\s*\{[^}]*\bdefault\b/.test(text)) return 'other';
+    }
     if (value.unresolved) return { unknown: `\`${node.name}\` (${value.unresolved})` };
     return plainValue(value.node) ? 'other' : { unknown: `\`${node.name}\`` };
   }
+}
+
+/** Free names of a CommonJS module and of Node that never hold a project's model. */
+const COMMONJS_GLOBALS = new Set(['exports', 'module', 'require', 'process', 'console', 'JSON', 'Math', 'Object', 'Array', 'Promise', 'Buffer']);
+/** Packages that hand out models (the project's models may come back through them). */
+const MODEL_PACKAGES = /mongoose|keystone|typegoose|mongo/i;
+
+function isProjectSource(source: string): boolean {
+  return source.startsWith('.') || source.startsWith('/');
+}
+
+/** A package's export (not a model of the project, unless the package deals in Mongoose models). */
+function packageValue(source: string): Receiver {
+  return MODEL_PACKAGES.test(source) ? { unknown: `a value of the package '${source}'` } : 'other';
+}
+
+/**
+ * A call or property chain rooted in a package import or a CommonJS free name (`express.Router()`,
+ * `module.exports`, `require('express')()`): not a model of the project.
+ */
+function fromPackage(path: any, node: any, depth = 0): boolean {
+  let current = unwrapExpression(node);
+  for (;;) {
+    if (current?.type === 'CallExpression' && current.callee.type === 'Identifier' && current.callee.name === 'require' && typeof current.arguments[0]?.value === 'string') {
+      return !isProjectSource(current.arguments[0].value) && !MODEL_PACKAGES.test(current.arguments[0].value);
+    }
+    if (current?.type === 'CallExpression' || current?.type === 'NewExpression') current = unwrapExpression(current.callee);
+    else if (current?.type === 'MemberExpression') current = unwrapExpression(current.object);
+    else break;
+  }
+  if (current?.type !== 'Identifier') return false;
+  const binding = resolveBinding(path, current.name);
+  if (!binding) return COMMONJS_GLOBALS.has(current.name);
+  // const router = express.Router(); router.route('/').get(…)
+  if (binding.kind === 'variable' && !binding.destructured && depth < 3 && unwrapExpression(binding.declarator.init) !== unwrapExpression(node)) {
+    return fromPackage(path, binding.declarator.init, depth + 1);
+  }
+  return binding.kind === 'import' && !isProjectSource(binding.source) && !MODEL_PACKAGES.test(binding.source);
 }
 
 /** A value that is certainly not a model: a literal, an object or array literal, a function, a class, `new X()` of a non-model. */
