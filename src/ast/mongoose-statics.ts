@@ -130,7 +130,7 @@ export function staticCallers(j: any, project: ProjectView, current: { file: str
       const receiver = classify(resolver, path, node.object);
       if (receiver === 'other') return;
       if (receiver !== 'ours') {
-        problem = `\`.${name}\` is read at ${line(path)} on ${receiver.unknown}, which may be this model`;
+        problem = `\`.${name}\` is read at ${line(path)} on a receiver that may be this model (${receiver.unknown})`;
         return;
       }
       const parent = path.parent.node;

@@ -515,8 +515,8 @@ export class Flow {
     const fnPath = enclosingFunction(path);
     if (!fnPath) throw new Refusal('result-escapes', 'returned from the module');
     const outer = valueParent(fnPath);
-    // a callback of .then(): its return value is what the promise resolves to
-    if (outer?.node.type === 'CallExpression' && outer.node.arguments.includes(fnPath.node)) {
+    // a callback of .then(): its return value is what the promise resolves to (`schema.static('x', fn)` is a static)
+    if (outer?.node.type === 'CallExpression' && outer.node.arguments.includes(fnPath.node) && !isStaticCall(outer.node)) {
       const callee = outer.node.callee;
       const method = callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : '';
       if (method === 'then') return this.promise(outer, shape === 'docs' ? 'docs' : 'part');
@@ -551,6 +551,11 @@ export class Flow {
     for (const { file: at, call } of callers.calls) this.files.set(programOf(call), at);
     return { calls: callers.calls.map((c) => c.call) };
   }
+}
+
+/** `schema.static('name', fn)`. */
+function isStaticCall(call: any): boolean {
+  return call.callee.type === 'MemberExpression' && !call.callee.computed && call.callee.property.name === 'static' && typeof call.arguments[0]?.value === 'string';
 }
 
 /** The `Program` node of the tree `path` is in. */
