@@ -95,7 +95,7 @@ export interface FlowContext {
 
 export class Flow {
   private depth = 0;
-  private readonly seen = new Set<any>();
+  private readonly seen = new Map<any, Set<Shape>>();
   /** Functions an argument is being followed into (recursion guard). */
   private readonly active = new Set<any>();
   /** The file of each tree the flow entered, by its Program node. */
@@ -163,8 +163,10 @@ export class Flow {
 
   /** `path` evaluates to the result itself (or a value read out of it). */
   value(path: any, shape: Shape): void {
-    if (this.seen.has(path.node)) return;
-    this.seen.add(path.node);
+    // a reference is analysed once per shape (a helper may receive a whole document and, elsewhere, a field of one)
+    const shapes = this.seen.get(path.node) ?? new Set<Shape>();
+    if (shapes.has(shape)) return;
+    this.seen.set(path.node, shapes.add(shape));
     const parent = valueParent(path);
     const node = parent?.node;
     if (!node) return;
@@ -392,7 +394,7 @@ export class Flow {
       if (!source) return { why: `the schema of ${verdict.model.name} cannot be read` };
       const root = source.file === this.ctx.filePath ? this.ctx.root : this.ctx.project.parse(source.file);
       const fnPath = root ? staticFunction(this.ctx.j, root, verdict.model, name) : undefined;
-      if (!fnPath) return { why: `\`${name}\` is not a static harden can read on the schema of ${verdict.model.name}` };
+      if (!fnPath) return { why: `\`${name}\` is not a static declared on the schema of ${verdict.model.name}` };
       return this.calleeAt(source.file, fnPath);
     }
     const object = unwrapExpression(callee.object);
@@ -404,6 +406,12 @@ export class Flow {
       return this.functionValue(this.index().member(target, name, 1));
     }
     if (binding?.kind === 'variable' && !binding.destructured && unwrapExpression(binding.declarator.init)?.type === 'ObjectExpression' && binding.scope.isGlobal) {
+      const root = this.ctx.j(programOf(callPath));
+      const rewritten = root.find(this.ctx.j.AssignmentExpression).filter((p: any) => {
+        const left = unwrapExpression(p.node.left);
+        return (left.type === 'Identifier' && left.name === object.name) || (left.type === 'MemberExpression' && unwrapExpression(left.object)?.name === object.name);
+      });
+      if (rewritten.size() > 0) return { why: `\`${object.name}\` is assigned to after its declaration` };
       const init = unwrapExpression(binding.declarator.init);
       const property = init.properties.find((p: any) => !p.computed && (p.key?.name ?? p.key?.value) === name);
       const fn = property?.type === 'ObjectMethod' ? property : unwrapExpression(property?.value);
