@@ -113,11 +113,13 @@ type Receiver = 'ours' | 'other' | { unknown: string };
  */
 export function staticCallers(j: any, project: ProjectView, current: { file: string; root: any }, key: string, name: string): StaticCallers {
   const calls: Array<{ file: string; call: any }> = [];
+  let currentFile = current.file;
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
   for (const file of new Set([current.file, ...project.files])) {
     const root = file === current.file ? current.root : word.test(project.readFile(file) ?? '') ? project.parse(file) : undefined;
     if (!root) continue;
     const resolver = new ModelResolver(j, project, file);
+    currentFile = file;
     const line = (path: any) => `${file}:${path.node.loc?.start.line ?? '?'}`;
     let problem: string | undefined;
     const member = (path: any) => {
@@ -158,20 +160,32 @@ export function staticCallers(j: any, project: ProjectView, current: { file: str
       return other === key ? 'ours' : 'other';
     }
     if (verdict?.kind === 'refused') return { unknown: verdict.detail };
-    if (node.type === 'ThisExpression') return 'other';
+    if (node.type === 'ThisExpression') {
+      // `this` may be the model in the schema's own file (statics in the schema options, hooks) and in a class static (loadClass)
+      if (resolver.file === key.slice(0, key.lastIndexOf('#'))) return { unknown: '`this` in the schema\'s file' };
+      for (let up = path.parent; up; up = up.parent) {
+        if (up.node.type === 'ClassMethod' && up.node.static) return { unknown: '`this` in a class static (loadClass)' };
+      }
+      return 'other';
+    }
     if (node.type === 'Identifier') {
       const binding = resolveBinding(path, node.name);
       if (!binding) return COMMONJS_GLOBALS.has(node.name) ? 'other' : { unknown: `\`${node.name}\` (not declared in the file)` };
       if (binding.kind === 'function' || binding.kind === 'class') return 'other';
-      if (binding.kind === 'import') return isProjectSource(binding.source) ? resolvedImport(resolver, path, node) : packageValue(binding.source);
+      if (binding.kind === 'import') return isProjectSource(binding.source) || resolveModule(project, resolver.file, binding.source) ? resolvedImport(resolver, path, node) : packageValue(binding.source);
       if (binding.kind === 'variable' && !binding.destructured) {
         const init = unwrapExpression(binding.declarator.init);
-        return plainValue(init) || fromPackage(path, init) ? 'other' : { unknown: `\`${node.name}\`` };
+        return plainValue(init) || fromPackage(path, init, isPackage) ? 'other' : { unknown: `\`${node.name}\`` };
       }
       return { unknown: `\`${node.name}\` (a ${binding.kind === 'parameter' ? 'function parameter' : 'destructured value'})` };
     }
-    if (plainValue(node) || fromPackage(path, node)) return 'other';
+    if (plainValue(node) || fromPackage(path, node, isPackage)) return 'other';
     return { unknown: `\`${memberChain(node) ?? node.type}\`` };
+  }
+
+  /** A package that is not the project's (nor an alias of it) and does not deal in Mongoose models. */
+  function isPackage(source: string): boolean {
+    return !isProjectSource(source) && !MODEL_PACKAGES.test(source) && !resolveModule(project, currentFile, source);
   }
 
   function resolvedImport(resolver: ModelResolver, path: any, node: any): Receiver {
@@ -207,11 +221,11 @@ function packageValue(source: string): Receiver {
  * A call or property chain rooted in a package import or a CommonJS free name (`express.Router()`,
  * `module.exports`, `require('express')()`): not a model of the project.
  */
-function fromPackage(path: any, node: any, depth = 0): boolean {
+function fromPackage(path: any, node: any, isPackage: (source: string) => boolean, depth = 0): boolean {
   let current = unwrapExpression(node);
   for (;;) {
     if (current?.type === 'CallExpression' && current.callee.type === 'Identifier' && current.callee.name === 'require' && typeof current.arguments[0]?.value === 'string') {
-      return !isProjectSource(current.arguments[0].value) && !MODEL_PACKAGES.test(current.arguments[0].value);
+      return isPackage(current.arguments[0].value);
     }
     if (current?.type === 'CallExpression' || current?.type === 'NewExpression') current = unwrapExpression(current.callee);
     else if (current?.type === 'MemberExpression') current = unwrapExpression(current.object);
@@ -222,9 +236,9 @@ function fromPackage(path: any, node: any, depth = 0): boolean {
   if (!binding) return COMMONJS_GLOBALS.has(current.name);
   // const router = express.Router(); router.route('/').get(…)
   if (binding.kind === 'variable' && !binding.destructured && depth < 3 && unwrapExpression(binding.declarator.init) !== unwrapExpression(node)) {
-    return fromPackage(path, binding.declarator.init, depth + 1);
+    return fromPackage(path, binding.declarator.init, isPackage, depth + 1);
   }
-  return binding.kind === 'import' && !isProjectSource(binding.source) && !MODEL_PACKAGES.test(binding.source);
+  return binding.kind === 'import' && isPackage(binding.source);
 }
 
 /** A value that is certainly not a model: a literal, an object or array literal, a function, a class, `new X()` of a non-model. */

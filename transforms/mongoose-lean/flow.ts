@@ -379,9 +379,10 @@ export class Flow {
         if (isFunctionNode(init)) return this.calleeAt(file, pathOf(this.ctx.j, binding.scope.path, init));
         return undefined;
       }
-      if (binding.kind === 'import' && binding.source.startsWith('.')) {
+      if (binding.kind === 'import') {
+        // a relative path, or a tsconfig/jsconfig alias; a package's function is not read
         const target = resolveModule(this.ctx.project, file, binding.source);
-        if (!target) return { why: `'${binding.source}' was not found` };
+        if (!target) return binding.source.startsWith('.') ? { why: `'${binding.source}' was not found` } : undefined;
         return this.functionValue(this.index().exported(target, binding.imported, 1));
       }
       return undefined;
@@ -400,9 +401,9 @@ export class Flow {
     const object = unwrapExpression(callee.object);
     if (object.type !== 'Identifier') return undefined;
     const binding = resolveBinding(callPath, object.name);
-    if (binding?.kind === 'import' && binding.source.startsWith('.') && ['*', 'default'].includes(binding.imported)) {
+    if (binding?.kind === 'import' && ['*', 'default'].includes(binding.imported)) {
       const target = resolveModule(this.ctx.project, file, binding.source);
-      if (!target) return { why: `'${binding.source}' was not found` };
+      if (!target) return binding.source.startsWith('.') ? { why: `'${binding.source}' was not found` } : undefined;
       return this.functionValue(this.index().member(target, name, 1));
     }
     if (binding?.kind === 'variable' && !binding.destructured && unwrapExpression(binding.declarator.init)?.type === 'ObjectExpression' && binding.scope.isGlobal) {
