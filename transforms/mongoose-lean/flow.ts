@@ -218,6 +218,8 @@ export class Flow {
         return this.value(parent, shape === 'docs' ? 'part' : 'part');
       case 'SpreadElement':
         if (parent.parent.node.type === 'ArrayExpression' && shape === 'docs') return this.value(parent.parent, 'docs');
+        // spread into a call's arguments: the elements reach the callee's parameters, not the call's value
+        if (/CallExpression|NewExpression/.test(parent.parent.node.type)) throw new Refusal('result-escapes', `spread into the arguments of ${calleeText(parent.parent.node.callee) || 'a function'}()`);
         if (shape === 'part') return this.value(parent.parent, 'part');
         throw new Refusal('result-used-as-document', 'spread into an object (a document spreads its internals)');
       case 'ReturnStatement':
