@@ -15,6 +15,28 @@ export interface SchemaFacts {
   hidesFields?: string;
   /** Why serialised documents differ from plain objects (toJSON virtuals/getters, field getters), if they do. */
   shapesOutput?: string;
+  /** Top-level fields declared as a String, Number, Boolean or Date, or an ObjectId without `ref` (never a subdocument or a populated document). */
+  scalars?: Set<string>;
+}
+
+const SCALAR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date']);
+
+/** Whether a field's definition (`String`, `{ type: Date }`, `Schema.Types.ObjectId` without ref) is a scalar type. */
+function scalarField(value: any): boolean {
+  const typeName = (node: any): string | undefined => {
+    const type = unwrapExpression(node);
+    if (type?.type === 'Identifier') return type.name;
+    if (typeof type?.value === 'string') return type.value;
+    if (type?.type === 'MemberExpression' && !type.computed) return type.property.name;
+    return undefined;
+  };
+  const direct = typeName(value);
+  if (direct) return SCALAR_TYPES.has(direct);
+  if (value?.type !== 'ObjectExpression') return false;
+  if (value.properties.some((p: any) => p.type === 'SpreadElement' || ['ref', 'refPath', 'get', 'set', 'alias'].includes(keyOf(p) ?? ''))) return false;
+  const type = value.properties.find((p: any) => keyOf(p) === 'type');
+  const name = type ? typeName(type.value) : undefined;
+  return name !== undefined && (SCALAR_TYPES.has(name) || name === 'ObjectId');
 }
 
 const keyOf = (property: any): string | undefined =>
@@ -70,7 +92,14 @@ export function schemaBuild(path: any, node: any): any {
 export function schemaFacts(j: any, root: any, newSchema: any, name: string | undefined): SchemaFacts {
   const facts: SchemaFacts = { virtuals: new Set(), methods: new Set() };
   const [definition, options] = newSchema.arguments.map(unwrapExpression);
-  if (definition?.type === 'ObjectExpression') scanDefinition(definition, facts);
+  if (definition?.type === 'ObjectExpression') {
+    scanDefinition(definition, facts);
+    facts.scalars = new Set();
+    for (const property of definition.properties) {
+      const key = keyOf(property);
+      if (key && property.type !== 'SpreadElement' && property.type !== 'ObjectMethod' && scalarField(unwrapExpression(property.value))) facts.scalars.add(key);
+    }
+  }
   if (options?.type === 'ObjectExpression') scanOptions(options, facts);
   if (!name) return facts;
   root.find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'Identifier', name } } }).forEach((path: any) => {

@@ -95,7 +95,9 @@ export interface FlowContext {
 
 export class Flow {
   private depth = 0;
-  private readonly seen = new Map<any, Set<Shape>>();
+  private readonly seen = new Map<any, Set<string>>();
+  /** Above 0 while the value followed is a scalar read out of a result (`doc._id`, a String field). */
+  private scalar = 0;
   /** Functions an argument is being followed into (recursion guard). */
   private readonly active = new Set<any>();
   /** The file of each tree the flow entered, by its Program node. */
@@ -164,9 +166,10 @@ export class Flow {
   /** `path` evaluates to the result itself (or a value read out of it). */
   value(path: any, shape: Shape): void {
     // a reference is analysed once per shape (a helper may receive a whole document and, elsewhere, a field of one)
-    const shapes = this.seen.get(path.node) ?? new Set<Shape>();
-    if (shapes.has(shape)) return;
-    this.seen.set(path.node, shapes.add(shape));
+    const key = this.scalar > 0 ? `${shape}, scalar` : shape;
+    const shapes = this.seen.get(path.node) ?? new Set<string>();
+    if (shapes.has(key)) return;
+    this.seen.set(path.node, shapes.add(key));
     const parent = valueParent(path);
     const node = parent?.node;
     if (!node) return;
@@ -313,6 +316,15 @@ export class Flow {
       if (result) return this.value(memberPath.parent, 'part');
       return;
     }
+    // `_id`, or a field the schema declares as a string, number, boolean, date or plain ObjectId: never a (sub)document
+    if (name === '_id' || (shape === 'doc' && this.ctx.schema.scalars?.has(name))) {
+      this.scalar += 1;
+      try {
+        return this.value(memberPath, 'part');
+      } finally {
+        this.scalar -= 1;
+      }
+    }
     return this.value(memberPath, 'part');
   }
 
@@ -345,11 +357,13 @@ export class Flow {
     if (callPath.node.type === 'NewExpression' && text === 'Set' && index === 0 && !resolveBinding(callPath, 'Set')) {
       return this.value(callPath, 'part');
     }
-    // a value read out of a result (an id, a string) given to a model to build or query with: Mongoose casts it alike
-    if (shape === 'part' && index >= 0 && this.modelInput(callPath)) return;
+    // a scalar read out of a result (an id, a string) given to a model to build or query with: Mongoose casts it alike
+    // (not any part: a populated document or a subdocument given to a model is kept populated, a plain object is not)
+    if (shape === 'part' && this.scalar > 0 && index >= 0 && this.modelInput(callPath)) return;
     const target = index >= 0 ? this.calleeFunction(callPath) : undefined;
     if (target && 'fnPath' in target) return this.into(target, index, shape, text || 'a function');
-    throw new Refusal('result-escapes', `passed to ${text || 'a function'}()${target ? `: ${target.why}` : ''}`);
+    const what = `${callPath.node.type === 'NewExpression' ? 'new ' : ''}${text || 'a function'}()`;
+    throw new Refusal('result-escapes', `passed to ${what}${target ? `: ${target.why}` : ''}`);
   }
 
   /** `new M(…)` or `M.create(…)`/a query of `M`, where `M` is a Mongoose model. */
