@@ -16,6 +16,8 @@ export interface ModelInfo {
   schema?: SchemaFacts;
   /** Why the schema could not be read, when it could not. */
   schemaProblem?: string;
+  /** Where the schema is built, when it could be read: its file, the `new Schema(…)` node (the schema's identity), a path in its scope, the variable bound to it. */
+  schemaSource?: { file: string; build: any; at: any; name?: string };
 }
 
 /** Where a followed expression ends: the node, a path in its scope, its file, the variable it was bound to. */
@@ -186,7 +188,7 @@ export class ModelIndex {
     if (value.unresolved) return { name, schemaProblem: `${label}: ${value.unresolved}` };
     const build = schemaBuild(value.at, value.node);
     if (!build) return { name, schemaProblem: `${label} is ${describe(value.node)} in ${value.file}, not a \`new Schema(…)\` harden can read` };
-    return { name, schema: schemaFacts(this.j, rootOf(this.j, value.at), build, value.name) };
+    return { name, schema: schemaFacts(this.j, rootOf(this.j, value.at), build, value.name), schemaSource: { file: value.file, build, at: value.at, name: value.name } };
   }
 
   /** A model looked up by name: the one `mongoose.model(modelName, schema)` that registers it in the project. */

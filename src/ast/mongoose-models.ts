@@ -29,9 +29,19 @@ export class ModelResolver {
     this.index = modelIndex(j, project);
   }
 
+  /** The file the resolver looks from. */
+  get file(): string {
+    return this.filePath;
+  }
+
   /** The verdict on `callPath`'s receiver (`X` in `X.find()`), or undefined when it is not a model candidate at all. */
   receiver(callPath: any): ReceiverVerdict | undefined {
-    const object = unwrapExpression(callPath.node.callee.object);
+    return this.objectVerdict(callPath, callPath.node.callee.object);
+  }
+
+  /** The verdict on `objectNode` seen from `callPath` (a path at or below which it is in scope), as for a receiver. */
+  objectVerdict(callPath: any, objectNode: any): ReceiverVerdict | undefined {
+    const object = unwrapExpression(objectNode);
     if (object.type === 'Identifier') return this.identifier(callPath, object.name);
     if (object.type === 'ThisExpression') {
       const statics = staticsSchema(callPath);
@@ -119,7 +129,7 @@ function typeText(annotation: any): string {
 
 
 /** When `this` at `path` is a model because the enclosing function is a schema static: the schema's name. */
-function staticsSchema(path: any): { schema: string; path: any } | undefined {
+export function staticsSchema(path: any): { schema: string; path: any } | undefined {
   let fn = path.parent;
   while (fn && !['FunctionExpression', 'FunctionDeclaration', 'ObjectMethod', 'ClassMethod'].includes(fn.node.type)) fn = fn.parent;
   if (!fn) return undefined;

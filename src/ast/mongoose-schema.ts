@@ -17,6 +17,28 @@ export interface SchemaFacts {
   shapesOutput?: string;
   /** Top-level fields declared `unique: true` (a filter on one matches at most one document). */
   unique?: Set<string>;
+  /** Top-level fields declared as a String, Number, Boolean or Date, or an ObjectId without `ref` (never a subdocument or a populated document). */
+  scalars?: Set<string>;
+}
+
+const SCALAR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date']);
+
+/** Whether a field's definition (`String`, `{ type: Date }`, `Schema.Types.ObjectId` without ref) is a scalar type. */
+function scalarField(value: any): boolean {
+  const typeName = (node: any): string | undefined => {
+    const type = unwrapExpression(node);
+    if (type?.type === 'Identifier') return type.name;
+    if (typeof type?.value === 'string') return type.value;
+    if (type?.type === 'MemberExpression' && !type.computed) return type.property.name;
+    return undefined;
+  };
+  const direct = typeName(value);
+  if (direct) return SCALAR_TYPES.has(direct);
+  if (value?.type !== 'ObjectExpression') return false;
+  if (value.properties.some((p: any) => p.type === 'SpreadElement' || ['ref', 'refPath', 'get', 'set', 'alias'].includes(keyOf(p) ?? ''))) return false;
+  const type = value.properties.find((p: any) => keyOf(p) === 'type');
+  const name = type ? typeName(type.value) : undefined;
+  return name !== undefined && (SCALAR_TYPES.has(name) || name === 'ObjectId');
 }
 
 const keyOf = (property: any): string | undefined =>
@@ -75,6 +97,11 @@ export function schemaFacts(j: any, root: any, newSchema: any, name: string | un
   if (definition?.type === 'ObjectExpression') {
     scanDefinition(definition, facts);
     facts.unique = uniqueFields(definition);
+    facts.scalars = new Set();
+    for (const property of definition.properties) {
+      const key = keyOf(property);
+      if (key && property.type !== 'SpreadElement' && property.type !== 'ObjectMethod' && scalarField(unwrapExpression(property.value))) facts.scalars.add(key);
+    }
   }
   if (options?.type === 'ObjectExpression') scanOptions(options, facts);
   if (!name) return facts;

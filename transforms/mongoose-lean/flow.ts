@@ -6,6 +6,10 @@
  */
 import type { SchemaFacts } from '../../src/ast/mongoose-schema.js';
 import { findCallers } from '../../src/ast/callers.js';
+import { modelIndex, type ModelIndex, type Value } from '../../src/ast/mongoose-index.js';
+import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { staticCallers, staticFunction, staticOf } from '../../src/ast/mongoose-statics.js';
+import { resolveModule } from '../../src/ast/module-resolve.js';
 import { enclosingFunction, isFunctionNode, requestParam } from '../../src/ast/functions.js';
 import { referencesTo, resolveBinding, unwrapExpression, valueParent } from '../../src/ast/scope.js';
 import type { ProjectView } from '../../src/transform.js';
@@ -68,6 +72,18 @@ const ARRAY_RESULT: Record<string, Shape | undefined> = {
   find: 'doc', findLast: 'doc', at: 'doc', pop: 'doc', shift: 'doc', map: 'part', flatMap: 'part', reduce: 'part', reduceRight: 'part',
 };
 const SINK_METHODS = new Set(['json', 'send', 'jsonp']);
+/** Model methods that cast what they are given (documents to create, filters, updates). */
+const MODEL_INPUT = new Set([
+  'create', 'insertMany', 'find', 'findOne', 'findById', 'exists', 'countDocuments', 'updateOne', 'updateMany', 'deleteOne',
+  'deleteMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'findOneAndDelete', 'findByIdAndDelete', 'replaceOne', 'distinct',
+]);
+/** How many functions deep an argument is followed. */
+const MAX_CALLEES = 3;
+
+interface Callee {
+  fnPath: any;
+  file: string;
+}
 
 export interface FlowContext {
   j: any;
@@ -79,7 +95,14 @@ export interface FlowContext {
 
 export class Flow {
   private depth = 0;
-  private readonly seen = new Set<any>();
+  private readonly seen = new Map<any, Set<string>>();
+  /** Above 0 while the value followed is a scalar read out of a result (`doc._id`, a String field). */
+  private scalar = 0;
+  /** Functions an argument is being followed into (recursion guard). */
+  private readonly active = new Set<any>();
+  /** The file of each tree the flow entered, by its Program node. */
+  private readonly files = new Map<any, string>();
+  private readonly resolvers = new Map<string, ModelResolver>();
 
   constructor(private readonly ctx: FlowContext) {}
 
@@ -142,8 +165,11 @@ export class Flow {
 
   /** `path` evaluates to the result itself (or a value read out of it). */
   value(path: any, shape: Shape): void {
-    if (this.seen.has(path.node)) return;
-    this.seen.add(path.node);
+    // a reference is analysed once per shape (a helper may receive a whole document and, elsewhere, a field of one)
+    const key = this.scalar > 0 ? `${shape}, scalar` : shape;
+    const shapes = this.seen.get(path.node) ?? new Set<string>();
+    if (shapes.has(key)) return;
+    this.seen.set(path.node, shapes.add(key));
     const parent = valueParent(path);
     const node = parent?.node;
     if (!node) return;
@@ -195,6 +221,8 @@ export class Flow {
         return this.value(parent, shape === 'docs' ? 'part' : 'part');
       case 'SpreadElement':
         if (parent.parent.node.type === 'ArrayExpression' && shape === 'docs') return this.value(parent.parent, 'docs');
+        // spread into a call's arguments: the elements reach the callee's parameters, not the call's value
+        if (/CallExpression|NewExpression/.test(parent.parent.node.type)) throw new Refusal('result-escapes', `spread into the arguments of ${calleeText(parent.parent.node.callee) || 'a function'}()`);
         if (shape === 'part') return this.value(parent.parent, 'part');
         throw new Refusal('result-used-as-document', 'spread into an object (a document spreads its internals)');
       case 'ReturnStatement':
@@ -288,6 +316,15 @@ export class Flow {
       if (result) return this.value(memberPath.parent, 'part');
       return;
     }
+    // `_id`, or a field the schema declares as a string, number, boolean, date or plain ObjectId: never a (sub)document
+    if (name === '_id' || (shape === 'doc' && this.ctx.schema.scalars?.has(name))) {
+      this.scalar += 1;
+      try {
+        return this.value(memberPath, 'part');
+      } finally {
+        this.scalar -= 1;
+      }
+    }
     return this.value(memberPath, 'part');
   }
 
@@ -320,15 +357,146 @@ export class Flow {
     if (callPath.node.type === 'NewExpression' && text === 'Set' && index === 0 && !resolveBinding(callPath, 'Set')) {
       return this.value(callPath, 'part');
     }
+    // a scalar read out of a result (an id, a string) given to a model to build or query with: Mongoose casts it alike
+    // (not any part: a populated document or a subdocument given to a model is kept populated, a plain object is not)
+    if (shape === 'part' && this.scalar > 0 && index >= 0 && this.modelInput(callPath)) return;
+    const target = index >= 0 ? this.calleeFunction(callPath) : undefined;
+    if (target && 'fnPath' in target) return this.into(target, index, shape, text || 'a function');
+    const what = `${callPath.node.type === 'NewExpression' ? 'new ' : ''}${text || 'a function'}()`;
+    throw new Refusal('result-escapes', `passed to ${what}${target ? `: ${target.why}` : ''}`);
+  }
+
+  /** `new M(…)` or `M.create(…)`/a query of `M`, where `M` is a Mongoose model. */
+  private modelInput(callPath: any): boolean {
+    const callee = unwrapExpression(callPath.node.callee);
+    const file = this.fileOf(callPath);
+    if (!file) return false;
+    if (callPath.node.type === 'NewExpression') return this.resolver(file).objectVerdict(callPath, callee)?.kind === 'model';
+    if (callee.type !== 'MemberExpression' || callee.computed || !MODEL_INPUT.has(callee.property.name)) return false;
+    return this.resolver(file).objectVerdict(callPath, callee.object)?.kind === 'model';
+  }
+
+  /**
+   * The function a call runs, when harden can read it: a function of the file, one imported from a
+   * project module (also `ns.f()` of a required/namespace module), a method of a top-level object
+   * literal, or a static of a model's schema (`Token.generate(user)`). Otherwise why not, or
+   * undefined when nothing suggests a function of the project.
+   */
+  private calleeFunction(callPath: any): Callee | { why: string } | undefined {
+    const callee = unwrapExpression(callPath.node.callee);
+    const file = this.fileOf(callPath);
+    if (!file) return { why: 'the call is in a file harden cannot place' };
     if (callee.type === 'Identifier') {
       const binding = resolveBinding(callPath, callee.name);
-      const fn = binding?.kind === 'function' ? binding.node : binding?.kind === 'variable' ? unwrapExpression(binding.declarator.init) : undefined;
-      if (fn && isFunctionNode(fn) && index >= 0) {
-        const fnPath = this.ctx.j(binding!.scope.path).find(this.ctx.j.Node).filter((p: any) => p.node === fn).paths()[0];
-        if (fnPath) return this.param(fnPath, index, shape);
+      if (!binding) return undefined;
+      if (binding.kind === 'function') return this.calleeAt(file, pathOf(this.ctx.j, binding.scope.path, binding.node));
+      if (binding.kind === 'variable' && !binding.destructured) {
+        const init = unwrapExpression(binding.declarator.init);
+        if (isFunctionNode(init)) return this.calleeAt(file, pathOf(this.ctx.j, binding.scope.path, init));
+        return undefined;
+      }
+      if (binding.kind === 'import') {
+        // a relative path, or a tsconfig/jsconfig alias; a package's function is not read
+        const target = resolveModule(this.ctx.project, file, binding.source);
+        if (!target) return binding.source.startsWith('.') ? { why: `'${binding.source}' was not found` } : undefined;
+        return this.functionValue(this.index().exported(target, binding.imported, 1));
+      }
+      return undefined;
+    }
+    if (callee.type !== 'MemberExpression' || callee.computed) return undefined;
+    const name = callee.property.name as string;
+    const verdict = this.resolver(file).objectVerdict(callPath, callee.object);
+    if (verdict?.kind === 'model') {
+      const source = verdict.model.schemaSource;
+      if (!source) return { why: `the schema of ${verdict.model.name} cannot be read` };
+      const root = source.file === this.ctx.filePath ? this.ctx.root : this.ctx.project.parse(source.file);
+      const fnPath = root ? staticFunction(this.ctx.j, root, verdict.model, name) : undefined;
+      if (!fnPath) return { why: `\`${name}\` is not a static declared on the schema of ${verdict.model.name}` };
+      return this.calleeAt(source.file, fnPath);
+    }
+    const object = unwrapExpression(callee.object);
+    if (object.type !== 'Identifier') return undefined;
+    const binding = resolveBinding(callPath, object.name);
+    if (binding?.kind === 'import' && ['*', 'default'].includes(binding.imported)) {
+      const target = resolveModule(this.ctx.project, file, binding.source);
+      if (!target) return binding.source.startsWith('.') ? { why: `'${binding.source}' was not found` } : undefined;
+      return this.functionValue(this.index().member(target, name, 1));
+    }
+    if (binding?.kind === 'variable' && !binding.destructured && unwrapExpression(binding.declarator.init)?.type === 'ObjectExpression' && binding.scope.isGlobal) {
+      const root = this.ctx.j(programOf(callPath));
+      const rewritten = root.find(this.ctx.j.AssignmentExpression).filter((p: any) => {
+        const left = unwrapExpression(p.node.left);
+        return (left.type === 'Identifier' && left.name === object.name) || (left.type === 'MemberExpression' && unwrapExpression(left.object)?.name === object.name);
+      });
+      if (rewritten.size() > 0) return { why: `\`${object.name}\` is assigned to after its declaration` };
+      const init = unwrapExpression(binding.declarator.init);
+      const property = init.properties.find((p: any) => !p.computed && (p.key?.name ?? p.key?.value) === name);
+      const fn = property?.type === 'ObjectMethod' ? property : unwrapExpression(property?.value);
+      if (isFunctionNode(fn)) return this.calleeAt(file, pathOf(this.ctx.j, binding.scope.path, fn));
+    }
+    return undefined;
+  }
+
+  /** The function an exported value is, when it is one. */
+  private functionValue(value: Value): Callee | { why: string } {
+    let node = unwrapExpression(value.node);
+    if (node?.type === 'Identifier' && value.at) {
+      const binding = resolveBinding(value.at, node.name);
+      if (binding?.kind === 'function') node = binding.node;
+    }
+    if (!isFunctionNode(node) || !value.at) return { why: value.unresolved ?? `${value.file} exports it as ${node?.type ?? 'nothing'}, not a function harden can read` };
+    return this.calleeAt(value.file, pathOf(this.ctx.j, value.at, node));
+  }
+
+  private calleeAt(file: string, fnPath: any): Callee | { why: string } {
+    if (!fnPath) return { why: 'its definition could not be located' };
+    this.files.set(programOf(fnPath), file);
+    return { fnPath, file };
+  }
+
+  /** Follows the argument at `index` into the parameter of a function harden could read. */
+  private into(target: Callee, index: number, shape: Shape, label: string): void {
+    const fn = target.fnPath.node;
+    if (this.active.has(fn)) throw new Refusal('result-escapes', `passed to ${label}(), which is already being followed (recursion is not followed)`);
+    if (this.active.size >= MAX_CALLEES) throw new Refusal('result-escapes', `passed to ${label}(), more than ${MAX_CALLEES} functions deep`);
+    if (this.ctx.j(target.fnPath).find(this.ctx.j.Identifier, { name: 'arguments' }).size() > 0) {
+      throw new Refusal('result-escapes', `passed to ${label}(), which reads \`arguments\``);
+    }
+    this.active.add(fn);
+    try {
+      this.param(target.fnPath, index, shape);
+    } catch (error) {
+      if (error instanceof Refusal && !error.detail.includes(' (in ')) throw new Refusal(error.reason, `${error.detail} (in ${label}(), ${target.file})`);
+      throw error;
+    } finally {
+      this.active.delete(fn);
+    }
+  }
+
+  private resolver(file: string): ModelResolver {
+    let resolver = this.resolvers.get(file);
+    if (!resolver) this.resolvers.set(file, (resolver = new ModelResolver(this.ctx.j, this.ctx.project, file)));
+    return resolver;
+  }
+
+  private index(): ModelIndex {
+    return modelIndex(this.ctx.j, this.ctx.project);
+  }
+
+  /** The project file `path` is in: the file being transformed, or one the flow entered. */
+  private fileOf(path: any): string | undefined {
+    const program = programOf(path);
+    if (program === programOf(this.ctx.root.get())) return this.ctx.filePath;
+    const known = this.files.get(program);
+    if (known) return known;
+    for (const file of this.ctx.project.files) {
+      const root = this.ctx.project.parse(file);
+      if (root && programOf(root.get()) === program) {
+        this.files.set(program, file);
+        return file;
       }
     }
-    throw new Refusal('result-escapes', `passed to ${text || 'a function'}()`);
+    return undefined;
   }
 
   private callbackParam(callbackPath: any, index: number, shape: Shape): void {
@@ -372,8 +540,8 @@ export class Flow {
     const fnPath = enclosingFunction(path);
     if (!fnPath) throw new Refusal('result-escapes', 'returned from the module');
     const outer = valueParent(fnPath);
-    // a callback of .then(): its return value is what the promise resolves to
-    if (outer?.node.type === 'CallExpression' && outer.node.arguments.includes(fnPath.node)) {
+    // a callback of .then(): its return value is what the promise resolves to (`schema.static('x', fn)` is a static)
+    if (outer?.node.type === 'CallExpression' && outer.node.arguments.includes(fnPath.node) && !isStaticCall(outer.node)) {
       const callee = outer.node.callee;
       const method = callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : '';
       if (method === 'then') return this.promise(outer, shape === 'docs' ? 'docs' : 'part');
@@ -381,7 +549,9 @@ export class Flow {
       throw new Refusal('returned-to-unresolved-caller', `returned from a callback passed to ${calleeText(callee)}()`);
     }
     if (this.depth > 6) throw new Refusal('returned-to-unresolved-caller', 'followed through too many callers');
-    const callers = findCallers(this.ctx.j, this.ctx.root, this.ctx.filePath, this.ctx.project, fnPath);
+    const file = this.fileOf(fnPath);
+    if (!file) throw new Refusal('returned-to-unresolved-caller', 'returned from a function in a file harden cannot place');
+    const callers = this.callersOf(file, fnPath);
     if ('unresolved' in callers) throw new Refusal('returned-to-unresolved-caller', callers.unresolved);
     const async = fnPath.node.async === true;
     this.depth += 1;
@@ -395,6 +565,37 @@ export class Flow {
       this.depth -= 1;
     }
   }
+
+  /** Every call of `fnPath` (a function of `file`): a schema static's calls through its models, else the project's callers. */
+  private callersOf(file: string, fnPath: any): { calls: any[] } | { unresolved: string } {
+    const found = staticOf(this.ctx.j, this.ctx.project, file, fnPath);
+    if (!found) return findCallers(this.ctx.j, this.ctx.root, file, this.ctx.project, fnPath);
+    const callers = staticCallers(this.ctx.j, this.ctx.project, { file: this.ctx.filePath, root: this.ctx.root }, found.key, found.name);
+    if ('unresolved' in callers) return { unresolved: `a static of ${found.model.schemaSource?.name}: ${callers.unresolved}` };
+    if (callers.calls.length === 0) return { unresolved: `nothing in the project calls the static \`${found.name}\`; callers outside the project cannot be checked` };
+    for (const { file: at, call } of callers.calls) this.files.set(programOf(call), at);
+    return { calls: callers.calls.map((c) => c.call) };
+  }
+}
+
+/** `schema.static('name', fn)`. */
+function isStaticCall(call: any): boolean {
+  return call.callee.type === 'MemberExpression' && !call.callee.computed && call.callee.property.name === 'static' && typeof call.arguments[0]?.value === 'string';
+}
+
+/** The `Program` node of the tree `path` is in. */
+function programOf(path: any): any {
+  let top = path;
+  while (top.parent) top = top.parent;
+  return top.node.type === 'File' ? top.node.program : top.node;
+}
+
+/** The path of `node` in the tree of `at`. */
+function pathOf(j: any, at: any, node: any): any {
+  if (at.node === node) return at;
+  let top = at;
+  while (top.parent) top = top.parent;
+  return j(top).find(j.Function).filter((p: any) => p.node === node).paths()[0];
 }
 
 function isChild(child: any, parent: any, field: string): boolean {
