@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { defineTransform } from '../../src/transform.js';
 import { buildExpression } from '../../src/ast/build.js';
-import { analyseFunction, enclosingFunction, isLoggingWrite, type Context } from './async-context.js';
+import { analyseFunction, enclosingFunction, functionName, isLoggingWrite, type Context } from './async-context.js';
 import { findSyncCalls, fsBindingUses, PROMISE_EQUIVALENT, pruneUnusedFsBindings } from './bindings.js';
 import { planLogWrite, type LogPlan } from './log-stream.js';
 import { createStream } from './stream-edit.js';
+import { accessesIn, accessorCallerHazard, describeHazard, findHazard } from './read-modify-write.js';
 
 const PROMISES_MODULE = 'node:fs/promises';
 
@@ -30,6 +31,8 @@ export default defineTransform({
     'log-path-not-stable': 'the log file path changes (computed per call, reassigned, or not a constructor-set field / module-level const): one stream cannot serve it',
     'log-file-used-elsewhere': 'the log file path is also used outside the logging calls and set-up (read, stat, written elsewhere): a buffered stream could change what that code sees',
     'exit-may-lose-log': 'the project calls process.exit, which does not wait for a stream to flush: the last log lines could be lost',
+    'read-modify-write':
+      'an await inserted here would fall between a read and a later write of the same resource (file path, this.x, module-level state): another request could change it in between and its update would be lost',
     'unsupported-arguments': 'the call uses an argument fs/promises does not accept the same way (a file descriptor number, statSync throwIfNoEntry)',
   },
   needs: ['Sync('],
@@ -53,15 +56,36 @@ export default defineTransform({
       if (unsupported) refusals.set(path.node, unsupported);
       else if (typeof fn !== 'string') functions.set(path.node, fn);
     }
-    for (let again = true; again; ) {
-      again = false;
-      for (const { path, method } of calls) {
-        const fn = functions.get(path.node);
-        if (!fn || planned(fn.node)) continue;
-        const context = analyseFunction(fn, root, file, project, method, planned);
-        if (context.kind === 'make-async') again = true;
-        if (!plans.has(fn.node) || context.kind !== 'refuse') plans.set(fn.node, context);
+    // Read-modify-write: a function where an inserted await would split a read and a write of one
+    // resource is refused, and planning is redone without it (its callers may depend on it).
+    const forced = new Map<any, Context>();
+    for (let hazards = true; hazards; ) {
+      plans.clear();
+      for (let again = true; again; ) {
+        again = false;
+        for (const { path, method } of calls) {
+          const fn = functions.get(path.node);
+          if (!fn || planned(fn.node) || plans.get(fn.node)?.kind === 'async') continue;
+          const context = forced.get(fn.node) ?? analyseFunction(fn, root, file, project, method, planned);
+          if (context.kind === 'make-async') again = true;
+          if (!plans.has(fn.node) || context.kind !== 'refuse') plans.set(fn.node, context);
+        }
       }
+      hazards = false;
+      for (const [fnNode, context] of plans) {
+        if (context.kind === 'refuse') continue;
+        const hazard = readModifyWrite(j, root, file.source, context.fn, calls.filter(({ path }) => functions.get(path.node)?.node === fnNode).map(({ path }) => path.node), context);
+        if (!hazard) continue;
+        forced.set(fnNode, { kind: 'refuse', reason: 'read-modify-write', detail: hazard });
+        hazards = true;
+      }
+    }
+    for (const [fnNode, context] of plans) {
+      if (context.kind !== 'refuse' || context.reason !== 'sync-callback') continue;
+      const fn = [...functions.values()].find((f) => f.node === fnNode);
+      const name = fn && functionName(fn);
+      const hazard = name && accessorCallerHazard(j, root, file.source, fn, name);
+      if (hazard) plans.set(fnNode, { kind: 'refuse', reason: 'read-modify-write', detail: hazard });
     }
 
     const needed = new Map<string, string>();
@@ -137,6 +161,21 @@ export default defineTransform({
     addImport(j, root, { source: PROMISES_MODULE, ...first! }, isEsmFile(j, root), rest, usesSemicolons(file.source));
   },
 });
+
+/** Why awaiting the sync calls of a planned function (and, if it becomes async, its calls in callers) would split a read-modify-write. */
+function readModifyWrite(j: any, root: any, source: string, fn: any, nodes: any[], context: Context): string | undefined {
+  const at = (node: any) => ({ at: node.start, line: node.loc?.start.line ?? 0 });
+  const own = findHazard(accessesIn(j, root, source, fn), nodes.map(at));
+  if (own) return describeHazard(own);
+  if (context.kind !== 'make-async') return undefined;
+  for (const call of context.awaitAt) {
+    const caller = enclosingFunction(call);
+    if (typeof caller === 'string') continue;
+    const hazard = findHazard(accessesIn(j, root, source, caller), [at(call.node)]);
+    if (hazard) return `in ${functionName(caller) ?? 'its caller'}: ${describeHazard(hazard)}`;
+  }
+  return undefined;
+}
 
 /** Logging-path calls (sync append in a sync log()...): a stream plan or a refusal each, consistent per log file. */
 function planLogWrites(j: any, root: any, calls: Array<{ path: any; method: string }>, project: any, filePath: string): Map<any, LogPlan> {
