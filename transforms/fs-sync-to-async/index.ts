@@ -6,7 +6,7 @@ import { analyseFunction, enclosingFunction, functionName, isLoggingWrite, type 
 import { findSyncCalls, fsBindingUses, PROMISE_EQUIVALENT, pruneUnusedFsBindings } from './bindings.js';
 import { planLogWrite, type LogPlan } from './log-stream.js';
 import { createStream } from './stream-edit.js';
-import { accessesIn, accessorCallerHazard, describeHazard, findHazard } from './read-modify-write.js';
+import { accessesIn, accessorCallerHazard, describeHazard, findHazard, keyText, optionFlag } from './read-modify-write.js';
 
 const PROMISES_MODULE = 'node:fs/promises';
 
@@ -74,7 +74,7 @@ export default defineTransform({
       hazards = false;
       for (const [fnNode, context] of plans) {
         if (context.kind === 'refuse') continue;
-        const hazard = readModifyWrite(j, root, file.source, context.fn, calls.filter(({ path }) => functions.get(path.node)?.node === fnNode).map(({ path }) => path.node), context);
+        const hazard = readModifyWrite(j, root, context.fn, calls.filter(({ path }) => functions.get(path.node)?.node === fnNode).map(({ path }) => path.node), context);
         if (!hazard) continue;
         forced.set(fnNode, { kind: 'refuse', reason: 'read-modify-write', detail: hazard });
         hazards = true;
@@ -84,7 +84,7 @@ export default defineTransform({
       if (context.kind !== 'refuse' || context.reason !== 'sync-callback') continue;
       const fn = [...functions.values()].find((f) => f.node === fnNode);
       const name = fn && functionName(fn);
-      const hazard = name && accessorCallerHazard(j, root, file.source, fn, name);
+      const hazard = name && accessorCallerHazard(j, root, fn, name);
       if (hazard) plans.set(fnNode, { kind: 'refuse', reason: 'read-modify-write', detail: hazard });
     }
 
@@ -110,6 +110,8 @@ export default defineTransform({
       }
     };
 
+    const mkdirPairs = existsThenMkdir(j, calls);
+    const collapsed = new Set<any>();
     const streams = new Map<string, string>();
     let streamed = false;
     for (const { path, method } of calls) {
@@ -138,9 +140,22 @@ export default defineTransform({
         sites.skipped(node, context.reason, context.detail);
         continue;
       }
+      if (collapsed.has(node)) continue;
       const promiseName = PROMISE_EQUIVALENT[method]!;
       const how = context.kind === 'make-async' && !madeAsync.has(fn.node) ? `; made the function async (${context.why})` : '';
-      if (!sites.changed(node, `${method} -> await ${promiseName}${method === 'existsSync' ? ' (true/false kept)' : ''}${how}`)) continue;
+      const pair = mkdirPairs.get(node);
+      if (pair) {
+        const message = `existsSync + mkdirSync -> await mkdir (recursive: succeeds when the directory exists, no check-then-act)${how}`;
+        if (!sites.changed(node, message)) continue;
+        if (sites.changed(pair.mkdir, message)) {
+          const statement = j.expressionStatement(j.awaitExpression(j.callExpression(j.identifier(localFor('mkdir')), pair.mkdir.arguments)));
+          (statement as any).comments = pair.ifPath.node.comments;
+          pair.ifPath.replace(statement);
+          collapsed.add(pair.mkdir);
+          ensureAsync(fn);
+          continue;
+        }
+      } else if (!sites.changed(node, `${method} -> await ${promiseName}${method === 'existsSync' ? ' (true/false kept)' : ''}${how}`)) continue;
       const call = j.callExpression(j.identifier(localFor(promiseName)), node.arguments);
       const replacement =
         method === 'existsSync'
@@ -162,16 +177,50 @@ export default defineTransform({
   },
 });
 
+/**
+ * `if (!existsSync(d)) mkdirSync(d, { recursive: true })` (braces or not, no else): the check is
+ * not needed (a recursive mkdir succeeds when the directory exists) and, awaited, would be a
+ * check-then-act race; it becomes `await mkdir(d, { recursive: true })`. Keyed by the existsSync call.
+ */
+function existsThenMkdir(j: any, calls: Array<{ path: any; method: string }>): Map<any, { mkdir: any; ifPath: any }> {
+  const pairs = new Map<any, { mkdir: any; ifPath: any }>();
+  const mkdirs = new Set(calls.filter((c) => c.method === 'mkdirSync').map((c) => c.path.node));
+  for (const { path, method } of calls) {
+    if (method !== 'existsSync' || path.node.arguments.length !== 1) continue;
+    const not = path.parent;
+    const ifPath = not?.parent;
+    if (not?.node.type !== 'UnaryExpression' || not.node.operator !== '!' || ifPath?.node.type !== 'IfStatement' || ifPath.node.test !== not.node || ifPath.node.alternate) continue;
+    let body = ifPath.node.consequent;
+    if (body.type === 'BlockStatement') {
+      if (body.body.length !== 1 || body.body[0].comments?.length) continue;
+      body = body.body[0];
+    }
+    const mkdir = body.type === 'ExpressionStatement' ? body.expression : undefined;
+    if (!mkdirs.has(mkdir) || !optionFlag(mkdir.arguments[1], 'recursive') || mkdir.arguments.length !== 2) continue;
+    const dir = keyText(path.node.arguments[0]);
+    if (dir === undefined || dir !== keyText(mkdir.arguments[0]) || !evaluatesQuietly(j, path.node.arguments[0])) continue;
+    pairs.set(path.node, { mkdir, ifPath });
+  }
+  return pairs;
+}
+
+/** No side effect in evaluating `node` (it is evaluated once instead of twice): names, members, literals, path.join/resolve. */
+function evaluatesQuietly(j: any, node: any): boolean {
+  const pathCall = (callee: any) => ['join', 'resolve'].includes(callee.type === 'MemberExpression' ? callee.property?.name : callee.name);
+  const effects = new Set(['AssignmentExpression', 'UpdateExpression', 'NewExpression', 'AwaitExpression', 'YieldExpression', 'TaggedTemplateExpression']);
+  return [node, ...j(node).find(j.Node).nodes()].every((n: any) => !effects.has(n.type) && (n.type !== 'CallExpression' || pathCall(n.callee)));
+}
+
 /** Why awaiting the sync calls of a planned function (and, if it becomes async, its calls in callers) would split a read-modify-write. */
-function readModifyWrite(j: any, root: any, source: string, fn: any, nodes: any[], context: Context): string | undefined {
+function readModifyWrite(j: any, root: any, fn: any, nodes: any[], context: Context): string | undefined {
   const at = (node: any) => ({ at: node.start, line: node.loc?.start.line ?? 0 });
-  const own = findHazard(accessesIn(j, root, source, fn), nodes.map(at));
+  const own = findHazard(accessesIn(j, root, fn), nodes.map(at));
   if (own) return describeHazard(own);
   if (context.kind !== 'make-async') return undefined;
   for (const call of context.awaitAt) {
     const caller = enclosingFunction(call);
     if (typeof caller === 'string') continue;
-    const hazard = findHazard(accessesIn(j, root, source, caller), [at(call.node)]);
+    const hazard = findHazard(accessesIn(j, root, caller), [at(call.node)]);
     if (hazard) return `in ${functionName(caller) ?? 'its caller'}: ${describeHazard(hazard)}`;
   }
   return undefined;

@@ -41,10 +41,58 @@ export interface Hazard {
   awaitLine: number;
 }
 
-const squash = (text: string) => text.replace(/\s+/g, '').replace(/"/g, "'");
-const sourceOf = (source: string, node: any) => (typeof node?.start === 'number' ? source.slice(node.start, node.end) : undefined);
+/**
+ * The text of a path or state expression, the same for the same code wherever it is (names,
+ * members, literals, templates, calls, `+`), with parameter names replaced by argument texts;
+ * undefined for anything else.
+ */
+export function keyText(node: any, params: ReadonlyMap<string, string> = new Map()): string | undefined {
+  const sub = (n: any) => keyText(n, params);
+  switch (node?.type) {
+    case 'Identifier':
+      return params.get(node.name) ?? node.name;
+    case 'ThisExpression':
+      return 'this';
+    case 'StringLiteral':
+      return `'${node.value}'`;
+    case 'NumericLiteral':
+      return String(node.value);
+    case 'Literal':
+      return typeof node.value === 'string' ? `'${node.value}'` : typeof node.value === 'number' ? String(node.value) : undefined;
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      const object = sub(node.object);
+      const property = node.computed ? sub(node.property) : node.property?.name;
+      if (object === undefined || property === undefined) return undefined;
+      return node.computed ? `${object}[${property}]` : `${object}.${property}`;
+    }
+    case 'TemplateLiteral': {
+      let out = '`';
+      for (let i = 0; i < node.quasis.length; i++) {
+        out += node.quasis[i].value.raw;
+        if (i < node.expressions.length) {
+          const inner = sub(node.expressions[i]);
+          if (inner === undefined) return undefined;
+          out += `\${${inner}}`;
+        }
+      }
+      return `${out}\``;
+    }
+    case 'CallExpression': {
+      const parts = [node.callee, ...node.arguments].map(sub);
+      return parts.every((p) => p !== undefined) ? `${parts[0]}(${parts.slice(1).join(',')})` : undefined;
+    }
+    case 'BinaryExpression': {
+      const left = sub(node.left);
+      const right = sub(node.right);
+      return left !== undefined && right !== undefined ? `${left}${node.operator}${right}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
 
-function optionFlag(options: any, name: string): boolean {
+export function optionFlag(options: any, name: string): boolean {
   return (
     options?.type === 'ObjectExpression' &&
     options.properties.some((p: any) => (p.key?.name ?? p.key?.value) === name && (p.value?.value === true || p.value?.type === 'BooleanLiteral' && p.value.value))
@@ -69,25 +117,6 @@ function fsPaths(method: string, args: any[]): Array<{ node: any; kind: 'read' |
   return [];
 }
 
-/** Text of `node` with each parameter name replaced by the text of its argument at the call. */
-function substituted(source: string, node: any, params: Map<string, string>, j: any): string | undefined {
-  const text = sourceOf(source, node);
-  if (text === undefined) return undefined;
-  const edits: Array<{ start: number; end: number; text: string }> = [];
-  j(node)
-    .find(j.Identifier)
-    .forEach((p: any) => {
-      const replacement = params.get(p.node.name);
-      const parent = p.parent.node;
-      if (replacement === undefined) return;
-      if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
-      edits.push({ start: p.node.start - node.start, end: p.node.end - node.start, text: replacement });
-    });
-  if (node.type === 'Identifier' && params.has(node.name)) return params.get(node.name);
-  let out = text;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  return out;
-}
 
 /** The fs path accesses one accessor function makes, keyed with its parameters, for reuse at each call. */
 interface Accessor {
@@ -163,7 +192,7 @@ function writeOf(path: any): boolean {
 }
 
 /** Every access to a resource inside `fnPath`, in source order. */
-export function accessesIn(j: any, root: any, source: string, fnPath: any, accessors = accessorsFor(j, root, fnPath)): Access[] {
+export function accessesIn(j: any, root: any, fnPath: any, accessors = accessorsFor(j, root, fnPath)): Access[] {
   const out: Access[] = [];
   const line = (node: any) => node.loc?.start.line ?? 0;
   j(fnPath.get('body'))
@@ -172,8 +201,8 @@ export function accessesIn(j: any, root: any, source: string, fnPath: any, acces
       const method = fsCallMethod(p);
       if (method) {
         for (const { node, kind } of fsPaths(method, p.node.arguments)) {
-          const text = sourceOf(source, node);
-          if (text !== undefined) out.push({ key: `file:${squash(text)}`, kind, at: p.node.start, line: line(p.node) });
+          const text = keyText(node);
+          if (text !== undefined) out.push({ key: `file:${text}`, kind, at: p.node.start, line: line(p.node) });
         }
         return;
       }
@@ -183,12 +212,12 @@ export function accessesIn(j: any, root: any, source: string, fnPath: any, acces
       const params = new Map<string, string>();
       accessor.params.forEach((param, i) => {
         const arg = p.node.arguments[i];
-        const text = arg ? sourceOf(source, arg) : 'undefined';
+        const text = arg ? keyText(arg) : 'undefined';
         if (text !== undefined) params.set(param, text);
       });
       for (const { node, kind } of accessor.paths) {
-        const text = substituted(source, node, params, j);
-        if (text !== undefined) out.push({ key: `file:${squash(text)}`, kind, at: p.node.start, line: line(p.node), via: `${name}()` });
+        const text = keyText(node, params);
+        if (text !== undefined) out.push({ key: `file:${text}`, kind, at: p.node.start, line: line(p.node), via: `${name}()` });
       }
     });
   // this.x
@@ -236,10 +265,10 @@ export function findHazard(accesses: readonly Access[], awaits: ReadonlyArray<{ 
 
 export function describeHazard(hazard: Hazard): string {
   const how = (access: Access) => (access.via ? ` (${access.via})` : '');
-  const what = hazard.key.startsWith('file:') ? `the file ${hazard.key.slice(5)}` : hazard.key;
+  const what = hazard.key.startsWith('file:') ? `the file at \`${hazard.key.slice(5)}\`` : `\`${hazard.key}\``;
   return (
     `${what} is read on line ${hazard.read.line}${how(hazard.read)} and written on line ${hazard.write.line}${how(hazard.write)}; ` +
-    `an await on line ${hazard.awaitLine} would let another call change it in between (lost update)`
+    `an await on line ${hazard.awaitLine} would let another call change it in between (a lost update, or a check-then-act race)`
   );
 }
 
@@ -248,7 +277,7 @@ export function describeHazard(hazard: Hazard): string {
  * and then write the same resource through accessors, one of them this one: making it async puts
  * an await at that call, between the read and the write.
  */
-export function accessorCallerHazard(j: any, root: any, source: string, fnPath: any, name: string): string | undefined {
+export function accessorCallerHazard(j: any, root: any, fnPath: any, name: string): string | undefined {
   const accessors = accessorsFor(j, root, fnPath);
   const key = [...accessors.keys()].find((k) => k === name || k === `this.${name}`);
   if (!key) return undefined;
@@ -261,7 +290,7 @@ export function accessorCallerHazard(j: any, root: any, source: string, fnPath: 
       let caller = call.parent;
       while (caller && !FUNCTION_TYPES.has(caller.node.type)) caller = caller.parent;
       if (!caller || caller.node === fnPath.node) return;
-      const hazard = findHazard(accessesIn(j, root, source, caller, accessors), [{ at: call.node.start, line: call.node.loc?.start.line ?? 0 }]);
+      const hazard = findHazard(accessesIn(j, root, caller, accessors), [{ at: call.node.start, line: call.node.loc?.start.line ?? 0 }]);
       const callerName = caller.node.key?.name ?? caller.node.id?.name ?? 'a function';
       const label = hazard ? `${callerName} (lines ${hazard.read.line}-${hazard.write.line})` : undefined;
       if (label && !found.includes(label)) found.push(label);
