@@ -3,12 +3,12 @@
  * running in between: `const videos = readData(); videos.splice(i, 1); unlinkSync(f); writeData(videos)`
  * cannot lose a concurrent `createVideo`. Every `await` harden inserts is a point where other
  * requests run. When one falls between a read of a resource and a later write of the same
- * resource, what was read can be stale by the time it is written back: a lost update (or a
- * check-then-act race: `existsSync(p)` ... `unlinkSync(p)`).
+ * resource, what was read can be stale by the time it is written back: a lost update.
  *
  * A resource is, by its text (the same text in one function names the same thing):
- *  - a path given to an fs call (`readFileSync(p)` reads `p`, `writeFileSync(p)` writes it; an
- *    idempotent `mkdir(..., { recursive: true })` / `rm(..., { force: true })` writes nothing);
+ *  - a path given to an fs call (`readFileSync(p)`/`readdirSync(p)` read `p`, `writeFileSync(p)`
+ *    writes it; an idempotent `mkdir(..., { recursive: true })` / `rm(..., { force: true })`
+ *    writes nothing; a presence check such as `existsSync(p)` reads no content);
  *  - a path reached through a method of the same class or a top-level function of the file that
  *    makes such an fs call with a parameter in the path: `this.readData('videos')` reads
  *    `this.files['videos']` when `readData(type)` reads `this.files[type]`;
@@ -19,7 +19,11 @@
  */
 import { fsCallMethod } from './bindings.js';
 
-const FS_READS = new Set(['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'accessSync', 'readFile', 'stat', 'readdir', 'access']);
+/**
+ * Content reads. A presence check (`existsSync`, `access`, `stat`) followed by a create is a
+ * check-then-act, not a lost update of data read: not counted (see the README).
+ */
+const FS_READS = new Set(['readFileSync', 'readdirSync', 'readFile', 'readdir']);
 const FS_WRITES = new Set(['writeFileSync', 'appendFileSync', 'unlinkSync', 'rmSync', 'mkdirSync', 'writeFile', 'appendFile', 'unlink', 'rm', 'mkdir']);
 const FS_TWO_PATHS = new Set(['renameSync', 'copyFileSync', 'rename', 'copyFile']);
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'set', 'delete', 'add', 'clear']);
@@ -268,7 +272,7 @@ export function describeHazard(hazard: Hazard): string {
   const what = hazard.key.startsWith('file:') ? `the file at \`${hazard.key.slice(5)}\`` : `\`${hazard.key}\``;
   return (
     `${what} is read on line ${hazard.read.line}${how(hazard.read)} and written on line ${hazard.write.line}${how(hazard.write)}; ` +
-    `an await on line ${hazard.awaitLine} would let another call change it in between (a lost update, or a check-then-act race)`
+    `an await on line ${hazard.awaitLine} would let another call change it in between (a lost update)`
   );
 }
 
