@@ -118,10 +118,15 @@ export default defineTransform({
       const node = path.node;
       const logPlan = logPlans.get(node);
       if (logPlan?.kind === 'refuse') sites.skipped(node, logPlan.reason, logPlan.detail);
-      if (logPlan?.kind === 'stream' && sites.changed(node, `${method} -> write to one append-mode stream (keeps write order)`)) {
+      const streamMessage =
+        logPlan?.kind === 'stream' && logPlan.target.kind === 'per-write'
+          ? `${method} -> write to the append-mode stream of the file, looked up at each write (the path is computed per call; keeps write order)`
+          : `${method} -> write to one append-mode stream (keeps write order)`;
+      if (logPlan?.kind === 'stream' && sites.changed(node, streamMessage)) {
         const target = streams.get(logPlan.target.key) ?? createStream(j, root, /\.[cm]?tsx?$/.test(file.path), logPlan.target, node.arguments[0]);
         streams.set(logPlan.target.key, target);
-        path.replace(j.callExpression(j.memberExpression(buildExpression(target, false), j.identifier('write')), [logPlan.data]));
+        const stream = logPlan.target.kind === 'per-write' ? j.callExpression(j.identifier(target), [node.arguments[0]]) : buildExpression(target, false);
+        path.replace(j.callExpression(j.memberExpression(stream, j.identifier('write')), [logPlan.data]));
         streamed = true;
       }
       if (logPlan) continue;
