@@ -10,6 +10,7 @@
  */
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, requiredModule } from '../../src/ast/imports.js';
 import type { ProjectView } from '../../src/transform.js';
+import { resolveBinding } from '../../src/ast/scope.js';
 import { fsCallMethod } from './bindings.js';
 
 export type LogRefusal = 'overwrites-log-file' | 'log-path-not-stable' | 'log-file-used-elsewhere' | 'exit-may-lose-log' | 'sync-logging-path';
@@ -166,8 +167,7 @@ function perWriteTarget(j: any, root: any, fnPath: any, call: any, target: any):
     if (used.size() > 0) return refuse('log-file-used-elsewhere', `this.${used.nodes()[0].property.name} (part of the log path) is used on line ${line(used.nodes()[0])}`);
   }
   for (const name of names) {
-    const imported = root.find(j.ImportDeclaration).filter((p: any) => p.node.specifiers.some((s: any) => s.local.name === name)).size() > 0;
-    if (imported) continue;
+    if (resolveBinding(call, name)?.kind !== 'variable') continue; // imports, require()s, functions: not the log file
     const used = root.find(j.Identifier, { name }).filter((p: any) => scopeOf(name) === p.scope?.lookup(name) && p.parent.node.type !== 'VariableDeclarator' && outside(p) && !isPathModuleCall(p));
     if (used.size() > 0) return refuse('log-file-used-elsewhere', `${name} (part of the log path) is used on line ${line(used.nodes()[0])}`);
   }
