@@ -67,12 +67,13 @@ function misses(transform: string, expectation: TransformExpectation, sites: rea
   for (const { at, why } of entries(expectation.changed)) {
     if (sitesAt(changed, at).length === 0) out.push(`${at}: expected a changed site ${why}`.trimEnd());
   }
-  for (const { at, why = '' } of expectation.skipped ?? []) {
+  for (const { at, why = '', reason } of expectation.skipped ?? []) {
+    const refusals = sitesAt(skipped, at);
     if (sitesAt(changed, at).length > 0) out.push(`${at}: changed, but must be refused (${why})`);
-    else if (sitesAt(skipped, at).length === 0) out.push(`${at}: expected a skipped site with a reason (${why})`);
-  }
-  for (const { at, why = '' } of expectation.reported ?? []) {
-    if (sitesAt(mine, at).length === 0) out.push(`${at}: expected a changed or skipped site, found none (${why})`);
+    else if (refusals.length === 0) out.push(`${at}: expected a skipped site with a reason (${why})`);
+    else if (reason && !refusals.some((site) => site.text === reason)) {
+      out.push(`${at}: refused as ${refusals.map((site) => site.text).join(', ')}, expected ${reason} (${why})`);
+    }
   }
   for (const { at, why = '' } of expectation.untouched ?? []) {
     for (const site of sitesAt(changed, at)) out.push(`${site.file}:${site.line}: changed, but must not be (${why}): ${site.text}`);

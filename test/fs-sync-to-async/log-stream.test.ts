@@ -26,7 +26,17 @@ interface Scenario {
   setup: Record<string, string>;
   /** Body of an async function; `mod` is the module under test. */
   driver: string;
+  /** How many log files the run must leave (one per day for the daily loggers). */
+  files?: number;
 }
+
+/** The driver's clock: `day(i)` moves between three days (a new log file each) as i grows. */
+const DAYS = `
+  const RealDate = Date;
+  let now = '2026-01-01T10:00:00.000Z';
+  global.Date = class extends RealDate { constructor(...args) { super(...(args.length ? args : [now])); } };
+  const day = (i) => { now = ['2026-01-01', '2026-01-02', '2026-01-03'][Math.floor(i / 40) % 3] + 'T10:00:00.000Z'; };
+`;
 
 const burst = (call: string) => `for (let i = 0; i < 300; i++) { ${call} }`;
 
@@ -62,6 +72,34 @@ const scenarios: Scenario[] = [
     ext: 'mjs',
     setup: {},
     driver: `${burst("mod.logRequest({ method: i % 2 ? 'GET' : 'POST', url: '/r/' + i + '?' + 'q'.repeat(i) });")}`,
+  },
+  // seed 003's daily file: the path is computed per call; days alternate, with pauses so idle streams get closed and reopened
+  {
+    fixture: 'logger-daily-file-per-write-ts',
+    ext: 'ts',
+    setup: { 'logs/2026-01-01.log': '{"earlier":true}\n' },
+    files: 3,
+    driver: `${DAYS}
+      const a = new mod.Logger('a', 'logs');
+      const b = new mod.Logger('b', 'logs');
+      for (let i = 0; i < 300; i++) {
+        day(i); a.info('line ' + i + ' ' + 'x'.repeat(i * 31)); if (i % 7 === 0) b.info('from b ' + i);
+        if (i % 25 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    `,
+  },
+  {
+    fixture: 'logger-daily-file-module-cjs',
+    ext: 'js',
+    setup: {},
+    files: 3,
+    driver: `${DAYS}
+      require('fs').mkdirSync('logs');
+      for (let i = 0; i < 300; i++) {
+        day(i); mod.logLine('line ' + i + ' ' + 'y'.repeat(i * 43));
+        if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    `,
   },
 ];
 
@@ -110,16 +148,18 @@ describe('fs-sync-to-async logger rewrites leave the same log files behind', () 
       expect(after.files).toEqual(before.files);
       const logs = Object.values(before.files).join('');
       expect(logs.split('\n').length).toBeGreaterThan(300);
+      if (scenario.files) expect(Object.keys(before.files).filter((path) => path.endsWith('.log'))).toHaveLength(scenario.files);
       for (const [path, text] of Object.entries(scenario.setup)) expect(after.files[path]?.startsWith(text)).toBe(true);
     });
   }
 
-  it('the rewritten TypeScript logger type-checks (strict) with @types/node', () => {
+  it('the rewritten TypeScript loggers type-check (strict) with @types/node', () => {
     const dir = mkdtempSync(join(tmpdir(), 'harden-log-tsc-'));
     dirs.push(dir);
     symlinkSync(join(worktree, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'logger.ts'), readFileSync(join(fixtures, 'logger-class-append-flag-ts.output.ts'), 'utf8'));
-    const program = ts.createProgram([join(dir, 'logger.ts')], {
+    writeFileSync(join(dir, 'daily.ts'), readFileSync(join(fixtures, 'logger-daily-file-per-write-ts.output.ts'), 'utf8'));
+    const program = ts.createProgram([join(dir, 'logger.ts'), join(dir, 'daily.ts')], {
       strict: true,
       noEmit: true,
       module: ts.ModuleKind.NodeNext,

@@ -15,7 +15,8 @@ export type ContextRefusal =
   | 'sync-callback'
   | 'caller-not-awaiting'
   | 'express-4-handler'
-  | 'sync-logging-path';
+  | 'sync-logging-path'
+  | 'read-modify-write';
 
 export type Context =
   | { kind: 'async'; fn: any }
@@ -24,7 +25,14 @@ export type Context =
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'options', 'head']);
-const LOGGING_NAME = /^(log|write|append|info|warn|error|debug|trace)\w*$/i;
+/** log(), write(), info() ... exactly, or a name with the word log in it (writeLog, appendToLog, logError); not writeData, login or catalog. */
+const LOGGING_NAME = {
+  test(name: string): boolean {
+    if (/^(log|write|append|info|warn|error|debug|trace)$/i.test(name)) return true;
+    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[\s_$]+/);
+    return words.some((word) => ['log', 'logs', 'logger', 'logging'].includes(word));
+  },
+};
 
 /** A sync append/write call in a synchronous log()/write()/info()... function: a logging path. */
 export function isLoggingWrite(fnPath: any, method: string): boolean {

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { defineTransform } from '../../src/transform.js';
 import { buildExpression } from '../../src/ast/build.js';
-import { analyseFunction, enclosingFunction, isLoggingWrite, type Context } from './async-context.js';
+import { analyseFunction, enclosingFunction, functionName, isLoggingWrite, type Context } from './async-context.js';
 import { findSyncCalls, fsBindingUses, PROMISE_EQUIVALENT, pruneUnusedFsBindings } from './bindings.js';
 import { planLogWrite, type LogPlan } from './log-stream.js';
 import { createStream } from './stream-edit.js';
+import { accessesIn, accessorCallerHazard, describeHazard, findHazard, keyText, optionFlag } from './read-modify-write.js';
 
 const PROMISES_MODULE = 'node:fs/promises';
 
@@ -30,6 +31,8 @@ export default defineTransform({
     'log-path-not-stable': 'the log file path changes (computed per call, reassigned, or not a constructor-set field / module-level const): one stream cannot serve it',
     'log-file-used-elsewhere': 'the log file path is also used outside the logging calls and set-up (read, stat, written elsewhere): a buffered stream could change what that code sees',
     'exit-may-lose-log': 'the project calls process.exit, which does not wait for a stream to flush: the last log lines could be lost',
+    'read-modify-write':
+      'an await inserted here would fall between a read and a later write of the same resource (file path, this.x, module-level state): another request could change it in between and its update would be lost',
     'unsupported-arguments': 'the call uses an argument fs/promises does not accept the same way (a file descriptor number, statSync throwIfNoEntry)',
   },
   needs: ['Sync('],
@@ -53,15 +56,36 @@ export default defineTransform({
       if (unsupported) refusals.set(path.node, unsupported);
       else if (typeof fn !== 'string') functions.set(path.node, fn);
     }
-    for (let again = true; again; ) {
-      again = false;
-      for (const { path, method } of calls) {
-        const fn = functions.get(path.node);
-        if (!fn || planned(fn.node)) continue;
-        const context = analyseFunction(fn, root, file, project, method, planned);
-        if (context.kind === 'make-async') again = true;
-        if (!plans.has(fn.node) || context.kind !== 'refuse') plans.set(fn.node, context);
+    // Read-modify-write: a function where an inserted await would split a read and a write of one
+    // resource is refused, and planning is redone without it (its callers may depend on it).
+    const forced = new Map<any, Context>();
+    for (let hazards = true; hazards; ) {
+      plans.clear();
+      for (let again = true; again; ) {
+        again = false;
+        for (const { path, method } of calls) {
+          const fn = functions.get(path.node);
+          if (!fn || planned(fn.node) || plans.get(fn.node)?.kind === 'async') continue;
+          const context = forced.get(fn.node) ?? analyseFunction(fn, root, file, project, method, planned);
+          if (context.kind === 'make-async') again = true;
+          if (!plans.has(fn.node) || context.kind !== 'refuse') plans.set(fn.node, context);
+        }
       }
+      hazards = false;
+      for (const [fnNode, context] of plans) {
+        if (context.kind === 'refuse') continue;
+        const hazard = readModifyWrite(j, root, context.fn, calls.filter(({ path }) => functions.get(path.node)?.node === fnNode).map(({ path }) => path.node), context);
+        if (!hazard) continue;
+        forced.set(fnNode, { kind: 'refuse', reason: 'read-modify-write', detail: hazard });
+        hazards = true;
+      }
+    }
+    for (const [fnNode, context] of plans) {
+      if (context.kind !== 'refuse' || context.reason !== 'sync-callback') continue;
+      const fn = [...functions.values()].find((f) => f.node === fnNode);
+      const name = fn && functionName(fn);
+      const hazard = name && accessorCallerHazard(j, root, fn, name);
+      if (hazard) plans.set(fnNode, { kind: 'refuse', reason: 'read-modify-write', detail: hazard });
     }
 
     const needed = new Map<string, string>();
@@ -86,16 +110,23 @@ export default defineTransform({
       }
     };
 
+    const mkdirPairs = existsThenMkdir(j, calls);
+    const collapsed = new Set<any>();
     const streams = new Map<string, string>();
     let streamed = false;
     for (const { path, method } of calls) {
       const node = path.node;
       const logPlan = logPlans.get(node);
       if (logPlan?.kind === 'refuse') sites.skipped(node, logPlan.reason, logPlan.detail);
-      if (logPlan?.kind === 'stream' && sites.changed(node, `${method} -> write to one append-mode stream (keeps write order)`)) {
+      const streamMessage =
+        logPlan?.kind === 'stream' && logPlan.target.kind === 'per-write'
+          ? `${method} -> write to the append-mode stream of the file, looked up at each write (the path is computed per call; keeps write order)`
+          : `${method} -> write to one append-mode stream (keeps write order)`;
+      if (logPlan?.kind === 'stream' && sites.changed(node, streamMessage)) {
         const target = streams.get(logPlan.target.key) ?? createStream(j, root, /\.[cm]?tsx?$/.test(file.path), logPlan.target, node.arguments[0]);
         streams.set(logPlan.target.key, target);
-        path.replace(j.callExpression(j.memberExpression(buildExpression(target, false), j.identifier('write')), [logPlan.data]));
+        const stream = logPlan.target.kind === 'per-write' ? j.callExpression(j.identifier(target), [node.arguments[0]]) : buildExpression(target, false);
+        path.replace(j.callExpression(j.memberExpression(stream, j.identifier('write')), [logPlan.data]));
         streamed = true;
       }
       if (logPlan) continue;
@@ -114,9 +145,22 @@ export default defineTransform({
         sites.skipped(node, context.reason, context.detail);
         continue;
       }
+      if (collapsed.has(node)) continue;
       const promiseName = PROMISE_EQUIVALENT[method]!;
       const how = context.kind === 'make-async' && !madeAsync.has(fn.node) ? `; made the function async (${context.why})` : '';
-      if (!sites.changed(node, `${method} -> await ${promiseName}${method === 'existsSync' ? ' (true/false kept)' : ''}${how}`)) continue;
+      const pair = mkdirPairs.get(node);
+      if (pair) {
+        const message = `existsSync + mkdirSync -> await mkdir (recursive: succeeds when the directory exists, no check-then-act)${how}`;
+        if (!sites.changed(node, message)) continue;
+        if (sites.changed(pair.mkdir, message)) {
+          const statement = j.expressionStatement(j.awaitExpression(j.callExpression(j.identifier(localFor('mkdir')), pair.mkdir.arguments)));
+          (statement as any).comments = pair.ifPath.node.comments;
+          pair.ifPath.replace(statement);
+          collapsed.add(pair.mkdir);
+          ensureAsync(fn);
+          continue;
+        }
+      } else if (!sites.changed(node, `${method} -> await ${promiseName}${method === 'existsSync' ? ' (true/false kept)' : ''}${how}`)) continue;
       const call = j.callExpression(j.identifier(localFor(promiseName)), node.arguments);
       const replacement =
         method === 'existsSync'
@@ -137,6 +181,55 @@ export default defineTransform({
     addImport(j, root, { source: PROMISES_MODULE, ...first! }, isEsmFile(j, root), rest, usesSemicolons(file.source));
   },
 });
+
+/**
+ * `if (!existsSync(d)) mkdirSync(d, { recursive: true })` (braces or not, no else): the check is
+ * not needed (a recursive mkdir succeeds when the directory exists) and, awaited, would be a
+ * check-then-act race; it becomes `await mkdir(d, { recursive: true })`. Keyed by the existsSync call.
+ */
+function existsThenMkdir(j: any, calls: Array<{ path: any; method: string }>): Map<any, { mkdir: any; ifPath: any }> {
+  const pairs = new Map<any, { mkdir: any; ifPath: any }>();
+  const mkdirs = new Set(calls.filter((c) => c.method === 'mkdirSync').map((c) => c.path.node));
+  for (const { path, method } of calls) {
+    if (method !== 'existsSync' || path.node.arguments.length !== 1) continue;
+    const not = path.parent;
+    const ifPath = not?.parent;
+    if (not?.node.type !== 'UnaryExpression' || not.node.operator !== '!' || ifPath?.node.type !== 'IfStatement' || ifPath.node.test !== not.node || ifPath.node.alternate) continue;
+    let body = ifPath.node.consequent;
+    if (body.type === 'BlockStatement') {
+      if (body.body.length !== 1 || body.body[0].comments?.length) continue;
+      body = body.body[0];
+    }
+    const mkdir = body.type === 'ExpressionStatement' ? body.expression : undefined;
+    if (!mkdirs.has(mkdir) || !optionFlag(mkdir.arguments[1], 'recursive') || mkdir.arguments.length !== 2) continue;
+    const dir = keyText(path.node.arguments[0]);
+    if (dir === undefined || dir !== keyText(mkdir.arguments[0]) || !evaluatesQuietly(j, path.node.arguments[0])) continue;
+    pairs.set(path.node, { mkdir, ifPath });
+  }
+  return pairs;
+}
+
+/** No side effect in evaluating `node` (it is evaluated once instead of twice): names, members, literals, path.join/resolve. */
+function evaluatesQuietly(j: any, node: any): boolean {
+  const pathCall = (callee: any) => ['join', 'resolve'].includes(callee.type === 'MemberExpression' ? callee.property?.name : callee.name);
+  const effects = new Set(['AssignmentExpression', 'UpdateExpression', 'NewExpression', 'AwaitExpression', 'YieldExpression', 'TaggedTemplateExpression']);
+  return [node, ...j(node).find(j.Node).nodes()].every((n: any) => !effects.has(n.type) && (n.type !== 'CallExpression' || pathCall(n.callee)));
+}
+
+/** Why awaiting the sync calls of a planned function (and, if it becomes async, its calls in callers) would split a read-modify-write. */
+function readModifyWrite(j: any, root: any, fn: any, nodes: any[], context: Context): string | undefined {
+  const at = (node: any) => ({ at: node.start, line: node.loc?.start.line ?? 0 });
+  const own = findHazard(accessesIn(j, root, fn), nodes.map(at));
+  if (own) return describeHazard(own);
+  if (context.kind !== 'make-async') return undefined;
+  for (const call of context.awaitAt) {
+    const caller = enclosingFunction(call);
+    if (typeof caller === 'string') continue;
+    const hazard = findHazard(accessesIn(j, root, caller), [at(call.node)]);
+    if (hazard) return `in ${functionName(caller) ?? 'its caller'}: ${describeHazard(hazard)}`;
+  }
+  return undefined;
+}
 
 /** Logging-path calls (sync append in a sync log()...): a stream plan or a refusal each, consistent per log file. */
 function planLogWrites(j: any, root: any, calls: Array<{ path: any; method: string }>, project: any, filePath: string): Map<any, LogPlan> {

@@ -10,13 +10,16 @@
  */
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, requiredModule } from '../../src/ast/imports.js';
 import type { ProjectView } from '../../src/transform.js';
+import { resolveBinding } from '../../src/ast/scope.js';
 import { fsCallMethod } from './bindings.js';
 
 export type LogRefusal = 'overwrites-log-file' | 'log-path-not-stable' | 'log-file-used-elsewhere' | 'exit-may-lose-log' | 'sync-logging-path';
 
 export type StreamTarget =
   | { kind: 'instance'; key: string; classBody: any; ctor: any; field: string }
-  | { kind: 'module'; key: string; name: string; insertAfter: any };
+  | { kind: 'module'; key: string; name: string; insertAfter: any }
+  /** The path is computed on each call (a daily file): the stream of that path is looked up at each write. */
+  | { kind: 'per-write'; key: string };
 
 export type LogPlan = { kind: 'stream'; target: StreamTarget; data: any } | { kind: 'refuse'; reason: LogRefusal; detail?: string };
 
@@ -43,15 +46,26 @@ export function planLogWrite(j: any, root: any, call: any, method: string, fnPat
   if (args.some((a: any) => a.type === 'SpreadElement')) return refuse('sync-logging-path', 'spread arguments');
   if (call.parent.node.type !== 'ExpressionStatement') return refuse('sync-logging-path', 'the result of the call is used');
 
-  const others = j(fnPath).find(j.CallExpression).filter((p: any) => p.node !== call.node && !candidates.has(p.node) && fsCallMethod(p) !== undefined);
+  const target = args[0];
+  const perWrite = isPerCallPath(j, fnPath, call, target);
+  const others = j(fnPath)
+    .find(j.CallExpression)
+    .filter((p: any) => p.node !== call.node && !candidates.has(p.node) && fsCallMethod(p) !== undefined)
+    // a per-write stream opens at the write, after the directory set-up that stays synchronous before it
+    .filter((p: any) => !(perWrite && DIRECTORY_SETUP.has(fsCallMethod(p)!) && p.node.end <= call.node.start));
   if (others.size() > 0) return refuse('sync-logging-path', `the function also calls fs.${fsCallMethod(others.paths()[0])}() on line ${line(others.nodes()[0])}`);
 
-  const target = args[0];
-  const plan = isThisMember(target) ? instanceTarget(j, fnPath, target.property.name, candidates) : target.type === 'Identifier' ? moduleTarget(j, root, call, target.name, candidates) : refuse('log-path-not-stable', 'the path is an expression, not a field or a module-level const');
+  const plan = perWrite
+    ? perWriteTarget(j, root, fnPath, call, target)
+    : isThisMember(target)
+      ? instanceTarget(j, fnPath, target.property.name, candidates)
+      : target.type === 'Identifier'
+        ? moduleTarget(j, root, call, target.name, candidates)
+        : refuse('log-path-not-stable', 'the path is an expression, not a field or a module-level const');
   if (plan.kind === 'refuse') return plan;
 
   const here = root.find(j.MemberExpression, { object: { name: 'process' }, property: { name: 'exit' } }).size() > 0;
-  const exiting = here ? 'this file' : project.files.find((f) => f !== filePath && project.readFile(f)?.includes('process.exit'));
+  const exiting = here ? 'this file' : project.files.find((f) => f !== filePath && /\bprocess\.exit\s*\(/.test(project.readFile(f) ?? ''));
   if (exiting) return refuse('exit-may-lose-log', `process.exit in ${exiting}`);
   return { kind: 'stream', target: plan.target, data: args[1] };
 }
@@ -90,6 +104,80 @@ function instanceTarget(j: any, fnPath: any, field: string, candidates: Set<any>
   j(fnPath.parent).find(j.MemberExpression, { object: { type: 'ThisExpression' } }).forEach((p: any) => members.add(p.node.property.name));
   const name = unique((candidate) => members.has(candidate));
   return { kind: 'ok', target: { kind: 'instance', key: `class@${classBody.start ?? line(classBody)}:${field}`, classBody, ctor: ctorPath, field: name } };
+}
+
+const DIRECTORY_SETUP = new Set(['existsSync', 'mkdirSync']);
+const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration', 'ClassMethod', 'ObjectMethod']);
+
+/** The local `const` a path is held in, declared in the logging function itself, if it is one. */
+function localConst(fnPath: any, call: any, name: string): any | undefined {
+  const scope = call.scope?.lookup(name);
+  if (!scope || scope.path.node !== fnPath.node) return undefined;
+  const declared = scope.getBindings()[name]?.[0];
+  const declarator = declared?.parent?.node;
+  const declaration = declared?.parent?.parent?.node;
+  if (declarator?.type !== 'VariableDeclarator' || declarator.id !== declared.node || declaration?.kind !== 'const') return undefined;
+  return declarator;
+}
+
+/**
+ * A path computed on each call: a local `const` of the logging function (seed 003's
+ * `const logPath = path.join(this.logDir, `${day}.log`)`) or an expression built from names and
+ * path.join/resolve. Evaluated once per write, as before.
+ */
+function isPerCallPath(j: any, fnPath: any, call: any, target: any): boolean {
+  if (target.type === 'Identifier') return !!localConst(fnPath, call, target.name)?.init;
+  if (isThisMember(target)) return false;
+  return ['CallExpression', 'TemplateLiteral', 'BinaryExpression'].includes(target.type);
+}
+
+/**
+ * `this.x` fields and module-level names the per-call path is built from (through its local
+ * const) may be used only in the logging function and for set-up (constructor, top level):
+ * elsewhere, code could read the file while lines wait in the stream.
+ */
+function perWriteTarget(j: any, root: any, fnPath: any, call: any, target: any): { kind: 'ok'; target: StreamTarget } | Refusal {
+  const source = target.type === 'Identifier' ? localConst(fnPath, call, target.name).init : target;
+  const fields = new Set<string>();
+  const names = new Set<string>();
+  j(source)
+    .find(j.MemberExpression, { object: { type: 'ThisExpression' } })
+    .forEach((p: any) => fields.add(p.node.property.name));
+  if (isThisMember(source)) fields.add(source.property.name);
+  const scopeOf = (name: string) => call.scope?.lookup(name);
+  [source, ...j(source).find(j.Identifier).nodes()].forEach((node: any) => {
+    if (node.type === 'Identifier' && scopeOf(node.name)?.path.node.type === 'Program') names.add(node.name);
+  });
+  const outside = (p: any) => {
+    for (let current = p.parent; current; current = current.parent) {
+      if (current.node === fnPath.node) return false;
+      if (current.node.type === 'ClassMethod' && current.node.kind === 'constructor') return false;
+      if (FUNCTION_TYPES.has(current.node.type)) return true;
+    }
+    return false; // top-level set-up
+  };
+  const classPath = fnPath.parent?.parent;
+  if (fields.size > 0) {
+    if (fnPath.node.type !== 'ClassMethod' || classPath?.node.type !== 'ClassDeclaration' && classPath?.node.type !== 'ClassExpression') {
+      return refuse('log-path-not-stable', 'this.* outside a class method');
+    }
+    const used = j(classPath)
+      .find(j.MemberExpression, { object: { type: 'ThisExpression' } })
+      .filter((p: any) => fields.has(p.node.property?.name) && outside(p));
+    if (used.size() > 0) return refuse('log-file-used-elsewhere', `this.${used.nodes()[0].property.name} (part of the log path) is used on line ${line(used.nodes()[0])}`);
+  }
+  for (const name of names) {
+    if (resolveBinding(call, name)?.kind !== 'variable') continue; // imports, require()s, functions: not the log file
+    const used = root.find(j.Identifier, { name }).filter((p: any) => scopeOf(name) === p.scope?.lookup(name) && p.parent.node.type !== 'VariableDeclarator' && outside(p) && !isPathModuleCall(p));
+    if (used.size() > 0) return refuse('log-file-used-elsewhere', `${name} (part of the log path) is used on line ${line(used.nodes()[0])}`);
+  }
+  return { kind: 'ok', target: { kind: 'per-write', key: 'per-write' } };
+}
+
+/** `path.join(...)`: the `path` of a path-module call, not a use of the log file. */
+function isPathModuleCall(p: any): boolean {
+  const parent = p.parent.node;
+  return parent.type === 'MemberExpression' && parent.object === p.node && ['join', 'resolve', 'dirname', 'basename'].includes(parent.property?.name);
 }
 
 function insideCtor(path: any, ctor: any): boolean {

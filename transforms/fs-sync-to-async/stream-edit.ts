@@ -8,7 +8,7 @@ import { buildStatements } from '../../src/ast/build.js';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, requiredModule } from '../../src/ast/imports.js';
 import { createWriteStreamCallee, type StreamTarget } from './log-stream.js';
 
-const helpers = new WeakMap<object, string>();
+const helpers = new WeakMap<object, Map<boolean, string>>();
 
 /**
  * A failed write used to throw from the sync call; on a stream it is an 'error' event, which
@@ -20,8 +20,9 @@ const REPORT_WRITE_ERROR = "(error) => process.stderr.write(`log write failed: $
 export function createStream(j: any, root: any, typescript: boolean, target: StreamTarget, pathNode: any): string {
   const callee = createWriteStreamCallee(j, root);
   callee.add?.();
+  if (target.kind === 'per-write') return sharedStreamHelper(j, root, typescript, callee, true);
   if (target.kind === 'instance') {
-    const helper = sharedStreamHelper(j, root, typescript, callee);
+    const helper = sharedStreamHelper(j, root, typescript, callee, false);
     target.ctor.node.body.body.push(statement(j, root, `this.${target.field} = ${helper}(this.${pathNode.property.name});`));
     if (typescript) {
       const [decl] = buildStatements(`class X { private readonly ${target.field}: ${callee.typeCode}; }`, true)[0].body.body;
@@ -36,10 +37,18 @@ export function createStream(j: any, root: any, typescript: boolean, target: Str
   return target.name;
 }
 
-/** `openLogStream(file)`: one append stream per resolved path, shared by every instance. */
-function sharedStreamHelper(j: any, root: any, typescript: boolean, callee: { code: string; typeCode: string }): string {
+/**
+ * `openLogStream(file)`: one append stream per resolved path, shared by every instance. With
+ * `perWrite` (a path computed on each call), `logStreamFor(file)`, looked up at every write: when
+ * a new file is opened, the streams of other files that have nothing left to write are closed, so
+ * a daily log keeps one file open, and a file written again later gets a new stream that starts
+ * after everything the old one wrote.
+ */
+function sharedStreamHelper(j: any, root: any, typescript: boolean, callee: { code: string; typeCode: string }, perWrite: boolean): string {
   const program = root.get().node;
-  const known = helpers.get(program);
+  const byKind = helpers.get(program) ?? new Map<boolean, string>();
+  helpers.set(program, byKind);
+  const known = byKind.get(perWrite);
   if (known) return known;
   const free = (base: string) => {
     for (let i = 1; ; i++) if (!isNameTaken(j, root, i === 1 ? base : `${base}${i}`)) return i === 1 ? base : `${base}${i}`;
@@ -51,10 +60,32 @@ function sharedStreamHelper(j: any, root: any, typescript: boolean, callee: { co
     resolve = free('resolve');
     addImport(j, root, { source: 'node:path', imported: 'resolve', local: resolve }, isEsmFile(j, root));
   }
-  const name = free('openLogStream');
-  const map = free('logStreams');
+  const name = free(perWrite ? 'logStreamFor' : 'openLogStream');
+  const map = free(perWrite ? 'logStreamsByFile' : 'logStreams');
   const type = typescript ? `<string, ${callee.typeCode}>` : '';
-  const code = `
+  const code = perWrite
+    ? `
+const ${map} = new Map${type}();
+
+/** The append-mode stream of a log file, opened on its first line; idle streams of other files are closed then. */
+function ${name}(file${typescript ? ': string' : ''})${typescript ? `: ${callee.typeCode}` : ''} {
+  const key = ${resolve}(file);
+  let stream = ${map}.get(key);
+  if (!stream) {
+    for (const [other, open] of ${map}) {
+      if (open.writableLength === 0) {
+        open.end();
+        ${map}.delete(other);
+      }
+    }
+    stream = ${callee.code}(file, { flags: 'a' });
+    stream.on('error', ${REPORT_WRITE_ERROR});
+    ${map}.set(key, stream);
+  }
+  return stream;
+}
+`
+    : `
 const ${map} = new Map${type}();
 
 /** One append-mode stream per log file, shared by every instance: lines keep their call order. */
@@ -75,7 +106,7 @@ function ${name}(file${typescript ? ': string' : ''})${typescript ? `: ${callee.
     if (node.type === 'ImportDeclaration' || (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined))) index = i;
   });
   body.splice(index + 1, 0, ...snippet(j, root, code));
-  helpers.set(program, name);
+  byKind.set(perWrite, name);
   return name;
 }
 
