@@ -129,6 +129,18 @@ function compose(source: string, printedText: string, original: Token[], printed
       const longer = after.length > before.length ? after : before;
       const choice = [longer, before, after, before + after.replace(/^[ \t]*(\r\n|\r|\n)?/, '')].find((gap) => sortedComments(gap) === wanted);
       out.push(choice ?? printedGap ?? longer);
+    } else if (
+      printedGap !== undefined &&
+      !/[\r\n]/.test(printedGap) &&
+      entry.kind === 'same' &&
+      !layout[i] &&
+      following.kind === 'added' &&
+      printedText.slice(printed[pTo]!.start, printed[pTo]!.end) === '.' &&
+      chainBreakAfter(source, original, entry.o) !== undefined
+    ) {
+      // a call inserted into a member chain written one call per line gets its own line, like the
+      // call after it (recast prints `.limit(n).lean()` on one line)
+      out.push(chainBreakAfter(source, original, entry.o)!);
     } else if (printedGap !== undefined) {
       // At the edge of a replacement the original gap on that side still stands (its line ends,
       // its indentation) when it has as many line breaks as the printed one and neither has comments.
@@ -242,6 +254,14 @@ function printedLayout(
   });
   for (const group of lines.values()) if (group.edited && group.from.size > 1) for (const index of group.entries) layout[index] = true;
   return { layout, broken };
+}
+
+/** The line break and indentation before the `.` that follows original token `o`, when the chain breaks there. */
+function chainBreakAfter(source: string, original: Token[], o: number): string | undefined {
+  const next = original[o + 1];
+  if (!next || source.slice(next.start, next.end) !== '.') return undefined;
+  const gap = source.slice(original[o]!.end, next.start);
+  return /^[ \t]*(\r\n|\r|\n)[ \t]*$/.test(gap) ? gap : undefined;
 }
 
 /** The file's indentation unit: a tab, or the most common of two and four spaces. */

@@ -60,6 +60,14 @@ describe('reconcile', () => {
     expect(reconcile(source, printed, js)).toBe('function start() {\n  mongoose\n    .connect(uri, {\n      a: 1,\n      b: { c: 2 }\n    })\n    .then(() => {});\n}\n');
   });
 
+  it('gives a call inserted into a one-call-per-line member chain its own line', () => {
+    const source = 'const rows = await User.find()\n  .sort({ at: -1 })\n  .exec();\n';
+    const printed = 'const rows = await User.find()\n  .sort({ at: -1 }).lean()\n  .exec();\n';
+    expect(reconcile(source, printed, js)).toBe('const rows = await User.find()\n  .sort({ at: -1 })\n  .lean()\n  .exec();\n');
+    // a chain on one line stays on one line
+    expect(reconcile('const rows = await User.find().exec();\n', 'const rows = await User.find().lean().exec();\n', js)).toBe('const rows = await User.find().lean().exec();\n');
+  });
+
   it('removes a statement with the spacing and the comment order of the original', () => {
     const source = "import { a } from './a';\n\nexport const x = a;\n\n// group b\n// re-exported below\n\nimport { b } from './a';\n\nimport { c } from './c';\nexport { b, c };\n";
     const printed = "import { a, b } from './a';\n\nexport const x = a;\n\n// re-exported below\n\n// group b\nimport { c } from './c';\nexport { b, c };\n";
