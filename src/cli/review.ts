@@ -4,6 +4,9 @@
  * by re-running the chain with a filter (rejected sites' edits, and support files and dependencies
  * only they needed, disappear), the result is validated, confirmed, and only then written.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASELINE_FILE, baselineEntries, formatBaseline, loadBaseline } from '../engine/baseline.js';
 import { computeChangeSets, selectChangeSets, type ChangeSet } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
 import type { Colors } from '../output/color.js';
@@ -13,7 +16,7 @@ import type { RunSetup } from './setup.js';
 import { passesDirtyGuard, writeMode, type WriteOptions } from './write-mode.js';
 import { formatSummary } from '../output/text.js';
 import { keyReader, ReviewInterrupted } from '../review/keys.js';
-import { chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from '../review/session.js';
+import { confirmBaseline, chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from '../review/session.js';
 
 /** --interactive needs a terminal on both stdin and stdout; it never reads piped input. */
 export function assertTerminal(io: Io): void {
@@ -49,10 +52,16 @@ export async function reviewAndWrite(
   try {
     const infos = setup.chain.map(({ definition }) => ({ id: definition.id, title: definition.title, lowRisk: definition.risk === 'low' }));
     const transforms = await chooseTransforms(sets, infos, ui);
-    const { accepted } = await reviewChangeSets(
+    const { accepted, rejected } = await reviewChangeSets(
       sets.filter((set) => transforms.has(set.site.transform)),
       ui,
     );
+    if (rejected.size > 0 && (await confirmBaseline(rejected.size, BASELINE_FILE, ui))) {
+      const known = loadBaseline(changeset.root)?.entries ?? [];
+      const added = baselineEntries(changeset.changes, (id) => rejected.has(id));
+      writeFileSync(join(changeset.root, BASELINE_FILE), formatBaseline([...known, ...added]));
+      io.stderr.write(`${added.length} rejected change(s) recorded in ${BASELINE_FILE}; commit it so they stay out\n`);
+    }
     if (accepted.size === 0) {
       io.stderr.write('no change accepted; nothing was written\n');
       return hasErrors ? EXIT.error : EXIT.ok;

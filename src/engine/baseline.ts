@@ -61,6 +61,34 @@ export function loadBaseline(root: string): BaselineFile | undefined {
   return file as BaselineFile;
 }
 
+/**
+ * Baseline entries for the changed sites of `changes` that `keep` selects (all by default), from
+ * the files' original texts.
+ */
+export function baselineEntries(
+  changes: ReadonlyArray<{ kind: string; before: string | undefined; sites: ReadonlyArray<{ kind: string; transform: string; file: string; line: number; endLine: number; message?: string; id: string }> }>,
+  keep: (siteId: string) => boolean = () => true,
+): BaselineEntry[] {
+  const entries: BaselineEntry[] = [];
+  for (const change of changes) {
+    if (change.kind !== 'source' || change.before === undefined) continue;
+    const lines = sourceLines(change.before.replace(/^\uFEFF/, ''));
+    for (const site of change.sites) {
+      if (site.kind !== 'changed' || !keep(site.id)) continue;
+      const fingerprint = siteFingerprint(site.transform, site.file, lines, site.line, site.endLine);
+      entries.push({ transform: site.transform, file: site.file, fingerprint, line: site.line, message: site.message ?? '' });
+    }
+  }
+  return entries;
+}
+
+/** The baseline file's text, entries in file and line order. */
+export function formatBaseline(entries: readonly BaselineEntry[]): string {
+  const sorted = [...entries].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.transform < b.transform ? -1 : 1)));
+  const file: BaselineFile = { version: 1, entries: sorted };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
 /** For one file: whether a site is in the baseline (each entry matches one site). */
 export type BaselineMatcher = (transform: string, line: number, endLine: number) => boolean;
 

@@ -80,6 +80,8 @@ Ctrl-C - abort; nothing is written
 
 export interface ReviewResult {
   accepted: Set<string>;
+  /** Change sets answered "no" (by n, Enter, d or D); not the ones left undecided by q. */
+  rejected: Set<string>;
   /** How many change sets were decided by a key (or by a/d/A/D), the rest by q. */
   decided: number;
 }
@@ -125,7 +127,7 @@ export async function reviewChangeSets(sets: readonly ChangeSet[], ui: ReviewUi)
           decideWhere((other) => other.site.transform === site.transform, key === 'A', index);
           break;
         case 'q':
-          return { accepted: acceptedOf(decision), decided: decision.size };
+          return { accepted: acceptedOf(decision), rejected: rejectedOf(decision), decided: decision.size };
         case '?':
           ui.write(`?\n${HELP}`);
           answered = false;
@@ -136,11 +138,25 @@ export async function reviewChangeSets(sets: readonly ChangeSet[], ui: ReviewUi)
       }
     }
   }
-  return { accepted: acceptedOf(decision), decided: decision.size };
+  return { accepted: acceptedOf(decision), rejected: rejectedOf(decision), decided: decision.size };
+}
+
+function rejectedOf(decision: ReadonlyMap<string, boolean>): Set<string> {
+  return new Set([...decision].filter(([, accepted]) => !accepted).map(([id]) => id));
 }
 
 function acceptedOf(decision: ReadonlyMap<string, boolean>): Set<string> {
   return new Set([...decision].filter(([, accepted]) => accepted).map(([id]) => id));
+}
+
+/** "keep the N rejected changes out of later runs? [y/N]": only y records them in the baseline. */
+export async function confirmBaseline(rejected: number, file: string, ui: ReviewUi): Promise<boolean> {
+  const c = ui.colors;
+  ui.write(c.bold(`record the ${rejected} rejected change${rejected === 1 ? '' : 's'} in ${file}, so later runs leave ${rejected === 1 ? 'it' : 'them'} alone? [y/N] `));
+  const key = await ui.readKey();
+  const yes = key === 'y' || key === 'Y';
+  ui.write(`${yes ? 'y' : 'n'}\n`);
+  return yes;
 }
 
 /** "write N changes to M files? [y/N]": only y writes. */

@@ -2,7 +2,8 @@
  * `harden apply --interactive` end to end: the built CLI in a real pseudo-terminal (tmux), keys
  * typed as a user types them, and then exactly which changes reached the disk. The chain comes
  * from a harden.config.ts that loads a team transform (TypeScript) requesting a support file and
- * a dependency, so accepting or rejecting its sites shows whether those follow. Without a
+ * a dependency, so accepting or rejecting its sites shows whether those follow; rejections can be
+ * recorded in the baseline so they do not come back. Without a
  * terminal, --interactive is an error that never reads piped input.
  */
 import { spawnSync } from 'node:child_process';
@@ -66,14 +67,17 @@ describe('harden apply --interactive in a terminal', () => {
       await terminal.type('2', 'Enter');
       await terminal.waitFor('[1/4] dedupe-imports src/a.ts:2:1');
       await terminal.type('y');
-      await terminal.waitFor('[2/4] team-log-errors src/a.ts:3:1');
+      const second = await terminal.waitFor('[2/4] team-log-errors src/a.ts:3:1');
+      expect(second).toContain('+export const log = console;'); // the support file is shown with the first site that needs it
       await terminal.type('n');
       await terminal.waitFor('[3/4] dedupe-imports src/b.ts:2:1');
       await terminal.type('Enter'); // the default: no
-      const last = await terminal.waitFor('[4/4] team-log-errors src/b.ts:3:1');
-      expect(last).toContain('+export const log = console;'); // the support file is shown with the site that needs it
-      expect(last).toContain('+    "pino": "^10.4.0"');
+      await terminal.waitFor('[4/4] team-log-errors src/b.ts:3:1');
+      // then named, not repeated
+      expect(await terminal.waitFor('also needs package.json, src/lib/log.ts (shown with an earlier change)')).toBeTruthy();
       await terminal.type('y');
+      await terminal.waitFor('record the 2 rejected changes in .harden-baseline.json, so later runs leave them alone? [y/N]');
+      await terminal.type('n');
       const summary = await terminal.waitFor('write 2 changes to 4 files? [y/N]');
       expect(readFileSync(join(root, 'src/a.ts'), 'utf8')).toBe(duplicated('a', 'b')); // nothing written before the answer
       expect(summary).toMatch(/ {2}package\.json\n {2}src\/a\.ts\n {2}src\/b\.ts\n {2}src\/lib\/log\.ts\n/);
@@ -98,13 +102,21 @@ describe('harden apply --interactive in a terminal', () => {
       await terminal.type('A'); // every dedupe-imports change
       await terminal.waitFor('[2/4] team-log-errors');
       await terminal.type('D'); // no team-log-errors change
+      await terminal.waitFor('record the 2 rejected changes in .harden-baseline.json, so later runs leave them alone? [y/N]');
+      await terminal.type('y');
       await terminal.waitFor('write 2 changes to 2 files? [y/N]');
       await terminal.type('y');
       expect(await terminal.exitCode()).toBe(0);
     } finally {
       terminal.close();
     }
-    expect(changedPaths(root)).toEqual([' M src/a.ts', ' M src/b.ts']);
+    expect(changedPaths(root)).toEqual(['?? .harden-baseline.json', ' M src/a.ts', ' M src/b.ts'].sort());
+    // the rejected changes do not come back: check is green
+    git(['add', '-A'], root);
+    git(['-c', 'user.email=t@harden', '-c', 'user.name=t', 'commit', '-qm', 'reviewed'], root);
+    const check = spawnSync(process.execPath, [BIN, 'check', 'src'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stderr).toContain('skipped 2× baselined');
   });
 
   it('Ctrl-C writes nothing and exits 130; answering no to the summary writes nothing and exits 0', async () => {

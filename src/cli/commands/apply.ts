@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry as builtIn, REGISTRY_MODULE } from '../../../transforms/index.js';
 import { computeChangeSets } from '../../changeset/change-sets.js';
-import { BASELINE_FILE, siteFingerprint, sourceLines, type BaselineEntry, type BaselineFile } from '../../engine/baseline.js';
+import { BASELINE_FILE, baselineEntries, formatBaseline } from '../../engine/baseline.js';
 import type { Changeset } from '../../changeset/changeset.js';
 import { defaultJobs, runParallel, RunInterrupted } from '../../engine/pool.js';
 import { run } from '../../engine/run.js';
@@ -111,18 +111,8 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 
 /** `harden baseline`: the changes the run would make become the baseline (replacing the old one). */
 function recordBaseline(changeset: Changeset, io: Io, c: ReturnType<typeof colors>): number {
-  const entries: BaselineEntry[] = [];
-  for (const change of changeset.changes) {
-    if (change.kind !== 'source' || change.before === undefined) continue;
-    const lines = sourceLines(change.before.replace(/^\uFEFF/, ''));
-    for (const site of change.sites) {
-      if (site.kind !== 'changed') continue;
-      const fingerprint = siteFingerprint(site.transform, site.file, lines, site.line, site.endLine);
-      entries.push({ transform: site.transform, file: site.file, fingerprint, line: site.line, message: site.message ?? '' });
-    }
-  }
-  const file: BaselineFile = { version: 1, entries };
-  writeFileSync(join(changeset.root, BASELINE_FILE), `${JSON.stringify(file, null, 2)}\n`);
+  const entries = baselineEntries(changeset.changes);
+  writeFileSync(join(changeset.root, BASELINE_FILE), formatBaseline(entries));
   io.stderr.write(formatSummary(changeset, { verbose: false, colors: c, verb: 'would change' }));
   io.stderr.write(
     `${entries.length} change(s) recorded in ${BASELINE_FILE}: apply and check leave them alone until the code there changes (commit the file; delete an entry to see it again)\n`,
