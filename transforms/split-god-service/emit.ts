@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import type { MethodDeclaration, SourceFile } from 'ts-morph';
 import { Node, SyntaxKind } from './ts-morph.js';
+import { declarationsToMove, isNotMovable, namesStillUsed, type MovedDeclarations } from './declarations.js';
 import { collectUses, emptyUse, isRequire, pruneImports, renderImports, type TopLevelUse } from './imports.js';
 import type { ClassModel } from './model.js';
 import type { Holder, Plan } from './plan.js';
@@ -138,31 +139,34 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
   const text = file.getFullText();
   const files = new Map<string, string>();
   const holderLines = new Map<Holder, number>();
-  const exportsNeeded = new Map<string, Node>();
-  for (const holder of plan.holders) {
+  const q = style.quote;
+  const head = /^(['"])use strict\1;?\n/.exec(text)?.[0] ?? '';
+  const rendered = plan.holders.map((holder) => {
     const use = emptyUse();
-    const classText = renderHolder(holder, plan, model, ctx, use);
-    const dir = posix.dirname(holder.file);
-    for (const [name, local] of use.locals) {
-      if (!local.exported) {
-        if (!ctx.esm) return { ok: false, reason: 'module-local-value', detail: `${name} is local to the CommonJS module`, node: local.node };
-        exportsNeeded.set(name, local.node);
+    return { holder, use, classText: renderHolder(holder, plan, model, ctx, use) };
+  });
+  // Top-level declarations the moved code uses move to the shared module (ES modules; a
+  // CommonJS module's locals are refused: `module-local-value`).
+  let moved: MovedDeclarations = { statements: [], names: new Map(), use: emptyUse() };
+  if (ctx.esm) {
+    const found = declarationsToMove(rendered.map((r) => r.use), model.cls, file);
+    if (isNotMovable(found)) return { ok: false, reason: 'module-local-value', detail: found.detail, node: found.node };
+    moved = found;
+  } else {
+    for (const { use } of rendered) {
+      for (const [name, local] of use.locals) {
+        return { ok: false, reason: 'module-local-value', detail: `${name} is local to the CommonJS module`, node: local.node };
       }
     }
-    const imports = renderImports(use, ctx.path, dir, style, ctx.esm);
-    const q = style.quote;
-    if (holder !== plan.shared && holder.usesShared && plan.shared && ctx.typescript) {
-      imports.push(`import type { ${plan.shared.className} } from ${q}${specifierTo(dir, plan.shared.file, style.jsExtensions)}${q}${style.semi}`);
-    }
-    if (!ctx.esm && use.locals.size) {
-      const names = [...use.locals.keys()];
-      imports.push(`const { ${names.join(', ')} } = require(${q}${specifierTo(dir, ctx.path, false)}${q})${style.semi}`);
-    }
-    const head = /^(['"])use strict\1;?\n/.exec(text)?.[0] ?? '';
-    const tail = ctx.esm ? '' : `\nmodule.exports = { ${holder.className} }${style.semi}\n`;
-    const output = `${head}${imports.length ? `${imports.join('\n')}\n\n` : ''}${classText}${tail}`;
-    files.set(holder.file, output);
+  }
+  for (const { holder, use, classText } of rendered) {
     holderLines.set(holder, classText.split('\n').length - 1);
+    if (holder === plan.shared) continue;
+    const dir = posix.dirname(holder.file);
+    const sharedType = holder.usesShared && plan.shared && ctx.typescript ? [plan.shared.className] : [];
+    const imports = renderImports(use, ctx.path, dir, style, plan.sharedFile, { types: sharedType, values: [] });
+    const tail = ctx.esm ? '' : `\nmodule.exports = { ${holder.className} }${style.semi}\n`;
+    files.set(holder.file, `${head}${imports.length ? `${imports.join('\n')}\n\n` : ''}${classText}${tail}`);
   }
 
   // The facade: the class with moved members replaced by delegations or removed.
@@ -227,21 +231,74 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
   const classEnd = cls.getEnd();
   const facadeClass = tidyClassBody(applyEdits(text.slice(classStart, classEnd), classEdits, classStart));
 
-  // Top level: imports of the holders, `export` on declarations the holders import.
+  // Top level: imports of the holders; the moved declarations leave, their exported names are
+  // re-exported where the first of them stood, so the module's API is unchanged.
   const topEdits: Edit[] = [{ start: classStart, end: classEnd, text: facadeClass }];
-  const q = style.quote;
   const dir = posix.dirname(ctx.path);
-  const holderImports = ordered.map((h) => {
-    const spec = specifierTo(dir, h.file, style.jsExtensions);
-    return ctx.esm ? `import { ${h.className} } from ${q}${spec}${q}${style.semi}` : `const { ${h.className} } = require(${q}${spec}${q})${style.semi}`;
+  const sharedSpec = specifierTo(dir, plan.sharedFile, style.jsExtensions);
+  const exportedValues = [...moved.names].filter(([, n]) => n.exported && !(n.typeOnly && ctx.typescript)).map(([name]) => name);
+  const exportedTypes = ctx.typescript ? [...moved.names].filter(([, n]) => n.exported && n.typeOnly).map(([name]) => name) : [];
+  const reexports = [
+    ...(exportedValues.length ? [`export { ${exportedValues.join(', ')} } from ${q}${sharedSpec}${q}${style.semi}\n`] : []),
+    ...(exportedTypes.length ? [`export type { ${exportedTypes.join(', ')} } from ${q}${sharedSpec}${q}${style.semi}\n`] : []),
+  ].join('');
+  moved.statements.forEach((statement, index) => {
+    const [start, end] = memberLines(statement);
+    const blankAfter = /^[ \t]*\n/.exec(text.slice(end))?.[0].length ?? 0;
+    const keepBlank = index === 0 && reexports !== '';
+    topEdits.push({ start, end: keepBlank ? end : end + blankAfter, text: index === 0 ? reexports : '' });
   });
+  const partImports = plan.holders
+    .filter((h) => h !== plan.shared)
+    .map((h) => {
+      const spec = specifierTo(dir, h.file, style.jsExtensions);
+      return ctx.esm ? `import { ${h.className} } from ${q}${spec}${q}${style.semi}` : `const { ${h.className} } = require(${q}${spec}${q})${style.semi}`;
+    });
   const lastImport = file.getStatements().filter((s) => Node.isImportDeclaration(s) || isRequire(s)).at(-1);
   const at = lastImport ? lineEnd(text, lastImport.getEnd()) : lineStart(text, file.getStatements()[0]?.getStart() ?? 0);
-  topEdits.push({ start: at, end: at, text: `${holderImports.join('\n')}\n${lastImport ? '' : '\n'}` });
-  for (const node of new Set(exportsNeeded.values())) topEdits.push({ start: node.getStart(), end: node.getStart(), text: 'export ' });
-  const facadeFile = file.getProject().createSourceFile(`/__split__/${ctx.path}`, applyEdits(text, topEdits), { overwrite: true });
+  const facadeText = (sharedImports: string[]) =>
+    applyEdits(text, [...topEdits, { start: at, end: at, text: `${[...sharedImports, ...partImports].join('\n')}\n${lastImport ? '' : '\n'}` }]);
+  const sharedImportsFor = (names: Set<string>) => {
+    const ordered = [...moved.names.keys()].filter((n) => names.has(n));
+    const values = [...(plan.shared ? [plan.shared.className] : []), ...ordered.filter((n) => !(ctx.typescript && moved.names.get(n)!.typeOnly))];
+    const types = ctx.typescript ? ordered.filter((n) => moved.names.get(n)!.typeOnly) : [];
+    if (!ctx.esm) return values.length ? [`const { ${values.join(', ')} } = require(${q}${sharedSpec}${q})${style.semi}`] : [];
+    return [
+      ...(values.length ? [`import { ${values.join(', ')} } from ${q}${sharedSpec}${q}${style.semi}`] : []),
+      ...(types.length ? [`import type { ${types.join(', ')} } from ${q}${sharedSpec}${q}${style.semi}`] : []),
+    ];
+  };
+  const probe = file.getProject().createSourceFile(`/__split__/probe/${ctx.path}`, facadeText(sharedImportsFor(new Set())), { overwrite: true });
+  const facadeUses = namesStillUsed(probe, moved.names);
+  probe.delete();
+  const facadeFile = file.getProject().createSourceFile(`/__split__/${ctx.path}`, facadeText(sharedImportsFor(facadeUses)), { overwrite: true });
   files.set(ctx.path, pruneImports(file, facadeFile));
   facadeFile.delete();
+
+  // The shared module: the moved declarations, then the shared object.
+  if (moved.statements.length || plan.shared) {
+    const sharedDir = posix.dirname(plan.sharedFile);
+    const use = emptyUse();
+    for (const source of [moved.use, ...rendered.filter((r) => r.holder === plan.shared).map((r) => r.use)]) {
+      for (const [statement, names] of source.imports) use.imports.set(statement, new Set([...(use.imports.get(statement) ?? []), ...names]));
+    }
+    const imports = renderImports(use, ctx.path, sharedDir, style, plan.sharedFile);
+    let declarations = '';
+    let previousEnd = -1;
+    for (const statement of moved.statements) {
+      const [start, end] = memberLines(statement);
+      // every moved declaration is exported: parts or facade import it, or an exported member's type names it
+      const exported = Node.isExportable(statement) && statement.isExported();
+      const edits = exported ? [] : [{ start: statement.getStart(), end: statement.getStart(), text: 'export ' }];
+      const adjacent = previousEnd !== -1 && text.slice(previousEnd, start).trim() === '' && !text.slice(previousEnd, start).includes('\n');
+      declarations += `${declarations && !adjacent ? '\n' : ''}${applyEdits(text.slice(start, end), edits, start)}`;
+      previousEnd = end;
+    }
+    const sharedClass = rendered.find((r) => r.holder === plan.shared)?.classText ?? '';
+    const tail = ctx.esm || !plan.shared ? '' : `\nmodule.exports = { ${plan.shared.className} }${style.semi}\n`;
+    const body = [declarations, sharedClass].filter(Boolean).join('\n');
+    files.set(plan.sharedFile, `${head}${imports.length ? `${imports.join('\n')}\n\n` : ''}${body}${tail}`);
+  }
   return { ok: true, files, facadeLines: facadeClass.split('\n').length - lineOffset(text, classStart, cls), holderLines };
 }
 

@@ -137,7 +137,9 @@ function splitClass(
   const unboundable = [...plan.methodHolder.keys()].filter((m) => !model.bound.has(m));
   const unbound = methodTakenUnbound(unboundable, importers, files);
   if (unbound) return skip('unbound-method-reference', unbound.detail);
-  const existing = plan.holders.find((h) => files.has(h.file) || context.project.exists(h.file));
+
+  const exists = (file: string) => files.has(file) || context.project.exists(file);
+  const existing = plan.holders.find((h) => exists(h.file));
   if (existing) return skip('target-exists', existing.file);
 
   let calls = new Map<string, CallSite[]>();
@@ -152,6 +154,7 @@ function splitClass(
   const esm = typescript || /\.mjs$/.test(path) || (/\.js$/.test(path) && context.packageOf(path)?.type === 'module') || /^\s*(import|export)\s/m.test(text);
   const emitted = emit(model, plan, { path, file: cls.getSourceFile(), style: detectStyle(text, cls), typescript, esm, publicParts: calls.size > 0 });
   if (!emitted.ok) return skip(emitted.reason, emitted.detail);
+  if (emitted.files.has(plan.sharedFile) && exists(plan.sharedFile)) return skip('target-exists', plan.sharedFile);
   const message = summary(model, grouped.grouping, plan, figures(model, plan, emitted));
   if (!sites.changed(path, at(name), message)) return;
   for (const [file, output] of emitted.files) write(file, output);

@@ -57,7 +57,7 @@ export type ModelRefusal =
   | 'unsupported-member'
   | 'unbound-method-reference';
 
-const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
+export const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
 
 export function lineCount(node: Node): number {
   return node.getEndLineNumber() - node.getStartLineNumber() + 1;

@@ -28,6 +28,11 @@ export interface Holder {
 export interface Plan {
   holders: Holder[];
   shared: Holder | undefined;
+  /**
+   * The shared module: the shared object's file, which also receives the top-level declarations
+   * (types, constants, error classes) that moved code uses, so no part imports the facade.
+   */
+  sharedFile: string;
   /** Moved method -> holder. */
   methodHolder: Map<string, Holder>;
   fieldHolder: Map<string, Holder>;
@@ -96,15 +101,16 @@ export function makePlan(model: ClassModel, grouping: Grouping, naming: Naming):
     };
   });
   let shared: Holder | undefined;
+  const prefixWords = prefix.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
+  const sharedFile = `${dir}/${[...prefixWords, 'shared'].join('-')}${ext.replace(/x$/, '')}`;
   if (grouping.shared.methods.length || grouping.shared.fields.length) {
     const className = rename(`${prefix}Shared`);
-    const prefixWords = prefix.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
     shared = {
       kind: 'shared',
       stem: [...prefixWords, 'shared'],
       className,
       property: propertyFor('shared'),
-      file: `${dir}/${[...prefixWords, 'shared'].join('-')}${ext.replace(/x$/, '')}`,
+      file: sharedFile,
       methods: grouping.shared.methods,
       fields: grouping.shared.fields,
       dependencies: new Set(grouping.shared.dependencies),
@@ -191,7 +197,7 @@ export function makePlan(model: ClassModel, grouping: Grouping, naming: Naming):
   const delegated = new Set(
     [...methodHolder.keys()].filter((m) => model.methods.get(m)!.visibility !== 'private' || model.bound.has(m) || facadeCalls.has(m)),
   );
-  return { holders, shared, methodHolder, fieldHolder, delegated };
+  return { holders, shared, sharedFile, methodHolder, fieldHolder, delegated };
 }
 
 function assignedField(statement: Statement): string | undefined {
