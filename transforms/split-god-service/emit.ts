@@ -9,7 +9,7 @@ import type { MethodDeclaration, SourceFile } from 'ts-morph';
 import { Node, SyntaxKind } from './ts-morph.js';
 import { declarationsToMove, isNotMovable, namesStillUsed, type MovedDeclarations } from './declarations.js';
 import { collectUses, emptyUse, isRequire, pruneImports, renderImports, type TopLevelUse } from './imports.js';
-import type { ClassModel } from './model.js';
+import { ASSIGNMENTS, type ClassModel } from './model.js';
 import type { Holder, Plan } from './plan.js';
 import { applyEdits, docStart, lineEnd, lineStart, memberLines, specifierTo, thisAccesses, tidyClassBody, type Edit, type Style } from './text.js';
 
@@ -37,7 +37,7 @@ function withoutPrivate(node: Node & { getModifiers(): Node[] }): Edit[] {
 }
 
 /** The member's lines with `this.<shared>` redirected and `private` dropped if asked. */
-function memberText(node: Node, model: ClassModel, redirect: Map<string, string>, dropPrivate: boolean): string {
+function memberText(node: Node, model: ClassModel, redirect: Map<string, string>, dropPrivate: boolean, addReadonly = false): string {
   const text = node.getSourceFile().getFullText();
   const [start, end] = memberLines(node);
   const edits: Edit[] = [];
@@ -46,6 +46,9 @@ function memberText(node: Node, model: ClassModel, redirect: Map<string, string>
     if (to) edits.push({ start: access.thisNode.getEnd(), end: access.thisNode.getEnd(), text: `.${to}` });
   }
   if (dropPrivate && (Node.isMethodDeclaration(node) || Node.isPropertyDeclaration(node))) edits.push(...withoutPrivate(node));
+  if (addReadonly && Node.isPropertyDeclaration(node) && !node.isReadonly()) {
+    edits.push({ start: node.getNameNode().getStart(), end: node.getNameNode().getStart(), text: 'readonly ' });
+  }
   return applyEdits(text.slice(start, end), edits, start);
 }
 
@@ -66,7 +69,13 @@ function renderHolder(holder: Holder, plan: Plan, model: ClassModel, ctx: EmitCo
   }
   const fields = [...model.fields.values()]
     .filter((f) => f.declaration && holder.fields.includes(f.name))
-    .map((f) => memberText(f.declaration!, model, redirect, holder.kind === 'shared'));
+    .map((f) => {
+      // Shared state: members only the shared object uses keep their modifiers; the others lose
+      // `private` (parts and facade reach them through their private `shared` reference) and
+      // are `readonly` when nothing reassigns them after construction.
+      const outside = holder.kind === 'shared' && usedOutsideShared(plan, model).has(f.name);
+      return memberText(f.declaration!, model, redirect, outside, outside && ctx.typescript && !reassigned(model, f.name));
+    });
   for (const name of holder.fields) {
     const declaration = model.fields.get(name)!.declaration;
     if (declaration) collectUses(declaration, ctx.file, use);
@@ -111,13 +120,45 @@ function renderHolder(holder: Holder, plan: Plan, model: ClassModel, ctx: EmitCo
   }
   for (const name of holder.methods) {
     const method = model.methods.get(name)!;
-    const calledFromOutside = plan.delegated.has(name) || holder.kind === 'shared';
+    const calledFromOutside = plan.delegated.has(name) || (holder.kind === 'shared' && usedOutsideShared(plan, model).has(name));
     body.push(memberText(method.node, model, redirect, calledFromOutside));
     collectUses(method.node, ctx.file, use);
   }
   lines.push(body.join('\n').replace(/\n$/, ''));
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** Members of the shared object that parts or the facade use (the rest stay as declared). */
+function usedOutsideShared(plan: Plan, model: ClassModel): Set<string> {
+  const used = new Set<string>();
+  for (const method of model.methods.values()) {
+    if (plan.methodHolder.get(method.name) === plan.shared) continue;
+    for (const name of [...method.fields, ...method.calls]) used.add(name);
+  }
+  for (const name of plan.shared?.methods ?? []) if (plan.delegated.has(name)) used.add(name);
+  const moved = new Set(plan.holders.flatMap((h) => h.statements));
+  for (const statement of model.ctor?.getStatements() ?? []) {
+    if (moved.has(statement)) continue;
+    for (const access of thisAccesses(statement, model.cls)) used.add(access.name);
+  }
+  return used;
+}
+
+/** The field is assigned somewhere other than its declaration or a `this.x = ...` statement of the constructor. */
+function reassigned(model: ClassModel, field: string): boolean {
+  if (model.fields.get(field)!.writtenByMethods) return true;
+  const direct = new Set(model.ctor?.getStatements() ?? []);
+  return thisAccesses(model.cls, model.cls).some(({ name, access }) => {
+    if (name !== field) return false;
+    const use = access.getParent();
+    const write =
+      (Node.isBinaryExpression(use) && use.getLeft() === access && ASSIGNMENTS.has(use.getOperatorToken().getText())) ||
+      ((Node.isPrefixUnaryExpression(use) || Node.isPostfixUnaryExpression(use)) && /\+\+|--/.test(use.getText()));
+    if (!write) return false;
+    const statement = use!.getParent();
+    return !(Node.isExpressionStatement(statement) && direct.has(statement) && Node.isBinaryExpression(use) && use.getOperatorToken().getText() === '=');
+  });
 }
 
 function byCtorOrder(model: ClassModel) {
