@@ -100,12 +100,16 @@ function renderHolder(holder: Holder, plan: Plan, model: ClassModel, ctx: EmitCo
   lines.push(`${exportKeyword}class ${holder.className} {`);
   const body: string[] = [];
   if (fields.length) body.push(fields.join(''));
-  if (params.length || holder.statements.length) {
+  // Methods bound in the original constructor that the moved code hands out as values, or
+  // whose bind statement leaves the facade with them, are bound by their holder the same way.
+  const binds = holder.methods.filter((m) => model.valueReferences.has(m) || (model.bound.has(m) && !plan.delegated.has(m))).map((m) => `${i2}this.${m} = this.${m}.bind(this)${semi}\n`);
+  if (params.length || holder.statements.length || binds.length) {
     let ctor: string;
     const statements = holder.statements.map((s) => {
       collectUses(s, ctx.file, use);
       return `${i2}${s.getText()}\n`;
     });
+    statements.push(...binds);
     if (typescript) {
       const rendered = params.map((p) => `${p.property ? `private readonly ` : ''}${p.name}: ${p.type}`);
       const head = rendered.length > 1 || rendered.join('').length > 60
@@ -258,6 +262,12 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
   const separator = firstMember && !Node.isPropertyDeclaration(firstMember) ? '\n' : '';
   if (declarations.join('')) classEdits.push({ start: lineEnd(text, openBrace - 1), end: lineEnd(text, openBrace - 1), text: declarations.join('') + separator });
   if (ctor) {
+    for (const statement of model.bindStatements) {
+      const method = /^this\.(\w+)/.exec(statement.getText())![1]!;
+      if (plan.methodHolder.has(method) && !plan.delegated.has(method)) {
+        classEdits.push({ start: lineStart(text, statement.getStart()), end: lineEnd(text, statement.getEnd()), text: '' });
+      }
+    }
     for (const holder of plan.holders) {
       for (const statement of holder.statements) {
         classEdits.push({ start: lineStart(text, statement.getStart()), end: lineEnd(text, statement.getEnd()), text: '' });

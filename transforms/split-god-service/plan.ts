@@ -193,9 +193,14 @@ export function makePlan(model: ClassModel, grouping: Grouping, naming: Naming):
 
   const facadeCalls = new Set<string>();
   for (const name of grouping.facade.methods) for (const call of model.methods.get(name)!.calls) facadeCalls.add(call);
-  for (const statement of statements) for (const a of thisAccesses(statement, model.cls)) facadeCalls.add(a.name);
+  for (const statement of statements) {
+    if (model.bindStatements.has(statement)) continue;
+    for (const a of thisAccesses(statement, model.cls)) facadeCalls.add(a.name);
+  }
+  // A private method bound in the constructor that nothing left on the facade uses moves with
+  // its bind statement (its holder binds it); a public one stays bound on the facade too.
   const delegated = new Set(
-    [...methodHolder.keys()].filter((m) => model.methods.get(m)!.visibility !== 'private' || model.bound.has(m) || facadeCalls.has(m)),
+    [...methodHolder.keys()].filter((m) => model.methods.get(m)!.visibility !== 'private' || facadeCalls.has(m)),
   );
   return { holders, shared, sharedFile, methodHolder, fieldHolder, delegated };
 }
