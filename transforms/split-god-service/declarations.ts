@@ -54,7 +54,7 @@ function movable(statement: Statement, cls: Node, file: SourceFile): string | un
       const written = file
         .getDescendantsOfKind(SyntaxKind.Identifier)
         .some((id) => id.getText() === name && !statement.containsRange(id.getPos(), id.getEnd()) && isWrite(id) && id.getSymbol()?.getDeclarations()[0]?.getFirstAncestor((a) => a === statement));
-      if (written) return `it is a module-level ${statement.getDeclarationKind()} the module reassigns; an imported binding cannot be reassigned`;
+      if (written) return `it is a module-level ${statement.getDeclarationKind()} that code assigns to, and a module cannot assign to an imported binding`;
     }
     return undefined;
   }
@@ -68,14 +68,15 @@ function movable(statement: Statement, cls: Node, file: SourceFile): string | un
 export function declarationsToMove(uses: TopLevelUse[], cls: Node, file: SourceFile): MovedDeclarations | NotMovable {
   const statements = new Set<Statement>();
   const use = emptyUse();
-  const queue = uses.flatMap((u) => [...u.locals].map(([name, local]) => ({ name, node: local.node })));
+  const queue: { name: string; node: Node; via?: string }[] = uses.flatMap((u) => [...u.locals].map(([name, local]) => ({ name, node: local.node })));
   while (queue.length) {
-    const { name, node } = queue.pop()!;
+    const { name, node, via } = queue.pop()!;
     const statement = node as Statement;
     if (statements.has(statement)) continue;
     const why = movable(statement, cls, file);
     if (why) {
-      return { name, detail: `moved code uses ${name}, which cannot move to the shared module: ${why}`, node: statement };
+      const uses = via ? `${via}, which uses ${name}` : name;
+      return { name, detail: `moved code uses ${uses}; ${name} cannot move to the shared module: ${why}`, node: statement };
     }
     statements.add(statement);
     const own = emptyUse();
@@ -85,7 +86,7 @@ export function declarationsToMove(uses: TopLevelUse[], cls: Node, file: SourceF
       for (const n of names) into.add(n);
       use.imports.set(statementNode, into);
     }
-    for (const [local, info] of own.locals) queue.push({ name: local, node: info.node });
+    for (const [local, info] of own.locals) queue.push({ name: local, node: info.node, via: via ?? name });
   }
   const ordered = [...statements].sort((a, b) => a.getStart() - b.getStart());
   const names = new Map<string, { typeOnly: boolean; exported: boolean; statement: Statement }>();
