@@ -133,6 +133,36 @@ function renderHolder(holder: Holder, plan: Plan, model: ClassModel, ctx: EmitCo
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A section comment (`// --- cache ---`, set apart from the member below it by a blank line)
+ * whose members all left the facade goes with them.
+ */
+function emptiedSections(model: ClassModel, plan: Plan, text: string): Edit[] {
+  const removed = (member: Node) =>
+    (Node.isPropertyDeclaration(member) && plan.fieldHolder.has(member.getName())) ||
+    (Node.isMethodDeclaration(member) && plan.methodHolder.has(member.getName()) && !plan.delegated.has(member.getName()));
+  const edits: Edit[] = [];
+  let section: Edit[] = [];
+  let allRemoved = false;
+  const close = () => {
+    if (section.length && allRemoved) edits.push(...section);
+  };
+  for (const member of model.cls.getMembers()) {
+    const start = docStart(member);
+    const headers = member
+      .getLeadingCommentRanges()
+      .filter((c) => c.getPos() < start && c.getText().startsWith('//') && text.slice(lineStart(text, c.getPos()), c.getPos()).trim() === '');
+    if (headers.length) {
+      close();
+      section = headers.map((c) => ({ start: lineStart(text, c.getPos()), end: lineEnd(text, c.getEnd()), text: '' }));
+      allRemoved = true;
+    }
+    if (!removed(member)) allRemoved = false;
+  }
+  close();
+  return edits;
+}
+
 /** Members of the shared object that parts or the facade use (the rest stay as declared). */
 function usedOutsideShared(plan: Plan, model: ClassModel): Set<string> {
   const used = new Set<string>();
@@ -239,6 +269,7 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
     const [start, end] = memberLines(declaration);
     classEdits.push({ start, end, text: '' });
   }
+  classEdits.push(...emptiedSections(model, plan, text));
   const i1 = style.indent;
   const semi = style.semi || ';';
   const ctor = model.ctor;
