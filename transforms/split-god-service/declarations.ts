@@ -79,6 +79,11 @@ export function declarationsToMove(uses: TopLevelUse[], cls: Node, file: SourceF
       return { name, detail: `moved code uses ${uses}; ${name} cannot move to the shared module: ${why}`, node: statement };
     }
     statements.add(statement);
+    // overloads and merged declarations (`function f(a: string): void;` + `function f(a) {}`,
+    // `interface X` + `interface X`) move together
+    for (const other of file.getStatements()) {
+      if (other !== statement && declaredNames(other).some((n) => declaredNames(statement).includes(n))) queue.push({ name, node: other, via });
+    }
     const own = emptyUse();
     collectUses(statement, file, own);
     for (const [statementNode, names] of own.imports) {
@@ -92,7 +97,7 @@ export function declarationsToMove(uses: TopLevelUse[], cls: Node, file: SourceF
   const names = new Map<string, { typeOnly: boolean; exported: boolean; statement: Statement }>();
   for (const statement of ordered) {
     const typeOnly = Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement);
-    const exported = Node.isExportable(statement) && statement.isExported();
+    const exported = Node.isExportable(statement) && statement.hasExportKeyword();
     for (const name of declaredNames(statement)) names.set(name, { typeOnly, exported, statement });
   }
   return { statements: ordered, names, use };

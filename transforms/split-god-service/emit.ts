@@ -370,7 +370,7 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
     for (const statement of moved.statements) {
       const [start, end] = memberLines(statement);
       // every moved declaration is exported: parts or facade import it, or an exported member's type names it
-      const exported = Node.isExportable(statement) && statement.isExported();
+      const exported = Node.isExportable(statement) && statement.hasExportKeyword();
       const edits = exported ? [] : [{ start: statement.getStart(), end: statement.getStart(), text: 'export ' }];
       const adjacent = previousEnd !== -1 && text.slice(previousEnd, start).trim() === '' && !text.slice(previousEnd, start).includes('\n');
       declarations += `${declarations && !adjacent ? '\n' : ''}${applyEdits(text.slice(start, end), edits, start)}`;
