@@ -230,7 +230,7 @@ export function emit(model: ClassModel, plan: Plan, ctx: EmitContext): Emitted {
   } else {
     for (const { use } of rendered) {
       for (const [name, local] of use.locals) {
-        return { ok: false, reason: 'module-local-value', detail: `${name} is local to the CommonJS module`, node: local.node };
+        return { ok: false, reason: 'module-local-value', detail: `${name} is local to the CommonJS module; move it to a module of its own first (the parts cannot require the facade without a cycle)`, node: local.node };
       }
     }
   }

@@ -52,7 +52,7 @@ const skipReasons = {
   'tangled-helpers': 'a helper shared by several groups calls into one group; untangle it by hand',
   'constructor-order': 'the constructor mixes fields of different parts in a way a split cannot keep in order',
   'module-local-value':
-    'moved code uses a module-level value that cannot move to the shared module: local to a CommonJS module (export it first), a let/var that code assigns to, or one that needs the class itself',
+    'moved code uses a module-level value that cannot move to the shared module: local to a CommonJS module (move it to a module of its own first), a let/var that code assigns to, or one that needs the class itself',
   'target-exists': 'a file the split would create already exists',
   'callers-not-all-resolvable':
     'rewriteCallers: an instance of the class is used other than to call its methods (handed on, re-exported, x[key]), so callers are left on the facade; the split itself still happens',
