@@ -96,6 +96,7 @@ export function groupMethods(model: ClassModel, options: GroupingOptions): Group
   }
   // 3. Seeds that call each other are one part.
   const renames = new Map<string, string>();
+  const joined = new Map<string, string>();
   const find = (s: string): string => (renames.has(s) ? find(renames.get(s)!) : s);
   for (const m of methods) {
     const from = assigned.get(m.name);
@@ -106,9 +107,18 @@ export function groupMethods(model: ClassModel, options: GroupingOptions): Group
     }
   }
   for (const [name, subject] of assigned) assigned.set(name, find(subject));
+  // A method that only delegates to a dependency (`listMailTemplates() { return
+  // this.store.listTemplates(); }`) seeds nothing but joins the part its name belongs to.
+  const seeded = new Set(assigned.values());
+  for (const m of methods) {
+    const subject = subjectRun(m.name)[0];
+    if (m.delegates && subject && seeded.has(find(subject)) && [...m.fields].every((f) => dependencies.has(f))) {
+      assigned.set(m.name, find(subject));
+      joined.set(m.name, `stem "${subject}"; delegates to ${[...m.fields].join(', ')}`);
+    }
+  }
 
   // 4. Unnamed methods join the one part they are tied to.
-  const joined = new Map<string, string>();
   /** Placed methods that call `name`, directly or through methods not placed yet (-> the first of those). */
   const callersThroughUnplaced = (name: string): Map<string, string | undefined> => {
     const found = new Map<string, string | undefined>();
