@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registry } from '../../transforms/index.js';
-import { runProject } from '../support/project-cases.js';
+import { importCycles } from '../support/import-cycles.js';
+import { readTree, runProject } from '../support/project-cases.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const transform = registry.get('split-god-service')!;
@@ -46,6 +47,13 @@ describe('split-god-service on fixtures/apps/medianest', () => {
       writeFileSync(join(root, change.path), change.after);
     }
     expect(existsSync(join(root, 'src/services/integration/plex-integration.service.ts'))).toBe(true);
+  });
+
+  it('leaves no import cycle: parts import the shared module, never the facade', () => {
+    const tree = readTree(join(root, 'src'));
+    expect(importCycles(tree)).toEqual([]);
+    const parts = [...tree].filter(([path]) => path.startsWith('services/integration/'));
+    for (const [path, text] of parts) expect(text, path).not.toMatch(/from '\.\.\/integration\.service'/);
   });
 
   it('type-checks with the app tsconfig (strict, noUnusedLocals)', () => {

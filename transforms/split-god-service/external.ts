@@ -1,8 +1,56 @@
 /**
  * What other modules do with the class: subclass it, read or write its fields, or take its
- * methods as unbound references. Text-level and name-based, so it errs on the side of refusing.
+ * methods as unbound references. Text-level and name-based, so it errs on the side of refusing;
+ * comments and string literals are not code, so a name mentioned there is no reference.
  */
 import { posix } from 'node:path';
+import { ts } from './ts-morph.js';
+
+const blanked = new Map<string, string>();
+
+/**
+ * `text` with comments (JSDoc included), string, template and regular-expression literal text
+ * replaced by spaces; same length and line breaks, so positions stay right.
+ */
+export function codeOnly(text: string, path: string): string {
+  const cached = blanked.get(text);
+  if (cached !== undefined) return cached;
+  const kind = /\.[jt]sx$/.test(path) ? ts.ScriptKind.TSX : /\.[cm]?js$/.test(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+  const out = text.split('');
+  const blank = (start: number, end: number) => {
+    for (let i = start; i < end; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
+  };
+  const literal = new Set([
+    ts.SyntaxKind.StringLiteral,
+    ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+    ts.SyntaxKind.TemplateHead,
+    ts.SyntaxKind.TemplateMiddle,
+    ts.SyntaxKind.TemplateTail,
+    ts.SyntaxKind.RegularExpressionLiteral,
+  ]);
+  const visit = (node: import('ts-morph').ts.Node) => {
+    if (ts.isJSDoc(node)) return blank(node.pos, node.end);
+    const children = node.getChildren(file);
+    if (children.length === 0) {
+      blank(node.pos, node.getStart(file));
+      if (literal.has(node.kind)) blank(node.getStart(file), node.end);
+      return;
+    }
+    children.forEach(visit);
+  };
+  visit(file);
+  const result = out.join('');
+  if (blanked.size > 200) blanked.clear();
+  blanked.set(text, result);
+  return result;
+}
+
+/** The first match of `pattern` in the code of `text` (not in comments or strings). */
+function matchInCode(pattern: RegExp, text: string, path: string): RegExpExecArray | null {
+  if (!pattern.test(text)) return null;
+  return pattern.exec(codeOnly(text, path));
+}
 
 const SPECIFIER = /(?:from\s*|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g;
 
@@ -43,7 +91,7 @@ export function subclassElsewhere(className: string, path: string, files: Readon
   const pattern = new RegExp(`\\bextends\\s+(?:[\\w$]+\\.)?${className}\\b`);
   for (const [other, text] of files) {
     if (other === path) continue;
-    const match = pattern.exec(text);
+    const match = matchInCode(pattern, text, other);
     if (match) return { file: other, ...position(text, match.index), detail: `${other} extends ${className}` };
   }
   return undefined;
@@ -54,7 +102,7 @@ export function fieldUsedOutside(fields: readonly string[], importers: readonly 
   for (const file of importers) {
     const text = files.get(file)!;
     for (const field of fields) {
-      const match = new RegExp(`\\.${field}\\b(?!\\s*\\()`).exec(text);
+      const match = matchInCode(new RegExp(`\\.${field}\\b(?!\\s*\\()`), text, file);
       if (match) {
         const rest = text.slice(match.index + field.length + 1);
         const write = /^\s*(?:[-+*/%&|^]|\?\?|&&|\|\||\*\*|<<|>>>?)?=(?!=)|^\s*(?:\+\+|--)/.test(rest);
@@ -70,7 +118,7 @@ export function methodTakenUnbound(methods: readonly string[], importers: readon
   for (const file of importers) {
     const text = files.get(file)!;
     for (const method of methods) {
-      const match = new RegExp(`\\.${method}\\b(?!\\s*(?:\\(|<|\\.bind\\b|\\?\\.\\())`).exec(text);
+      const match = matchInCode(new RegExp(`\\.${method}\\b(?!\\s*(?:\\(|<|\\.bind\\b|\\?\\.\\())`), text, file);
       if (match) return { file, ...position(text, match.index), detail: `${file} takes .${method} without binding it` };
     }
   }

@@ -96,6 +96,7 @@ export function groupMethods(model: ClassModel, options: GroupingOptions): Group
   }
   // 3. Seeds that call each other are one part.
   const renames = new Map<string, string>();
+  const joined = new Map<string, string>();
   const find = (s: string): string => (renames.has(s) ? find(renames.get(s)!) : s);
   for (const m of methods) {
     const from = assigned.get(m.name);
@@ -106,9 +107,34 @@ export function groupMethods(model: ClassModel, options: GroupingOptions): Group
     }
   }
   for (const [name, subject] of assigned) assigned.set(name, find(subject));
+  // A method that only delegates to a dependency (`listMailTemplates() { return
+  // this.store.listTemplates(); }`) seeds nothing but joins the part its name belongs to.
+  const seeded = new Set(assigned.values());
+  for (const m of methods) {
+    const subject = subjectRun(m.name)[0];
+    if (m.delegates && subject && seeded.has(find(subject)) && [...m.fields].every((f) => dependencies.has(f))) {
+      assigned.set(m.name, find(subject));
+      joined.set(m.name, `stem "${subject}"; delegates to ${[...m.fields].join(', ')}`);
+    }
+  }
 
   // 4. Unnamed methods join the one part they are tied to.
-  const joined = new Map<string, string>();
+  /** Placed methods that call `name`, directly or through methods not placed yet (-> the first of those). */
+  const callersThroughUnplaced = (name: string): Map<string, string | undefined> => {
+    const found = new Map<string, string | undefined>();
+    const seen = new Set([name]);
+    const queue: [string, string | undefined][] = [[name, undefined]];
+    while (queue.length) {
+      const [current, via] = queue.shift()!;
+      for (const caller of callers.get(current)!) {
+        if (seen.has(caller)) continue;
+        seen.add(caller);
+        if (assigned.has(caller)) found.set(caller, via);
+        else if (!model.methods.get(caller)!.delegates) queue.push([caller, via ?? (current === name ? undefined : current)]);
+      }
+    }
+    return found;
+  };
   const fieldUsers = (field: string) => methods.filter((m) => m.fields.has(field)).map((m) => m.name);
   for (let changed = true; changed; ) {
     changed = false;
@@ -116,7 +142,13 @@ export function groupMethods(model: ClassModel, options: GroupingOptions): Group
       if (assigned.has(m.name) || m.delegates) continue;
       const ties = new Map<string, string>();
       for (const callee of m.calls) if (assigned.has(callee)) ties.set(assigned.get(callee)!, `calls ${callee}`);
-      for (const caller of callers.get(m.name)!) if (assigned.has(caller)) ties.set(assigned.get(caller)!, `called by ${caller}`);
+      // Callers count through methods not yet placed: a helper that one part calls directly and
+      // another through its own helper (`cached`, called by billing and by mail's
+      // renderMailTemplate) is tied to both, whatever the order of the methods.
+      for (const [caller, via] of callersThroughUnplaced(m.name)) {
+        const part = assigned.get(caller)!;
+        if (!ties.has(part)) ties.set(part, via ? `called by ${caller} through ${via}` : `called by ${caller}`);
+      }
       for (const field of m.fields) {
         if (dependencies.has(field)) continue;
         const parts = new Set(fieldUsers(field).map((u) => assigned.get(u)).filter((p): p is string => p !== undefined));
@@ -139,67 +171,77 @@ export function groupMethods(model: ClassModel, options: GroupingOptions): Group
     const members = [...assigned].filter(([, p]) => p === id);
     if (members.length < options.minPartMethods) for (const [name] of members) assigned.delete(name);
   }
-  const ids = [...new Set(assigned.values())];
-  const delegating = methods.filter((m) => m.delegates).length;
-  if (ids.length < options.minParts) {
-    return {
-      ok: false,
-      reason: 'too-few-groups',
-      detail:
-        `found ${ids.length} cohesive group${ids.length === 1 ? '' : 's'} (${ids.join(', ') || 'none'}); at least ${options.minParts} are needed` +
-        (delegating ? `; ${delegating} methods already delegate to other objects` : ''),
-    };
-  }
-
-  // 6. Shared helpers: what parts call and no part owns, closed over calls.
-  const shared = new Set<string>();
-  const queue = methods.filter((m) => assigned.has(m.name)).flatMap((m) => [...m.calls].filter((c) => !assigned.has(c)));
-  while (queue.length) {
-    const name = queue.pop()!;
-    if (shared.has(name)) continue;
-    shared.add(name);
-    for (const callee of model.methods.get(name)!.calls) {
-      if (assigned.has(callee)) {
-        return { ok: false, reason: 'tangled-helpers', detail: `${name} is shared by several parts but calls ${callee} of one part` };
-      }
-      queue.push(callee);
+  for (;;) {
+    const ids = [...new Set(assigned.values())];
+    const delegating = methods.filter((m) => m.delegates).length;
+    if (ids.length < options.minParts) {
+      return {
+        ok: false,
+        reason: 'too-few-groups',
+        detail:
+          `found ${ids.length} cohesive group${ids.length === 1 ? '' : 's'} (${ids.join(', ') || 'none'}); at least ${options.minParts} are needed` +
+          (delegating ? `; ${delegating} methods already delegate to other objects` : ''),
+      };
     }
-  }
-  // 7. Fields: one holder keeps a field; several holders share it.
-  const holderOf = (method: string) => assigned.get(method) ?? (shared.has(method) ? 'shared' : 'facade');
-  const partFields = new Map<string, string[]>(ids.map((id) => [id, []]));
-  const sharedFields: string[] = [];
-  const facadeFields: string[] = [];
-  for (const field of model.fields.values()) {
-    if (dependencies.has(field.name)) continue;
-    const holders = new Set(fieldUsers(field.name).map(holderOf));
-    if (holders.size === 1 && !holders.has('shared') && !holders.has('facade')) partFields.get([...holders][0]!)!.push(field.name);
-    else if (holders.size === 0 || (holders.size === 1 && holders.has('facade'))) facadeFields.push(field.name);
-    else sharedFields.push(field.name);
-  }
-  const depsOf = (names: string[]) =>
-    [...dependencies].filter((dep) => names.some((name) => model.methods.get(name)!.fields.has(dep)));
-  const parts = ids.map((id) => {
-    const names = methods.filter((m) => assigned.get(m.name) === id).map((m) => m.name);
-    const runs = names.map(subjectRun).filter((run) => run[0] === id);
+
+    // 6. Shared helpers: what parts call and no part owns, closed over calls.
+    const shared = new Set<string>();
+    const queue = methods.filter((m) => assigned.has(m.name)).flatMap((m) => [...m.calls].filter((c) => !assigned.has(c)));
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (shared.has(name)) continue;
+      shared.add(name);
+      for (const callee of model.methods.get(name)!.calls) {
+        if (assigned.has(callee)) {
+          return { ok: false, reason: 'tangled-helpers', detail: `${name} is shared by several parts but calls ${callee} of one part` };
+        }
+        queue.push(callee);
+      }
+    }
+    // 7. Fields: one holder keeps a field; several holders share it.
+    const holderOf = (method: string) => assigned.get(method) ?? (shared.has(method) ? 'shared' : 'facade');
+    const partFields = new Map<string, string[]>(ids.map((id) => [id, []]));
+    const sharedFields: string[] = [];
+    const facadeFields: string[] = [];
+    for (const field of model.fields.values()) {
+      if (dependencies.has(field.name)) continue;
+      const holders = new Set(fieldUsers(field.name).map(holderOf));
+      if (holders.size === 1 && !holders.has('shared') && !holders.has('facade')) partFields.get([...holders][0]!)!.push(field.name);
+      else if (holders.size === 0 || (holders.size === 1 && holders.has('facade'))) facadeFields.push(field.name);
+      else sharedFields.push(field.name);
+    }
+    const depsOf = (names: string[]) =>
+      [...dependencies].filter((dep) => names.some((name) => model.methods.get(name)!.fields.has(dep)));
+    const parts = ids.map((id) => {
+      const names = methods.filter((m) => assigned.get(m.name) === id).map((m) => m.name);
+      const runs = names.map(subjectRun).filter((run) => run[0] === id);
+      return {
+        stem: commonPrefix(runs.length ? runs : [[id]]),
+        methods: names,
+        fields: partFields.get(id)!,
+        dependencies: depsOf(names),
+        joined: names.filter((n) => joined.has(n)).map((n) => `${n} (${joined.get(n)})`),
+      };
+    });
+    // 8. A part with no state or dependency of its own (`getCacheStats`, `clearCache` over the
+    // shared cache) is a view of the shared object, not a part: its methods go back to the
+    // facade (or to the shared object, when parts call them), and the grouping is redone.
+    const stateless = parts.filter((part) => part.fields.length === 0 && part.dependencies.length === 0);
+    if (stateless.length) {
+      for (const part of stateless) for (const name of part.methods) assigned.delete(name);
+      continue;
+    }
+    const sharedMethods = methods.filter((m) => shared.has(m.name)).map((m) => m.name);
     return {
-      stem: commonPrefix(runs.length ? runs : [[id]]),
-      methods: names,
-      fields: partFields.get(id)!,
-      dependencies: depsOf(names),
-      joined: names.filter((n) => joined.has(n)).map((n) => `${n} (${joined.get(n)})`),
+      ok: true,
+      grouping: {
+        parts,
+        shared: { methods: sharedMethods, fields: sharedFields, dependencies: depsOf(sharedMethods) },
+        facade: { methods: methods.filter((m) => holderOf(m.name) === 'facade').map((m) => m.name), fields: facadeFields },
+        dependencies,
+      },
     };
-  });
-  const sharedMethods = methods.filter((m) => shared.has(m.name)).map((m) => m.name);
-  return {
-    ok: true,
-    grouping: {
-      parts,
-      shared: { methods: sharedMethods, fields: sharedFields, dependencies: depsOf(sharedMethods) },
-      facade: { methods: methods.filter((m) => holderOf(m.name) === 'facade').map((m) => m.name), fields: facadeFields },
-      dependencies,
-    },
-  };
+  }
 }
 
 function commonPrefix(runs: string[][]): string[] {

@@ -54,8 +54,19 @@ export function isRequire(statement: Node): boolean {
   return Node.isVariableStatement(statement) && /^\s*(?:const|let|var)\s+[^=]+=\s*require\(/.test(statement.getText());
 }
 
-/** Import statements for a new module in `toDir`, in the original order. */
-export function renderImports(use: TopLevelUse, originalPath: string, toDir: string, style: Style, esm: boolean): string[] {
+/**
+ * Import statements for a new module in `toDir`, in the original order: the original module's
+ * imports it needs (re-pointed), then the top-level declarations it uses from `localsFrom` (the
+ * shared module they moved to), with `extra` names of that module first (the shared class).
+ */
+export function renderImports(
+  use: TopLevelUse,
+  originalPath: string,
+  toDir: string,
+  style: Style,
+  localsFrom: string,
+  extra: { types: string[]; values: string[] } = { types: [], values: [] },
+): string[] {
   const lines: string[] = [];
   const q = style.quote;
   const statements = [...use.imports.keys()].sort((a, b) => a.getStart() - b.getStart());
@@ -87,13 +98,11 @@ export function renderImports(use: TopLevelUse, originalPath: string, toDir: str
     }
   }
   const locals = [...use.locals].sort((a, b) => a[1].node.getStart() - b[1].node.getStart());
-  const values = locals.filter(([, l]) => !l.typeOnly).map(([name]) => name);
-  const types = locals.filter(([, l]) => l.typeOnly).map(([name]) => name);
-  const fromOriginal = specifierTo(toDir, originalPath, style.jsExtensions);
-  if (esm) {
-    if (types.length) lines.push(`import type { ${types.join(', ')} } from ${q}${fromOriginal}${q}${style.semi}`);
-    if (values.length) lines.push(`import { ${values.join(', ')} } from ${q}${fromOriginal}${q}${style.semi}`);
-  }
+  const values = [...extra.values, ...locals.filter(([, l]) => !l.typeOnly).map(([name]) => name)];
+  const types = [...extra.types, ...locals.filter(([, l]) => l.typeOnly).map(([name]) => name)];
+  const from = specifierTo(toDir, localsFrom, style.jsExtensions);
+  if (types.length) lines.push(`import type { ${types.join(', ')} } from ${q}${from}${q}${style.semi}`);
+  if (values.length) lines.push(`import { ${values.join(', ')} } from ${q}${from}${q}${style.semi}`);
   return lines;
 }
 

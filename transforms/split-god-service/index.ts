@@ -51,7 +51,8 @@ const skipReasons = {
   'too-few-groups': 'fewer cohesive groups of methods than `minParts`; nothing worth splitting',
   'tangled-helpers': 'a helper shared by several groups calls into one group; untangle it by hand',
   'constructor-order': 'the constructor mixes fields of different parts in a way a split cannot keep in order',
-  'module-local-value': 'moved code uses a value local to a CommonJS module; export it first',
+  'module-local-value':
+    'moved code uses a module-level value that cannot move to the shared module: local to a CommonJS module (move it to a module of its own first), a let/var that code assigns to, or one that needs the class itself',
   'target-exists': 'a file the split would create already exists',
   'callers-not-all-resolvable':
     'rewriteCallers: an instance of the class is used other than to call its methods (handed on, re-exported, x[key]), so callers are left on the facade; the split itself still happens',
@@ -137,7 +138,9 @@ function splitClass(
   const unboundable = [...plan.methodHolder.keys()].filter((m) => !model.bound.has(m));
   const unbound = methodTakenUnbound(unboundable, importers, files);
   if (unbound) return skip('unbound-method-reference', unbound.detail);
-  const existing = plan.holders.find((h) => files.has(h.file) || context.project.exists(h.file));
+
+  const exists = (file: string) => files.has(file) || context.project.exists(file);
+  const existing = plan.holders.find((h) => exists(h.file));
   if (existing) return skip('target-exists', existing.file);
 
   let calls = new Map<string, CallSite[]>();
@@ -152,6 +155,7 @@ function splitClass(
   const esm = typescript || /\.mjs$/.test(path) || (/\.js$/.test(path) && context.packageOf(path)?.type === 'module') || /^\s*(import|export)\s/m.test(text);
   const emitted = emit(model, plan, { path, file: cls.getSourceFile(), style: detectStyle(text, cls), typescript, esm, publicParts: calls.size > 0 });
   if (!emitted.ok) return skip(emitted.reason, emitted.detail);
+  if (emitted.files.has(plan.sharedFile) && exists(plan.sharedFile)) return skip('target-exists', plan.sharedFile);
   const message = summary(model, grouped.grouping, plan, figures(model, plan, emitted));
   if (!sites.changed(path, at(name), message)) return;
   for (const [file, output] of emitted.files) write(file, output);

@@ -41,6 +41,8 @@ export interface ClassModel {
   bound: Set<string>;
   /** Constructor statements `this.x = this.x.bind(this)`. */
   bindStatements: Set<Statement>;
+  /** Bound methods the class itself takes as values (`items.map(this.format)`): each holder of one binds it. */
+  valueReferences: Set<string>;
   lines: number;
 }
 
@@ -57,7 +59,7 @@ export type ModelRefusal =
   | 'unsupported-member'
   | 'unbound-method-reference';
 
-const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
+export const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
 
 export function lineCount(node: Node): number {
   return node.getEndLineNumber() - node.getStartLineNumber() + 1;
@@ -158,6 +160,7 @@ export function buildModel(cls: ClassDeclaration): ClassModel | Refusal {
 
   const bound = new Set<string>();
   const bindStatements = new Set<Statement>();
+  const valueReferences = new Set<string>();
   for (const statement of ctor?.getStatements() ?? []) {
     const bind = /^this\.(\w+)\s*=\s*this\.(\w+)\.bind\(this\);?$/.exec(statement.getText());
     if (bind && bind[1] === bind[2] && methods.has(bind[1]!)) {
@@ -170,6 +173,7 @@ export function buildModel(cls: ClassDeclaration): ClassModel | Refusal {
     return { reason: 'inheritance', detail: 'a method calls super; parts cannot reach the base class', node };
   }
   for (const thisNode of cls.getDescendantsOfKind(SyntaxKind.ThisKeyword)) {
+    if (thisNode.getFirstAncestor((a) => Node.isJSDoc(a))) continue; // `{@link this.x}`, `@type {typeof this.x}`: not code
     const owner = ownerOf(thisNode, cls);
     if (!owner) continue;
     const parent = thisNode.getParent()!;
@@ -193,6 +197,19 @@ export function buildModel(cls: ClassDeclaration): ClassModel | Refusal {
     if (methods.has(member)) {
       const inBindStatement = [...bindStatements].some((s) => s.containsRange(parent.getPos(), parent.getEnd()));
       if (inBindStatement) continue;
+      // A method bound in the constructor may be handed out from a method (or from the
+      // constructor after the bind): every holder of it binds it too (see emit), so the
+      // reference stays bound after the split.
+      const boundHere =
+        bound.has(member) &&
+        (Node.isMethodDeclaration(owner) ||
+          (Node.isConstructorDeclaration(owner) &&
+            [...bindStatements].some((s) => new RegExp(`^this\\.${member}\\s*=`).test(s.getText()) && s.getEnd() <= parent.getStart())));
+      if (!isCall && !isBind && boundHere) {
+        valueReferences.add(member);
+        method?.calls.add(member);
+        continue;
+      }
       if (!isCall && !isBind) {
         return {
           reason: 'unbound-method-reference',
@@ -227,7 +244,7 @@ export function buildModel(cls: ClassDeclaration): ClassModel | Refusal {
     const override = [...methods.values()].find((m) => m.node.hasModifier(SyntaxKind.OverrideKeyword));
     if (override) return { reason: 'inheritance', detail: `${override.name} overrides a method of ${base.getText()}`, node: override.node };
   }
-  return { cls, name, methods, fields, ctor, bound, bindStatements, lines: lineCount(cls) };
+  return { cls, name, methods, fields, ctor, bound, bindStatements, valueReferences, lines: lineCount(cls) };
 }
 
 export function isRefusal(value: ClassModel | Refusal): value is Refusal {

@@ -28,6 +28,11 @@ export interface Holder {
 export interface Plan {
   holders: Holder[];
   shared: Holder | undefined;
+  /**
+   * The shared module: the shared object's file, which also receives the top-level declarations
+   * (types, constants, error classes) that moved code uses, so no part imports the facade.
+   */
+  sharedFile: string;
   /** Moved method -> holder. */
   methodHolder: Map<string, Holder>;
   fieldHolder: Map<string, Holder>;
@@ -96,15 +101,16 @@ export function makePlan(model: ClassModel, grouping: Grouping, naming: Naming):
     };
   });
   let shared: Holder | undefined;
+  const prefixWords = prefix.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
+  const sharedFile = `${dir}/${[...prefixWords, 'shared'].join('-')}${ext.replace(/x$/, '')}`;
   if (grouping.shared.methods.length || grouping.shared.fields.length) {
     const className = rename(`${prefix}Shared`);
-    const prefixWords = prefix.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
     shared = {
       kind: 'shared',
       stem: [...prefixWords, 'shared'],
       className,
       property: propertyFor('shared'),
-      file: `${dir}/${[...prefixWords, 'shared'].join('-')}${ext.replace(/x$/, '')}`,
+      file: sharedFile,
       methods: grouping.shared.methods,
       fields: grouping.shared.fields,
       dependencies: new Set(grouping.shared.dependencies),
@@ -187,11 +193,16 @@ export function makePlan(model: ClassModel, grouping: Grouping, naming: Naming):
 
   const facadeCalls = new Set<string>();
   for (const name of grouping.facade.methods) for (const call of model.methods.get(name)!.calls) facadeCalls.add(call);
-  for (const statement of statements) for (const a of thisAccesses(statement, model.cls)) facadeCalls.add(a.name);
+  for (const statement of statements) {
+    if (model.bindStatements.has(statement)) continue;
+    for (const a of thisAccesses(statement, model.cls)) facadeCalls.add(a.name);
+  }
+  // A private method bound in the constructor that nothing left on the facade uses moves with
+  // its bind statement (its holder binds it); a public one stays bound on the facade too.
   const delegated = new Set(
-    [...methodHolder.keys()].filter((m) => model.methods.get(m)!.visibility !== 'private' || model.bound.has(m) || facadeCalls.has(m)),
+    [...methodHolder.keys()].filter((m) => model.methods.get(m)!.visibility !== 'private' || facadeCalls.has(m)),
   );
-  return { holders, shared, methodHolder, fieldHolder, delegated };
+  return { holders, shared, sharedFile, methodHolder, fieldHolder, delegated };
 }
 
 function assignedField(statement: Statement): string | undefined {

@@ -32,3 +32,4 @@ export const SyntaxKind: typeof TsMorph.SyntaxKind = lazy(() => tsMorph().Syntax
 export type SyntaxKind = TsMorph.SyntaxKind;
 export const Project: typeof TsMorph.Project = lazy(() => tsMorph().Project);
 export type Project = TsMorph.Project;
+export const ts: typeof TsMorph.ts = lazy(() => tsMorph().ts);
