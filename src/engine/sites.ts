@@ -68,8 +68,19 @@ export function ignoreComments(source: string): IgnoreComments | undefined {
   };
 }
 
-/** Decides whether a changed site is wanted (interactive review re-runs with its selection). */
-export type SiteFilter = (site: Site) => boolean;
+/** Why a re-run refuses a change it was given a filter for (e.g. `--verify`: it adds type errors). */
+export interface SiteRefusal {
+  reason: string;
+  reasonText: string;
+  detail?: string;
+}
+
+/**
+ * Decides whether a changed site is wanted (interactive review and `--verify` re-run with it):
+ * false leaves it out silently (not selected), a refusal records it as a skipped site with that
+ * reason, so reports show it.
+ */
+export type SiteFilter = (site: Site) => boolean | SiteRefusal;
 
 /** Records sites for one transform on one file. */
 export class SiteRecorder implements Sites<string> {
@@ -144,7 +155,13 @@ export class SiteRecorder implements Sites<string> {
       });
       return false;
     }
-    if (this.filter && !this.filter(site)) return false;
+    const verdict = this.filter ? this.filter(site) : true;
+    if (verdict === false) return false;
+    if (verdict !== true) {
+      const { message: _, ...rest } = site;
+      this.records.push({ ...rest, kind: 'skipped', reason: verdict.reason, reasonText: verdict.reasonText, ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}) });
+      return false;
+    }
     this.records.push(site);
     return true;
   }

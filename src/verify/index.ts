@@ -7,7 +7,10 @@
  */
 import type { Changeset } from '../changeset/changeset.js';
 import { toAbsolute } from '../engine/paths.js';
-import type { Site, SiteFilter } from '../engine/sites.js';
+import type { Site, SiteFilter, SiteRefusal } from '../engine/sites.js';
+
+/** The reason of a change `--verify` dropped, in every report. */
+export const VERIFY_REASON = 'adds-type-errors';
 import { attribute } from './attribute.js';
 import { findConfigs } from './configs.js';
 import { Checker, newDiagnostics, type Diagnostic, type DiagnosticsByFile } from './diagnostics.js';
@@ -86,6 +89,16 @@ export function verifyChangeset(changeset: Changeset, rerun: (filter: SiteFilter
 
   const dropped: DroppedChangeSet[] = [];
   const rejected = new Set<string>();
+  // a dropped change stays in every report: a skipped site with the first type error it adds
+  const refusalFor = (file: string): SiteRefusal => {
+    const entry = dropped.find((d) => d.file === file);
+    const first = entry?.diagnostics[0];
+    return {
+      reason: VERIFY_REASON,
+      reasonText: '--verify: the changes of this file add type errors to the project, so they were dropped',
+      ...(first ? { detail: `${first.file}:${first.line}:${first.column} TS${first.code} ${first.message}` } : {}),
+    };
+  };
   let current = changeset;
   let rounds = 0;
   let gaveUp = false;
@@ -100,7 +113,7 @@ export function verifyChangeset(changeset: Changeset, rerun: (filter: SiteFilter
         dropped.push(dropEntry(current, change.path, [...gained.values()].flat(), false));
         rejected.add(change.path);
       }
-      current = rerun(() => false);
+      current = rerun((site) => refusalFor(site.file));
       break;
     }
     const causes = culprits(current, gained, (file, diagnostics) =>
@@ -110,7 +123,7 @@ export function verifyChangeset(changeset: Changeset, rerun: (filter: SiteFilter
       dropped.push(dropEntry(current, file, diagnostics, attributed));
       rejected.add(file);
     }
-    current = rerun((site) => !rejected.has(site.file));
+    current = rerun((site) => (rejected.has(site.file) ? refusalFor(site.file) : true));
   }
   const uncovered = current.changes.filter((c) => CHECKED.test(c.path) && !checker.covered.has(c.path)).map((c) => c.path);
   return {

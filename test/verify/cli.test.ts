@@ -63,6 +63,14 @@ describe('harden apply --verify', () => {
     expect(result.stdout).toContain('+++ b/src/use-person.ts');
     expect(result.stdout).not.toContain('use-pet');
     git(['apply', '--check', '-'], root, result.stdout);
+    // the dropped change stays visible: a skipped site in the counts and in every report
+    expect(result.stderr).toMatch(/team-rename-name: 1 file would change, 1 site changed, 1 skipped\n {2}skipped 1× adds-type-errors/);
+    const json = JSON.parse(harden(['apply', '--verify', '--dry-run', '--format', 'json'], root).stdout) as { sites: Array<Record<string, unknown>> };
+    expect(json.sites.find((site) => site.file === 'src/use-pet.ts')).toMatchObject({
+      kind: 'skipped',
+      reason: 'adds-type-errors',
+      detail: "src/use-pet.ts:2:35 TS2339 Property 'fullName' does not exist on type 'Pet'.",
+    });
   });
 
   it('--check exits 1 for what remains; write mode writes only the verified change', () => {
