@@ -112,7 +112,7 @@ export function addImport(
   const program = root.get().node.program;
   const body = program.body as any[];
   const all = [request, ...extra];
-  const quote = moduleQuote(body);
+  const quote = fileQuote(root, body);
   const source = quote + request.source.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
   const end = semicolons ? ';' : '';
   let text: string;
@@ -263,6 +263,16 @@ function moduleQuote(body: any[]): string {
     if (typeof raw === 'string' && (raw[0] === '"' || raw[0] === "'")) return raw[0];
   }
   return "'";
+}
+
+/** The quote of the file's module specifiers, else of most of its strings, else `'`. */
+function fileQuote(root: Collection<any>, body: any[]): string {
+  const fromImports = body.some((node) => node.type === 'ImportDeclaration' || (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined)));
+  if (fromImports) return moduleQuote(body);
+  const text = originalText(root);
+  const single = (text.match(/(^|[\s(,=:[{])'(?:[^'\\\n]|\\.)*'/g) ?? []).length;
+  const double = (text.match(/(^|[\s(,=:[{])"(?:[^"\\\n]|\\.)*"/g) ?? []).length;
+  return double > single ? '"' : "'";
 }
 
 /**

@@ -14,6 +14,7 @@ import { EXIT, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 import type { RunSetup } from './setup.js';
 import { passesDirtyGuard, writeMode, type WriteOptions } from './write-mode.js';
+import { formatCreatedFiles } from '../changeset/prettier.js';
 import { formatSummary } from '../output/text.js';
 import { keyReader, ReviewInterrupted } from '../review/keys.js';
 import { confirmBaseline, chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from '../review/session.js';
@@ -85,7 +86,7 @@ export async function reviewAndWrite(
   } finally {
     keys.close();
   }
-  const { code } = await writeMode(selection, options, io, c);
+  const { code } = await writeMode(await formatCreatedFiles(selection), options, io, c);
   return code === EXIT.ok && hasErrors ? EXIT.error : code;
 }
 

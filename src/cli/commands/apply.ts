@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry as builtIn, REGISTRY_MODULE } from '../../../transforms/index.js';
 import { computeChangeSets } from '../../changeset/change-sets.js';
+import { formatCreatedFiles } from '../../changeset/prettier.js';
 import { BASELINE_FILE, baselineEntries, formatBaseline } from '../../engine/baseline.js';
 import type { Changeset } from '../../changeset/changeset.js';
 import { defaultJobs, runParallel, RunInterrupted } from '../../engine/pool.js';
@@ -70,6 +71,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   }
   progress.done();
   if (options.writeBaseline) return recordBaseline(changeset, io, c);
+  changeset = await formatCreatedFiles(changeset);
   let verified: VerifyReport | undefined;
   if (options.verify) {
     ({ changeset, report: verified } = verifyChangeset(changeset, (filter) => run({ ...setup, filter })));
