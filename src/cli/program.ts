@@ -83,6 +83,17 @@ Examples:
     });
 
   program
+    .command('suggestions')
+    .description('turn a JSON report into a GitHub pull-request review of suggested changes (for CI; see docs/pr-workflow.md)')
+    .argument('<report>', 'the JSON report of harden check --format json')
+    .argument('<files>', "the pull request's files as GitHub lists them (GET /repos/{owner}/{repo}/pulls/{n}/files)")
+    .argument('[comments]', "the pull request's review comments (GET .../pulls/{n}/comments): suggestions an earlier run posted are not posted again")
+    .action(async (report: string, files: string, comments: string | undefined) => {
+      const { suggestionsCommand } = await import('./commands/suggestions.js');
+      code = suggestionsCommand(report, files, comments, io);
+    });
+
+  program
     .command('explain')
     .description("show a transform's documentation (what it does, when it refuses, options) or a preset's chain")
     .argument('<id>', 'transform id or preset name')
