@@ -136,6 +136,45 @@ describe('action.yml', () => {
     expect(readFileSync(join(whole.outputs.match(/report=(.*)\n/)![1]!), 'utf8')).toContain('src/a.ts');
   });
 
+  it('posts stand-alone edits as suggested changes once, from the JSON report and the pull request files', () => {
+    const project = repo({
+      'package.json': JSON.stringify({ name: 'app' }),
+      'src/a.ts': "import { a } from 'm';\nimport { b } from 'm';\nexport const ab = a + b;\n",
+    });
+    const runner = tree({});
+    const json = join(runner, 'harden.json');
+    const check = spawnSync(process.execPath, [BIN, 'check', '-t', 'dedupe-imports', '--no-config', '--format', 'json', '--output', json, '.'], { cwd: project, encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(1);
+    // a fake gh: GitHub's shapes for the pull request's files and its review comments; POSTs are logged with their payload
+    const bin = tree({ 'gh.log': '', 'comments.json': '[[]]' });
+    const gh = join(bin, 'gh');
+    const files = JSON.stringify([[{ filename: 'src/a.ts', status: 'added', patch: "@@ -0,0 +1,3 @@\n+import { a } from 'm';\n+import { b } from 'm';\n+export const ab = a + b;" }]]);
+    writeFileSync(
+      gh,
+      `#!/usr/bin/env bash\necho "$*" >> "${join(bin, 'gh.log')}"\n` +
+        `case "$*" in\n  *pulls/7/files*) echo '${files}' ;;\n  *pulls/7/comments*) cat "${join(bin, 'comments.json')}" ;;\n` +
+        `  *pulls/7/reviews*) input="\${@: -1}"; cat "$input" > "${join(bin, 'review.json')}"; cat "$input" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);require('fs').writeFileSync('${join(bin, 'comments.json')}',JSON.stringify([r.comments]))})" ;;\nesac\n`,
+    );
+    chmodSync(gh, 0o755);
+    const step = () =>
+      spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', stepScript('Suggest changes in a pull-request review')], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_ACTION_PATH: repoRoot, RUNNER_TEMP: runner, GH_TOKEN: 'token', JSON_REPORT: json, PR: '7', REPO: 'team/app', HEAD_REPO: 'team/app' },
+      });
+    const first = step();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('posted suggested changes');
+    const review = JSON.parse(readFileSync(join(bin, 'review.json'), 'utf8'));
+    expect(review.comments.map((c: { path: string; start_line: number; line: number }) => [c.path, c.start_line, c.line])).toEqual([['src/a.ts', 1, 2]]);
+    expect(review.comments[0].body).toContain("```suggestion\nimport { a, b } from 'm';\n```");
+    // the next push: already suggested, nothing is posted again
+    const second = step();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('no new suggested change');
+    expect(readFileSync(join(bin, 'gh.log'), 'utf8').match(/-X POST repos\/team\/app\/pulls\/7\/reviews/g)).toHaveLength(1);
+  });
+
   describe('the comment step', () => {
     /** Runs the comment step with a fake `gh` that logs its arguments and fails with 403 when `fail` matches them. */
     function commentStep(env: Record<string, string>, fail?: RegExp) {
