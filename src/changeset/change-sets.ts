@@ -73,8 +73,13 @@ function changeSetOf(site: Site, changeset: Changeset, input: RunInput): ChangeS
   if (scope === 'file' && source && !requestsSomething && source.sites.filter((s) => s.kind === 'changed').length === 1) {
     return { id: site.id, site, changes: [source], combined: false };
   }
-  // A file-level site needs only its own file; a project-level one the whole run.
-  const discovery = scope === 'project' ? input.discovery : { files: [site.file], skipped: [] };
+  // A file-level site is re-run on its own file only, but with the whole project as context: lean,
+  // paginate and the logger choice prove a site from other files (callers, models, the project's
+  // logger). A project-level one needs the whole run.
+  const discovery =
+    scope === 'project'
+      ? input.discovery
+      : { ...input.discovery, files: [site.file], skipped: [], projectFiles: input.discovery.projectFiles ?? input.discovery.files };
   const alone = run({ ...input, discovery, filter: (candidate) => candidate.id === site.id });
   if (alone.changes.some((change) => change.sites.some((s) => s.id === site.id))) {
     return { id: site.id, site, changes: alone.changes, combined: false };
