@@ -92,6 +92,42 @@ describe('harden apply --interactive in a terminal', () => {
     expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).toEqual({ pino: '^10.4.0' });
   });
 
+  it('shows the hunk of a change proved from another file (the project logger lives elsewhere)', async () => {
+    const root = repo({
+      '.gitignore': 'node_modules\n',
+      'package.json': `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, scripts: { start: 'node src/server.js' }, dependencies: { winston: '^3.0.0' } }, null, 2)}\n`,
+      'src/utils/logger.js':
+        "const winston = require('winston');\nmodule.exports = winston.createLogger({ format: winston.format.combine(winston.format.errors({ stack: true }), winston.format.json()), transports: [new winston.transports.Console()] });\n",
+      // two sites in one file: each change set is a re-run of this file, which must still see the logger in src/utils
+      'src/routes/chat.js':
+        "const express = require('express');\nconst router = express.Router();\nrouter.get('/', (req, res) => {\n  try {\n    res.json(load());\n  } catch (err) {\n    console.error('chat failed', err);\n    res.status(500).end();\n  }\n});\nrouter.post('/', (req, res) => {\n  try {\n    res.json(save(req.body));\n  } catch (err) {\n    console.error('save failed', err);\n    res.status(500).end();\n  }\n});\nmodule.exports = router;\n",
+    });
+    symlinkSync(nodeModules, join(root, 'node_modules'));
+    const terminal = new Terminal(root, `env -u CI NO_COLOR=1 node ${BIN} apply --interactive --no-config -t console-to-logger src`);
+    try {
+      await terminal.waitFor('to toggle');
+      await terminal.type('1', 'Enter');
+      const change = await terminal.waitFor('[1/2] console-to-logger src/routes/chat.js:7:5');
+      expect(change).toContain("-    console.error('chat failed', err);");
+      expect(change).toContain("+    logger.error('chat failed', err);");
+      expect(change).toContain("+const logger = require('../utils/logger');");
+      expect(change).not.toContain('save failed'); // its own hunks only
+      await terminal.type('y');
+      await terminal.waitFor('[2/2] console-to-logger src/routes/chat.js:15:5');
+      await terminal.type('n');
+      await terminal.waitFor('[y/N]');
+      await terminal.type('n'); // do not record the rejection
+      await terminal.waitFor('write 1 change to 1 file? [y/N]');
+      await terminal.type('y');
+      expect(await terminal.exitCode()).toBe(0);
+    } finally {
+      terminal.close();
+    }
+    const written = readFileSync(join(root, 'src/routes/chat.js'), 'utf8');
+    expect(written).toContain("logger.error('chat failed', err);");
+    expect(written).toContain("console.error('save failed', err);");
+  });
+
   it('drops the support file and dependency when every change needing them is rejected', async () => {
     const root = project();
     const terminal = new Terminal(root, command);
