@@ -11,9 +11,10 @@ import recast from 'recast';
 import { registry, REGISTRY_MODULE } from '../transforms/index.js';
 import { resolveChain } from '../src/cli/chain.js';
 import { discover } from '../src/engine/discover.js';
-import { parseSource, printAst, detectTextStyle, stripBom } from '../src/engine/parse.js';
+import { parseSource, detectTextStyle, stripBom } from '../src/engine/parse.js';
+import { printAst } from '../src/engine/print.js';
 import { toAbsolute } from '../src/engine/paths.js';
-import { runParallel } from '../src/engine/pool.js';
+import { runParallel } from '../src/changeset/run.js';
 import { countCandidates } from '../src/engine/run.js';
 
 const [mode, dir, jobs] = process.argv.slice(2) as [string, string, string | undefined];

@@ -11,6 +11,6 @@ export type {
   TransformDefinition,
 } from './transform.js';
 export { discover, findRoot } from './engine/discover.js';
-export { run } from './engine/run.js';
+export { run } from './changeset/run.js';
 export type { Changeset, FileChange, FileOutcome } from './changeset/changeset.js';
 export type { Site } from './engine/sites.js';

@@ -7,7 +7,9 @@
  */
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { z } from 'zod';
-import type { Language } from './engine/parse.js';
+
+/** The source language of a file, by extension: TypeScript, TSX, or JavaScript (also JSX, .mjs, .cjs). */
+export type Language = 'ts' | 'tsx' | 'js';
 
 /** The five reviews harden is built from (`../shared/seeds/`). */
 export const SEED_REVIEWS = ['000', '001', '002', '003', '004'] as const;

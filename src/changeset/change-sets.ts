@@ -6,7 +6,7 @@
  * files and dependencies nobody selected disappear, so no selection leaves a dangling import.
  */
 import type { Discovery } from '../engine/discover.js';
-import { run } from '../engine/run.js';
+import { run } from './run.js';
 import type { ResolvedTransform } from '../engine/run-file.js';
 import type { Site } from '../engine/sites.js';
 import type { Changeset, FileChange } from './changeset.js';

@@ -2,16 +2,15 @@
  * File-level work on a pool of worker threads. Each worker loads the chain itself (by transform
  * id from the registry, or by module for a team's own transforms), keeps its own project cache,
  * and processes chunks of files on demand; records come back by index, so the Changeset is the
- * same whatever the scheduling. Project-level transforms and assembly stay in this thread.
+ * same whatever the scheduling. Project-level transforms and the Changeset are src/changeset/run.ts's, in this thread.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AnyTransform } from '../transform.js';
-import type { Changeset } from '../changeset/changeset.js';
 import { harden } from '../package-root.js';
-import { Project } from './project.js';
-import { assemble, countCandidates, processFile, run, type FileRecord, type RunOptions } from './run.js';
+import type { Project } from './project.js';
+import { countCandidates, keepsText, processAll, processFile, projectOf, type FileRecord, type RunOptions } from './run.js';
 
 /** What a worker needs to rebuild a chain: ids and validated options (and a module for custom ones). */
 export interface ChainSpec {
@@ -78,11 +77,17 @@ export class RunInterrupted extends Error {
   }
 }
 
+/** The records of a whole run: the project read and one record per discovered file, in discovery order. */
+export interface RunRecords {
+  project: Project;
+  records: FileRecord[];
+}
+
 /** In this thread, giving the event loop a turn between files so a signal handler can run. */
-async function runInterruptible(options: ParallelRunOptions, shouldStop: () => boolean): Promise<Changeset> {
+async function processInterruptible(options: ParallelRunOptions, shouldStop: () => boolean): Promise<RunRecords> {
   const { root, discovery, chain, filter, onFile } = options;
-  const project = new Project(root, discovery.projectFiles ?? discovery.files, discovery.baseline);
-  const keepText = chain.some((t) => t.definition.scope === 'project');
+  const project = projectOf(options);
+  const keepText = keepsText(chain);
   const records: FileRecord[] = [];
   let turn = Date.now();
   for (const [index, path] of discovery.files.entries()) {
@@ -96,10 +101,14 @@ async function runInterruptible(options: ParallelRunOptions, shouldStop: () => b
   }
   await new Promise((resolve) => setImmediate(resolve));
   if (shouldStop()) throw new RunInterrupted(discovery.files.length, discovery.files.length);
-  return assemble(options, project, records);
+  return { project, records };
 }
 
-export async function runParallel(options: ParallelRunOptions): Promise<Changeset> {
+/**
+ * Every discovered file through the chain: on worker threads when it pays (enough prefiltered
+ * files, more than one job, transforms the workers can load again), else in this thread.
+ */
+export async function collectRecords(options: ParallelRunOptions): Promise<RunRecords> {
   const { root, discovery, chain, filter, jobs } = options;
   const specs: ChainSpec[] = chain.map((t) => ({ id: t.definition.id, options: t.options, ...(t.module ? { module: t.module } : {}) }));
   const workerCount = Math.min(jobs, Math.ceil(discovery.files.length / CHUNK));
@@ -107,10 +116,10 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
   // a team's transform that workers cannot load again by id or module runs in this thread
   const loadable = chain.every((t) => options.workerRegistry?.transforms.get(t.definition.id) === t.definition || t.module !== undefined);
   if (jobs <= 1 || filter || workerCount <= 1 || small || !loadable) {
-    return options.shouldStop ? runInterruptible(options, options.shouldStop) : run(options);
+    return options.shouldStop ? processInterruptible(options, options.shouldStop) : processAll(options);
   }
 
-  const keepText = chain.some((t) => t.definition.scope === 'project');
+  const keepText = keepsText(chain);
   const records: FileRecord[] = new Array(discovery.files.length);
   let next = 0;
   let done = 0;
@@ -153,5 +162,5 @@ export async function runParallel(options: ParallelRunOptions): Promise<Changese
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   if (options.shouldStop?.()) throw new RunInterrupted(done, discovery.files.length);
-  return assemble(options, new Project(root, discovery.projectFiles ?? discovery.files, discovery.baseline), records);
+  return { project: projectOf(options), records };
 }

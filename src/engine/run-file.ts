@@ -16,11 +16,11 @@ import {
   parseForAnalysis,
   parseSource,
   parserFor,
-  printAst,
   stripBom,
 } from './parse.js';
 import type { Project } from './project.js';
 import { placeAddedRequires } from '../ast/imports.js';
+import { printAst } from './print.js';
 import { sourceLines } from './baseline.js';
 import { ROLE_TEXT } from './roles.js';
 import { ignoreComments, offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';

@@ -1,18 +1,15 @@
 /**
- * A whole run: every discovered file through the chain (in this thread, or on a pool of worker
- * threads with `jobs > 1`), then project-level transforms, then support requests resolved, giving
- * the Changeset. Nothing here writes. Output order never depends on scheduling.
+ * The engine's half of a run: every discovered file read and through the chain, one record per
+ * file (in this thread here; on worker threads in pool.ts). `src/changeset/run.ts` turns the
+ * records into the Changeset. Nothing here writes. Output order never depends on scheduling.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { resolveRequests, type Changeset, type FileChange, type FileOutcome } from '../changeset/changeset.js';
 import type { Discovery } from './discover.js';
 import { toAbsolute } from './paths.js';
 import { Project } from './project.js';
 import { readSourceFile } from './read.js';
-import { applicableTransforms, runFile, type FileResult, type ResolvedTransform, type SupportRequest } from './run-file.js';
-import { runProjectTransforms } from './run-project.js';
+import { applicableTransforms, runFile, type FileResult, type ResolvedTransform } from './run-file.js';
 import type { SiteFilter } from './sites.js';
-import { finishSupportFiles } from './support-files.js';
 
 export interface RunOptions {
   root: string;
@@ -53,168 +50,27 @@ export function processFile(
   return result.status === 'changed' || keepText ? { path, kind: 'result', result, before: read.text } : { path, kind: 'result', result };
 }
 
-/** Runs in this thread. */
-export function run(options: RunOptions): Changeset {
+/** Every discovered file through the chain, in this thread: the records in discovery order, and the project they were read with. */
+export function processAll(options: RunOptions): { project: Project; records: FileRecord[] } {
   const { root, discovery, chain, filter, onFile } = options;
-  const project = new Project(root, discovery.projectFiles ?? discovery.files, discovery.baseline);
-  const keepText = chain.some((t) => t.definition.scope === 'project');
+  const project = projectOf(options);
+  const keepText = keepsText(chain);
   const records = discovery.files.map((path, index) => {
     const record = processFile(root, path, chain, project, filter, keepText);
     onFile?.(path, index, discovery.files.length);
     return record;
   });
-  return assemble(options, project, records);
+  return { project, records };
 }
 
-/** Builds the Changeset from per-file records (in discovery order) and runs project transforms. */
-export function assemble(
-  options: RunOptions,
-  project: Project,
-  records: readonly FileRecord[],
-  carried: Changeset['errors'] = [],
-  support: SupportScope = { reviewed: options.filter !== undefined, refused: new Set() },
-): Changeset {
-  const { root, discovery, chain, filter } = options;
-  const outcomes = new Map<string, FileOutcome>();
-  for (const { path, reason } of discovery.skipped) outcomes.set(path, { path, status: 'skipped', message: reason, sites: [] });
-  const changes = new Map<string, FileChange>();
-  const errors: Changeset['errors'] = [];
-  const requests: SupportRequest[] = [];
-  const texts = new Map<string, string>();
-
-  for (const record of records) {
-    const { path } = record;
-    if (record.kind === 'skipped') {
-      outcomes.set(path, { path, status: 'skipped', message: record.message, sites: [] });
-      continue;
-    }
-    if (record.kind === 'read-error') {
-      outcomes.set(path, { path, status: 'error', message: record.message, sites: [] });
-      errors.push({ path, message: record.message });
-      continue;
-    }
-    const { result, before } = record;
-    switch (result.status) {
-      case 'unchanged':
-        outcomes.set(path, { path, status: 'unchanged', sites: result.sites });
-        if (before !== undefined) texts.set(path, before);
-        break;
-      case 'changed':
-        outcomes.set(path, { path, status: 'changed', sites: result.sites });
-        changes.set(path, { path, before, after: result.output, sites: result.sites, requestedBy: [], kind: 'source' });
-        requests.push(...result.requests);
-        texts.set(path, result.output);
-        break;
-      case 'parse-error': {
-        const { message, line, column } = result;
-        outcomes.set(path, { path, status: 'parse-error', message, line, column, sites: [] });
-        errors.push({ path, message: `syntax error: ${message}`, line, column });
-        break;
-      }
-      case 'error':
-        outcomes.set(path, { path, status: 'error', message: result.message, sites: result.sites });
-        errors.push({ path, message: result.message });
-        break;
-    }
-  }
-
-  if (chain.some((t) => t.definition.scope === 'project')) {
-    const projectRun = runProjectTransforms({ project, chain, texts, ...(filter ? { filter } : {}) });
-    errors.push(...projectRun.errors);
-    requests.push(...projectRun.requests);
-    for (const site of projectRun.sites) {
-      const outcome = outcomes.get(site.file) ?? { path: site.file, status: 'unchanged' as const, sites: [] };
-      outcome.sites = [...outcome.sites, site];
-      outcomes.set(site.file, outcome);
-    }
-    for (const path of projectRun.written) {
-      const sites = projectRun.sites.filter((site) => site.file === path);
-      const after = texts.get(path)!;
-      const change = changes.get(path);
-      if (change) {
-        change.after = after;
-        change.sites = [...change.sites, ...sites];
-      } else {
-        const before = project.exists(path) ? readFileSync(toAbsolute(root, path), 'utf8') : undefined;
-        changes.set(path, { path, before, after, sites, requestedBy: [], kind: 'source' });
-      }
-      const outcome = outcomes.get(path);
-      if (outcome) outcome.status = 'changed';
-    }
-  }
-
-  const existing = {
-    read(path: string) {
-      const pending = changes.get(path);
-      if (pending) return pending.after;
-      try {
-        return readFileSync(toAbsolute(root, path), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    throughSymlink(path: string) {
-      const segments = path.split('/').slice(0, -1);
-      for (let depth = 1; depth <= segments.length; depth += 1) {
-        try {
-          if (lstatSync(toAbsolute(root, segments.slice(0, depth).join('/'))).isSymbolicLink()) return true;
-        } catch {
-          return false; // the rest of the path does not exist yet
-        }
-      }
-      return false;
-    },
-  };
-  const resolved = resolveRequests(finishSupportFiles(requests, chain, project, supportFilter(support, changes)), existing);
-  if (resolved.unsupported.size > 0) {
-    // Support that cannot be provided (conflicting or existing files, no package.json): redo the
-    // files whose edits need it without those edits, so nothing is left with a dangling import.
-    const previous = filter;
-    const without: SiteFilter = (site) => !resolved.unsupported.has(site.id) && (previous ? previous(site) : true);
-    const affected = new Set(
-      [...changes.values()].filter((c) => c.sites.some((site) => resolved.unsupported.has(site.id))).map((c) => c.path),
-    );
-    const keepText = chain.some((t) => t.definition.scope === 'project');
-    const redone = records.map((record) =>
-      affected.has(record.path) ? processFile(root, record.path, chain, project, without, keepText) : record,
-    );
-    const notes = resolved.errors.map((error) => ({ ...error, message: `${error.message}; the changes that need it were left out` }));
-    const refused = new Set([...support.refused, ...resolved.unsupported]);
-    return assemble({ ...options, filter: without }, project, redone, [...carried, ...notes], { ...support, refused });
-  }
-  for (const change of resolved.changes) {
-    const pending = changes.get(change.path);
-    changes.set(change.path, pending ? { ...change, before: pending.before, sites: pending.sites } : change);
-  }
-  errors.push(...carried, ...resolved.errors);
-
-  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return {
-    root,
-    transforms: chain.map((t) => t.definition.id),
-    outcomes: [...outcomes.values()].sort(byPath),
-    changes: [...changes.values()].sort(byPath),
-    errors: errors.sort(byPath),
-  };
+/** The project a run reads: every discovered file (or the wider context `--changed-since` keeps), and the baseline. */
+export function projectOf(options: Pick<RunOptions, 'root' | 'discovery'>): Project {
+  return new Project(options.root, options.discovery.projectFiles ?? options.discovery.files, options.discovery.baseline);
 }
 
-/** What decides the edits inside support files (see support-files.ts). */
-export interface SupportScope {
-  /** The run keeps only chosen sites (interactive review, change-set computation). */
-  reviewed: boolean;
-  /** Site ids whose support could not be provided. */
-  refused: ReadonlySet<string>;
-}
-
-/**
- * Nobody reviews the sites inside support files. A plain run makes them all (as a second run
- * would); a reviewed run makes those of the transforms that still change some source file, so
- * rejecting every site of console-to-logger also keeps it out of harden's own modules.
- */
-function supportFilter(support: SupportScope, changes: ReadonlyMap<string, FileChange>): SiteFilter | undefined {
-  if (!support.reviewed && support.refused.size === 0) return undefined;
-  const active = new Set([...changes.values()].flatMap((change) => change.sites.filter((s) => s.kind === 'changed').map((s) => s.transform)));
-  return (site) => !support.refused.has(site.id) && (!support.reviewed || active.has(site.transform));
+/** Project-level transforms read every file's text, unchanged ones included. */
+export function keepsText(chain: readonly ResolvedTransform[]): boolean {
+  return chain.some((t) => t.definition.scope === 'project');
 }
 
 /** How many discovered files some transform's prefilter admits (cheap: text only). */

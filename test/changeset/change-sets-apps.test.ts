@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { computeChangeSets } from '../../src/changeset/change-sets.js';
 import { resolveChain } from '../../src/cli/chain.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { patchFor } from '../../src/output/patch.js';
 import { registry } from '../../transforms/index.js';
 import { appRepo } from '../apps/support.js';

@@ -5,7 +5,7 @@ import { registry } from '../../transforms/index.js';
 import { writeChangeset } from '../../src/changeset/write.js';
 import { main } from '../../src/cli/program.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { chainOf } from '../support/transforms.js';
 import { repo } from '../support/cli.js';
 import { tree } from '../support/tmp.js';

@@ -13,7 +13,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { configJsonSchema, configSchema, findConfig, loadConfig } from '../../src/config/config.js';
 import { parseJsonc } from '../../src/ast/jsonc.js';
 import { registry } from '../../transforms/index.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { tree } from '../support/tmp.js';
 
 const io = (cwd: string) => ({ cwd, stdout: process.stdout, stderr: process.stderr, interrupted: () => false });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import type { ResolvedTransform } from '../../src/engine/run-file.js';
 import { breaksSyntax, chainOf, projectWide, requestsSupport, throws } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';

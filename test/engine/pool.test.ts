@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { registry, REGISTRY_MODULE } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
-import { runParallel } from '../../src/engine/pool.js';
+import { runParallel } from '../../src/changeset/run.js';
 import { nestingDepth } from '../../src/engine/run-file.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { chainOf } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
 

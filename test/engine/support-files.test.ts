@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import type { Changeset } from '../../src/changeset/changeset.js';
 import type { SiteFilter } from '../../src/engine/sites.js';
 import { registry } from '../../transforms/index.js';

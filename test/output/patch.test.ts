@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { formatChangesetPatch } from '../../src/output/patch.js';
 import { git, repo } from '../support/cli.js';
 import { chainOf, requestsSupport } from '../support/transforms.js';

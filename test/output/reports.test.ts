@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { registry } from '../../transforms/index.js';
 import { computeChangeSets } from '../../src/changeset/change-sets.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { buildJsonReport, jsonReportSchema } from '../../src/output/json.js';
 import { formatMarkdown, MARKDOWN_MARKER } from '../../src/output/markdown.js';
 import { buildSarif, replacements } from '../../src/output/sarif.js';

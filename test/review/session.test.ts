@@ -9,7 +9,7 @@ import { registry } from '../../transforms/index.js';
 import { computeChangeSets, selectChangeSets } from '../../src/changeset/change-sets.js';
 import { colors } from '../../src/output/color.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import { keyReader, ReviewInterrupted } from '../../src/review/keys.js';
 import { chooseTransforms, confirmWrite, reviewChangeSets, type ReviewUi } from '../../src/review/session.js';
 import { tree } from '../support/tmp.js';

@@ -15,7 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { resolveOptions } from '../../src/config/preset.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import type { Site } from '../../src/engine/sites.js';
 import type { AnyTransform } from '../../src/transform.js';
 

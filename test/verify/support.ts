@@ -3,7 +3,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Changeset } from '../../src/changeset/changeset.js';
 import { discover } from '../../src/engine/discover.js';
-import { run } from '../../src/engine/run.js';
+import { run } from '../../src/changeset/run.js';
 import type { ResolvedTransform } from '../../src/engine/run-file.js';
 import { verifyChangeset, type VerifyResult } from '../../src/verify/index.js';
 import { tree } from '../support/tmp.js';
