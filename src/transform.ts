@@ -127,6 +127,11 @@ export interface TransformDefinition<
    */
   risk?: 'low' | 'review';
   /**
+   * True when every changed site is one contiguous edit that needs no other edit, file or
+   * dependency, so a reviewer may accept one alone (GitHub suggested changes offer exactly that).
+   */
+  standAloneSites?: boolean;
+  /**
    * The file roles this transform rewrites; default `['source']`. In a file of another role its
    * changes are reported as skipped with the role (reason `file-role`), never made.
    */

@@ -269,10 +269,14 @@ function moduleQuote(body: any[]): string {
 function fileQuote(root: Collection<any>, body: any[]): string {
   const fromImports = body.some((node) => node.type === 'ImportDeclaration' || (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined)));
   if (fromImports) return moduleQuote(body);
-  const text = originalText(root);
+  return dominantQuote(originalText(root)) === 'double' ? '"' : "'";
+}
+
+/** The quote most of the file's string literals use (a cheap count on the text). */
+export function dominantQuote(text: string): 'single' | 'double' {
   const single = (text.match(/(^|[\s(,=:[{])'(?:[^'\\\n]|\\.)*'/g) ?? []).length;
   const double = (text.match(/(^|[\s(,=:[{])"(?:[^"\\\n]|\\.)*"/g) ?? []).length;
-  return double > single ? '"' : "'";
+  return double > single ? 'double' : 'single';
 }
 
 /**

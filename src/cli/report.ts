@@ -93,7 +93,8 @@ function renderReport(
       if (!request.output) return undefined;
       return formatSummary(changeset, { verbose: request.verbose, colors: colors(false), verb: request.mode === 'write' ? 'changed' : 'would change' });
     case 'json':
-      return formatJson(changeset, { mode: request.mode, version: hardenVersion(), titles });
+      const standAlone = new Set([...setup.registry].filter(([, t]) => t.standAloneSites).map(([id]) => id));
+      return formatJson(changeset, { mode: request.mode, version: hardenVersion(), titles, standAlone });
     case 'markdown':
       return formatMarkdown(changeset, {
         titles,

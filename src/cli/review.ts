@@ -4,9 +4,7 @@
  * by re-running the chain with a filter (rejected sites' edits, and support files and dependencies
  * only they needed, disappear), the result is validated, confirmed, and only then written.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BASELINE_FILE, baselineEntries, formatBaseline, loadBaseline } from '../engine/baseline.js';
+import { BASELINE_FILE, baselineEntries, loadBaseline, writeBaseline } from '../engine/baseline.js';
 import { computeChangeSets, selectChangeSets, type ChangeSet } from '../changeset/change-sets.js';
 import type { Changeset } from '../changeset/changeset.js';
 import type { Colors } from '../output/color.js';
@@ -60,7 +58,7 @@ export async function reviewAndWrite(
     if (rejected.size > 0 && (await confirmBaseline(rejected.size, BASELINE_FILE, ui))) {
       const known = loadBaseline(changeset.root)?.entries ?? [];
       const added = baselineEntries(changeset.changes, (id) => rejected.has(id));
-      writeFileSync(join(changeset.root, BASELINE_FILE), formatBaseline([...known, ...added]));
+      writeBaseline(changeset.root, [...known, ...added]);
       io.stderr.write(`${added.length} rejected change(s) recorded in ${BASELINE_FILE}; commit it so they stay out\n`);
     }
     if (accepted.size === 0) {

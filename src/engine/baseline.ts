@@ -7,7 +7,7 @@
  * edit of the site itself does. Identical sites in one file are counted.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BASELINE_FILE = '.harden-baseline.json';
@@ -82,8 +82,13 @@ export function baselineEntries(
   return entries;
 }
 
+/** Writes the baseline at `root` (entries in file and line order). */
+export function writeBaseline(root: string, entries: readonly BaselineEntry[]): void {
+  writeFileSync(join(root, BASELINE_FILE), formatBaseline(entries));
+}
+
 /** The baseline file's text, entries in file and line order. */
-export function formatBaseline(entries: readonly BaselineEntry[]): string {
+function formatBaseline(entries: readonly BaselineEntry[]): string {
   const sorted = [...entries].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.transform < b.transform ? -1 : 1)));
   const file: BaselineFile = { version: 1, entries: sorted };
   return `${JSON.stringify(file, null, 2)}\n`;

@@ -6,6 +6,7 @@
  */
 import { parse as babelParse, type ParserOptions, type ParserPlugin } from '@babel/parser';
 import recast from 'recast';
+import { dominantQuote } from '../ast/imports.js';
 import type { Language } from '../transform.js';
 
 export type { Language };
@@ -213,8 +214,6 @@ export interface PrintStyle {
 
 /** Detects quotes and indentation cheaply from the file text (most common wins). */
 export function detectPrintStyle(source: string): PrintStyle {
-  const single = (source.match(/(^|[\s(,=:[{])'(?:[^'\\\n]|\\.)*'/g) ?? []).length;
-  const double = (source.match(/(^|[\s(,=:[{])"(?:[^"\\\n]|\\.)*"/g) ?? []).length;
   let tabs = 0;
   const widths = new Map<number, number>();
   for (const match of source.matchAll(/^([ \t]+)\S/gm)) {
@@ -227,7 +226,7 @@ export function detectPrintStyle(source: string): PrintStyle {
   const two = widths.get(2) ?? 0;
   const four = widths.get(4) ?? 0;
   return {
-    quote: double > single ? 'double' : 'single',
+    quote: dominantQuote(source),
     useTabs: tabs > two + four,
     tabWidth: two === 0 && four > 0 ? 4 : 2,
     trailingComma: withComma > withoutComma,

@@ -4,6 +4,7 @@
  */
 import type { Locatable, Sites } from '../transform.js';
 import { BASELINE_FILE, BASELINED_REASON, type BaselineMatcher } from './baseline.js';
+import { lineNumbers } from './token-align.js';
 
 export interface Site {
   /** Stable within a run of the same inputs: `transform:file:line:column:ordinal`. */
@@ -41,24 +42,14 @@ const IGNORE_COMMENT = /(?:\/\/|\/\*)[ \t*]*harden-ignore-(next-line|file)\b([^\
 
 export function ignoreComments(source: string): IgnoreComments | undefined {
   if (!source.includes('harden-ignore-')) return undefined;
-  const starts = [0, ...[...source.matchAll(/\r\n|\r|\n/g)].map((m) => m.index! + m[0].length)];
-  const lineOf = (offset: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  };
+  const lineIndex = lineNumbers(source);
   const rules: Array<{ kind: string; line: number; ids: Set<string> | undefined; why?: string }> = [];
   for (const match of source.matchAll(IGNORE_COMMENT)) {
     const rest = match[2]!.replace(/\*\/.*$/, '');
     const [idsText, ...whyParts] = rest.split(/\s--\s?/);
     const ids = idsText!.split(/[\s,]+/).filter(Boolean);
     const why = whyParts.join(' -- ').trim() || undefined;
-    rules.push({ kind: match[1]!, line: lineOf(match.index!), ids: ids.length > 0 ? new Set(ids) : undefined, why });
+    rules.push({ kind: match[1]!, line: lineIndex(match.index!) + 1, ids: ids.length > 0 ? new Set(ids) : undefined, why });
   }
   return {
     find(transform, line) {
@@ -132,38 +123,30 @@ export class SiteRecorder implements Sites<string> {
       return false;
     }
     const site = { ...this.base(node, 'changed'), message };
-    if (this.decisions.baseline?.(this.transform, site.line, site.endLine)) {
+    // the team's decisions first (baseline, ignore comments), then the re-run's filter
+    const refusal = this.decisionOn(site) ?? (this.filter ? this.filter(site) : true);
+    if (refusal === false) return false;
+    if (refusal !== true) {
       const { message: _, ...rest } = site;
-      this.records.push({
-        ...rest,
-        kind: 'skipped',
-        reason: BASELINED_REASON,
-        reasonText: `listed in ${BASELINE_FILE} (harden baseline); it comes back when the code there changes, or when you remove its entry`,
-        detail: `would have: ${message}`,
-      });
-      return false;
-    }
-    const ignored = this.decisions.ignores?.find(this.transform, site.line);
-    if (ignored) {
-      const { message: _, ...rest } = site;
-      this.records.push({
-        ...rest,
-        kind: 'skipped',
-        reason: IGNORED_REASON,
-        reasonText: `a harden-ignore comment (line ${ignored.line}) asks to leave it`,
-        detail: ignored.why ?? `would have: ${message}`,
-      });
-      return false;
-    }
-    const verdict = this.filter ? this.filter(site) : true;
-    if (verdict === false) return false;
-    if (verdict !== true) {
-      const { message: _, ...rest } = site;
-      this.records.push({ ...rest, kind: 'skipped', reason: verdict.reason, reasonText: verdict.reasonText, ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}) });
+      this.records.push({ ...rest, kind: 'skipped', reason: refusal.reason, reasonText: refusal.reasonText, ...(refusal.detail !== undefined ? { detail: refusal.detail } : {}) });
       return false;
     }
     this.records.push(site);
     return true;
+  }
+
+  /** A baseline entry or an ignore comment that refuses this change, if one does. */
+  private decisionOn(site: Site & { message: string }): SiteRefusal | undefined {
+    if (this.decisions.baseline?.(this.transform, site.line, site.endLine)) {
+      return {
+        reason: BASELINED_REASON,
+        reasonText: `listed in ${BASELINE_FILE} (harden baseline); it comes back when the code there changes, or when you remove its entry`,
+        detail: `would have: ${site.message}`,
+      };
+    }
+    const ignored = this.decisions.ignores?.find(this.transform, site.line);
+    if (!ignored) return undefined;
+    return { reason: IGNORED_REASON, reasonText: `a harden-ignore comment (line ${ignored.line}) asks to leave it`, detail: ignored.why ?? `would have: ${site.message}` };
   }
 
   skipped(node: Locatable, reason: string, detail?: string): void {

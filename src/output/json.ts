@@ -5,9 +5,8 @@
  */
 import { z } from 'zod';
 import type { Changeset, FileChange } from '../changeset/changeset.js';
-import { declaredDependencies } from '../changeset/package-json.js';
 import { patchFor } from './patch.js';
-import { runtimeNeeds } from './runtime-needs.js';
+import { dependencyEdits, runtimeNeeds } from './runtime-needs.js';
 
 const site = z.strictObject({
   id: z.string(),
@@ -35,6 +34,8 @@ export const jsonReportSchema = z.strictObject({
       filesChanged: z.number().int(),
       sitesChanged: z.number().int(),
       sitesSkipped: z.number().int(),
+      /** Each changed site is one edit a reviewer may accept alone (see the transform contract). */
+      standAloneSites: z.boolean(),
     }),
   ),
   summary: z.strictObject({
@@ -93,6 +94,8 @@ export interface ReportContext {
   version: string;
   /** Transform titles by id. */
   titles: ReadonlyMap<string, string>;
+  /** The transforms whose changed sites stand alone (`standAloneSites` in their definition). */
+  standAlone?: ReadonlySet<string>;
 }
 
 export function buildJsonReport(changeset: Changeset, context: ReportContext): JsonReport {
@@ -107,6 +110,7 @@ export function buildJsonReport(changeset: Changeset, context: ReportContext): J
       return {
         id,
         title: context.titles.get(id) ?? id,
+        standAloneSites: context.standAlone?.has(id) ?? false,
         filesChanged: sources.filter((c) => c.sites.some((s) => s.transform === id && s.kind === 'changed')).length,
         sitesChanged: mine.filter((s) => s.kind === 'changed').length,
         sitesSkipped: mine.filter((s) => s.kind === 'skipped').length,
@@ -144,24 +148,6 @@ export function buildJsonReport(changeset: Changeset, context: ReportContext): J
     errors: changeset.errors.map((error) => ({ ...error })),
     runtime: (({ env, services }) => ({ env, services }))(runtimeNeeds(changeset)),
   };
-}
-
-/** The dependencies a package.json change adds (names absent before, present after). */
-export function dependencyEdits(change: FileChange): JsonReport['dependencies'] {
-  const parse = (text: string | undefined) => (text ? (JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>) : {});
-  const before = declaredDependencies(parse(change.before));
-  const after = parse(change.after);
-  const edits: JsonReport['dependencies'] = [];
-  for (const field of ['dependencies', 'devDependencies'] as const) {
-    const section = after[field];
-    if (!section || typeof section !== 'object') continue;
-    for (const [name, range] of Object.entries(section as Record<string, unknown>)) {
-      if (typeof range === 'string' && !before.has(name)) {
-        edits.push({ manifest: change.path, name, range, field, requestedBy: change.requestedBy });
-      }
-    }
-  }
-  return edits;
 }
 
 export function formatJson(changeset: Changeset, context: ReportContext): string {

@@ -6,9 +6,8 @@
  */
 import type { ChangeSet, LazyChangeSets } from '../changeset/change-sets.js';
 import type { Changeset, FileChange } from '../changeset/changeset.js';
-import { dependencyEdits } from './json.js';
 import { patchFor } from './patch.js';
-import { describeRuntimeNeeds, runtimeNeeds } from './runtime-needs.js';
+import { dependencyEdits, describeRuntimeNeeds, runtimeNeeds } from './runtime-needs.js';
 
 /** The first line of every report: the GitHub Action finds its earlier comment by it. */
 export const MARKDOWN_MARKER = '<!-- harden-report -->';
@@ -145,7 +144,8 @@ function joined(lines: readonly string[]): string {
   return lines.join('\n');
 }
 
-function longestRun(text: string, char: string): number {
+/** The longest run of `char` in `text` (a Markdown fence must be longer than any run inside). */
+export function longestRun(text: string, char: string): number {
   let best = 0;
   let run = 0;
   for (const c of text) {

@@ -5,11 +5,21 @@
  * the added dependencies talk to, and the dependencies added.
  */
 import type { Changeset, FileChange } from '../changeset/changeset.js';
+import { declaredDependencies } from '../changeset/package-json.js';
+
+/** A dependency a package.json change adds, and the sites that need it. */
+export interface DependencyEdit {
+  manifest: string;
+  name: string;
+  range: string;
+  field: 'dependencies' | 'devDependencies';
+  requestedBy: string[];
+}
 
 export interface RuntimeNeeds {
   env: Array<{ name: string; files: string[]; default?: string }>;
   services: Array<{ service: string; because: string }>;
-  dependencies: Array<{ manifest: string; name: string; range: string }>;
+  dependencies: DependencyEdit[];
 }
 
 /** Dependencies that mean a service must be reachable at runtime. */
@@ -35,20 +45,24 @@ function envReads(text: string): Map<string, string | undefined> {
   return found;
 }
 
-function dependenciesOf(text: string | undefined): Map<string, string> {
-  const found = new Map<string, string>();
-  if (!text) return found;
-  try {
-    const json = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-      const section = json[field];
-      if (section && typeof section === 'object') for (const [name, range] of Object.entries(section)) if (typeof range === 'string') found.set(name, range);
+/** The dependencies a package.json change adds (names absent before, present after). */
+export function dependencyEdits(change: FileChange): DependencyEdit[] {
+  const parse = (text: string | undefined) => (text ? (JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>) : {});
+  const before = declaredDependencies(parse(change.before));
+  const after = parse(change.after);
+  const edits: DependencyEdit[] = [];
+  for (const field of ['dependencies', 'devDependencies'] as const) {
+    const section = after[field];
+    if (!section || typeof section !== 'object') continue;
+    for (const [name, range] of Object.entries(section as Record<string, unknown>)) {
+      if (typeof range === 'string' && !before.has(name)) {
+        edits.push({ manifest: change.path, name, range, field, requestedBy: change.requestedBy });
+      }
     }
-  } catch {
-    // an unreadable manifest adds nothing harden can name
   }
-  return found;
+  return edits;
 }
+
 
 export function runtimeNeeds(changeset: Changeset): RuntimeNeeds {
   const env = new Map<string, { files: Set<string>; default?: string }>();
@@ -65,8 +79,7 @@ export function runtimeNeeds(changeset: Changeset): RuntimeNeeds {
         env.set(name, entry);
       }
     } else if (change.kind === 'manifest') {
-      const before = dependenciesOf(change.before);
-      for (const [name, range] of dependenciesOf(change.after)) if (!before.has(name)) dependencies.push({ manifest: change.path, name, range });
+      dependencies.push(...dependencyEdits(change));
     }
   }
   const services = new Map<string, string>();

@@ -10,16 +10,15 @@
  * the line before it (that line, then the new ones).
  *
  * A suggestion is accepted alone, so only edits that stand alone are suggested: a file whose whole
- * change is one run of lines, or whose every run is one site of a transform that edits in one place
- * (`.lean()`, pool options). A change that needs a new file or a dependency (an import of a
+ * change is one run of lines, or whose every run is one site of a transform whose sites stand alone
+ * (`standAloneSites` in its definition, carried by the report: `.lean()`, pool options). A change that needs a new file or a dependency (an import of a
  * generated logger) or several runs that belong together (a merged import and the removed
  * duplicate; an `await` and the `async` it needs) is left to the report and the patch.
  */
 import { createHash } from 'node:crypto';
 import type { JsonReport } from './json.js';
+import { longestRun } from './markdown.js';
 
-/** Transforms whose every changed site is one contiguous edit that needs nothing else. */
-const LOCAL_TRANSFORMS = new Set(['mongoose-lean', 'mongoose-pool-options']);
 
 export interface PullRequestFile {
   filename: string;
@@ -118,6 +117,7 @@ export function suggestionReview(
   const postedBefore = new Set(existing.flatMap((comment) => [...(comment.body ?? '').matchAll(/<!-- harden-suggestion:([0-9a-f]+) -->/g)].map((m) => m[1]!)));
   let posted = 0;
   const byName = new Map(files.map((file) => [file.filename, pullRequestRanges(file.patch)]));
+  const standAloneTransforms = new Set(report.transforms.filter((t) => t.standAloneSites).map((t) => t.id));
   const needsMore = new Set(report.changes.filter((change) => change.kind !== 'source').flatMap((change) => change.requestedBy));
   const comments: ReviewComment[] = [];
   let outside = 0;
@@ -128,7 +128,7 @@ export function suggestionReview(
     const edits = editsOf(change.diff);
     const standAlone =
       !change.sites.some((id) => needsMore.has(id)) &&
-      (edits.length === 1 || (messages.length === edits.length && messages.every((site) => LOCAL_TRANSFORMS.has(site.transform))));
+      (edits.length === 1 || (messages.length === edits.length && messages.every((site) => standAloneTransforms.has(site.transform))));
     if (!standAlone) {
       outside += edits.length;
       continue;
@@ -163,8 +163,6 @@ export function suggestionReview(
 
 function fence(lines: readonly string[]): string {
   const text = lines.join('\n');
-  let ticks = 3;
-  for (const run of text.match(/`+/g) ?? []) ticks = Math.max(ticks, run.length + 1);
-  const marks = '`'.repeat(ticks);
+  const marks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
   return `${marks}suggestion\n${text}${lines.length > 0 ? '\n' : ''}${marks}`;
 }

@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { editsOf, pullRequestRanges } from '../../src/output/suggestions.js';
+import type { JsonReport } from '../../src/output/json.js';
+import { editsOf, pullRequestRanges, suggestionReview } from '../../src/output/suggestions.js';
 import { harden, repo } from '../support/cli.js';
 
 const manifest = `${JSON.stringify({ name: 'app', private: true, scripts: { start: 'node src/a.js' } })}\n`;
@@ -62,6 +63,34 @@ describe('harden suggestions', () => {
     const result = harden(['suggestions', 'report.json', 'files.json'], root);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('which edits stand alone', () => {
+  /** A report of one file with two runs of changed lines, one site each, from transform `t`. */
+  const report = (standAloneSites: boolean) =>
+    ({
+      transforms: [{ id: 't', title: 'T', filesChanged: 1, sitesChanged: 2, sitesSkipped: 0, standAloneSites }],
+      sites: [
+        { id: 't:a.js:2:1:0', transform: 't', file: 'a.js', kind: 'changed', line: 2, column: 1, endLine: 2, endColumn: 9, message: 'one' },
+        { id: 't:a.js:8:1:0', transform: 't', file: 'a.js', kind: 'changed', line: 8, column: 1, endLine: 8, endColumn: 9, message: 'two' },
+      ],
+      changes: [
+        {
+          path: 'a.js',
+          kind: 'source',
+          created: false,
+          sites: ['t:a.js:2:1:0', 't:a.js:8:1:0'],
+          requestedBy: [],
+          diff: '--- a/a.js\n+++ b/a.js\n@@ -1,9 +1,9 @@\n a\n-b\n+B\n c\n d\n e\n f\n g\n-h\n+H\n i\n',
+        },
+      ],
+    }) as unknown as JsonReport;
+  const files = [{ filename: 'a.js', patch: '@@ -1,9 +1,9 @@' }];
+
+  it('suggests each run of a transform whose sites stand alone, and none of one whose runs may belong together', () => {
+    expect(suggestionReview(report(true), files).review?.comments.map((c) => c.line)).toEqual([2, 8]);
+    expect(suggestionReview(report(false), files)).toMatchObject({ review: undefined, outside: 2 });
   });
 });
 

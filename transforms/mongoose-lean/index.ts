@@ -43,6 +43,7 @@ export default defineTransform({
   },
   needs: ['.find'],
   scope: 'file',
+  standAloneSites: true,
   options: z.object({
     methods: z
       .array(z.string())

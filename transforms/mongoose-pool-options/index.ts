@@ -43,6 +43,7 @@ export default defineTransform({
   },
   needs: ['connect(', 'createConnection(', 'MongoClient('],
   scope: 'file',
+  standAloneSites: true,
   options: z.object({
     maxPoolSize: setting('MONGO_MAX_POOL_SIZE', 10),
     minPoolSize: setting('MONGO_MIN_POOL_SIZE', 2),

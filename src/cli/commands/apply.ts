@@ -3,12 +3,10 @@
  * first (`--interactive`), print it as a patch (`--dry-run`) or gate on it (`--check`). Every mode
  * computes the same Changeset; `--format` and `--output` choose the report.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { registry as builtIn, REGISTRY_MODULE } from '../../../transforms/index.js';
 import { computeChangeSets } from '../../changeset/change-sets.js';
 import { formatCreatedFiles } from '../../changeset/prettier.js';
-import { BASELINE_FILE, baselineEntries, formatBaseline } from '../../engine/baseline.js';
+import { BASELINE_FILE, baselineEntries, writeBaseline } from '../../engine/baseline.js';
 import type { Changeset } from '../../changeset/changeset.js';
 import { run, runParallel } from '../../changeset/run.js';
 import { defaultJobs, RunInterrupted } from '../../engine/pool.js';
@@ -114,7 +112,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 /** `harden baseline`: the changes the run would make become the baseline (replacing the old one). */
 function recordBaseline(changeset: Changeset, io: Io, c: ReturnType<typeof colors>): number {
   const entries = baselineEntries(changeset.changes);
-  writeFileSync(join(changeset.root, BASELINE_FILE), formatBaseline(entries));
+  writeBaseline(changeset.root, entries);
   io.stderr.write(formatSummary(changeset, { verbose: false, colors: c, verb: 'would change' }));
   io.stderr.write(
     `${entries.length} change(s) recorded in ${BASELINE_FILE}: apply and check leave them alone until the code there changes (commit the file; delete an entry to see it again)\n`,
