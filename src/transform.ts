@@ -84,8 +84,16 @@ export interface ProjectView {
   exists(path: string): boolean;
   /** Resolves a relative import (`./x`, `../y.js`) from `fromFile` to a project file, if any. */
   resolveImport(fromFile: string, specifier: string): string | undefined;
+  /**
+   * False only when `fromFile`'s text cannot import `target` through a relative specifier (it
+   * holds neither `target`'s name nor a specifier ending in `/`, `.` or `..`): a cheap, sound
+   * prefilter for cross-file questions, before parsing `fromFile`.
+   */
+  couldImport(fromFile: string, target: string): boolean;
   /** A parsed (read-only) view of another project file; undefined when it does not parse. */
   parse(path: string): Collection<any> | undefined;
+  /** The project file whose `parse` holds this tree (its `File` or `Program` node), if one does. */
+  fileOf(tree: unknown): string | undefined;
   /** The role the engine gave a file of the run (see `FileRole`). */
   roleOf(path: string): FileRole;
 }

@@ -31,7 +31,7 @@ export function findCallers(j: any, root: any, filePath: string, project: Projec
     for (const other of project.files) {
       if (other === filePath) continue;
       const text = project.readFile(other);
-      if (!text || !text.includes(holder.name)) continue;
+      if (!text || !text.includes(holder.name) || !project.couldImport(other, filePath)) continue;
       const otherRoot = project.parse(other);
       if (!otherRoot) continue;
       const found = importerCalls(j, otherRoot, other, filePath, project, holder);

@@ -162,7 +162,7 @@ function importerRoutes(j: any, target: string, project: ProjectView, name: stri
   for (const other of project.files) {
     if (other === target) continue;
     const text = project.readFile(other);
-    if (!text || (name !== 'default' && !text.includes(name))) continue;
+    if (!text || (name !== 'default' && !text.includes(name)) || !project.couldImport(other, target)) continue;
     const root = project.parse(other);
     if (!root) continue;
     const fromTarget = (at: any, local: string, imported: string[]) => {

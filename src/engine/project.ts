@@ -12,6 +12,10 @@ import { isFlow, parseForAnalysis, parserFor, stripBom, type Dialect } from './p
 import { directRole, relativeSpecifiers } from './roles.js';
 import { toAbsolute } from './paths.js';
 import { BaselineIndex, type BaselineEntry } from './baseline.js';
+import { indexRoot } from './node-index.js';
+
+/** A relative specifier whose last segment is empty, `.` or `..`. */
+const DOT_SPECIFIER = /(['"`])\.\.?\/(?:[^'"`\n]*\/)?(?:\.\.?\/?)?\1/;
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -22,6 +26,11 @@ export class Project implements ProjectView {
   private readonly fileSet: Set<string>;
   private roles: Map<string, FileRole> | undefined;
   private directories: Set<string> | undefined;
+  /** Answers of the file system and of import resolution, asked thousands of times per run. */
+  private readonly existing = new Map<string, boolean>();
+  private readonly resolved = new Map<string, string | undefined>();
+  /** The file of each parsed tree, by its File and Program nodes. */
+  private readonly trees = new Map<unknown, string>();
 
   /** The run's baseline (engine only: sites it lists are refused as `baselined`). */
   readonly baseline: BaselineIndex | undefined;
@@ -50,24 +59,43 @@ export class Project implements ProjectView {
 
   exists(path: string): boolean {
     if (this.fileSet.has(path)) return true;
-    try {
-      return statSync(toAbsolute(this.root, path)).isFile();
-    } catch {
-      return false;
+    let exists = this.existing.get(path);
+    if (exists === undefined) {
+      try {
+        exists = statSync(toAbsolute(this.root, path)).isFile();
+      } catch {
+        exists = false;
+      }
+      this.existing.set(path, exists);
     }
+    return exists;
   }
 
   resolveImport(fromFile: string, specifier: string): string | undefined {
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
     const base = posix.normalize(posix.join(posix.dirname(fromFile), specifier)).replace(/\/+$/, '');
     if (base.startsWith('../')) return undefined;
+    if (this.resolved.has(base)) return this.resolved.get(base);
     const stem = base.replace(/\.(c|m)?jsx?$/, '');
     const candidates = [
       base,
       ...RESOLVE_EXTENSIONS.map((ext) => stem + ext),
       ...RESOLVE_EXTENSIONS.map((ext) => `${base}/index${ext}`),
     ];
-    return candidates.find((candidate) => this.exists(candidate));
+    const target = candidates.find((candidate) => this.exists(candidate));
+    this.resolved.set(base, target);
+    return target;
+  }
+
+  couldImport(fromFile: string, target: string): boolean {
+    const text = this.readFile(fromFile);
+    if (text === undefined) return false;
+    // a specifier resolving to `target` ends in its name (an index file: its folder's), unless it
+    // ends in a dot segment or a slash ('./', '../', './x/..'), which resolves from the folders
+    const name = posix.basename(target).replace(/\.[^.]*$/, '');
+    const folder = posix.basename(posix.dirname(target));
+    if (text.includes(name) || (name === 'index' && text.includes(folder))) return true;
+    return DOT_SPECIFIER.test(text);
   }
 
   parse(path: string): Collection<any> | undefined {
@@ -78,7 +106,12 @@ export class Project implements ProjectView {
         try {
           const dialect = this.dialectOf(path);
           const j = jscodeshift.withParser(parserFor(path, isFlow(text, dialect)));
-          collection = j(parseForAnalysis(text, path, dialect).ast);
+          const ast = parseForAnalysis(text, path, dialect).ast as { program?: unknown };
+          collection = j(ast as any);
+          this.trees.set(ast, path);
+          if (ast.program) this.trees.set(ast.program, path);
+          // context for other files' transforms, never edited: its questions are answered from one walk
+          indexRoot(collection);
         } catch {
           collection = undefined;
         }
@@ -86,6 +119,10 @@ export class Project implements ProjectView {
       this.parses.set(path, collection);
     }
     return this.parses.get(path);
+  }
+
+  fileOf(tree: unknown): string | undefined {
+    return this.trees.get(tree);
   }
 
   /**

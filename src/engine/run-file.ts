@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import jscodeshift from 'jscodeshift';
 import './ast-types-patch.js';
+import { indexRoot, stopIndexing } from './node-index.js';
 import type { AnyTransform, Requests, TransformDefinition } from '../transform.js';
 import {
   detectTextStyle,
@@ -154,7 +155,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
     throw error;
   }
   const flow = isFlow(source, dialect);
-  const first = runChain(transforms, analysis.ast, path, source, project, filter, flow);
+  const first = runChain(transforms, analysis.ast, path, source, project, filter, flow, true);
   // A transform that fails on the plain Babel AST (e.g. it prints a node to inspect it, which needs
   // recast's bookkeeping) is not judged there: the edit pass decides.
   if (!('error' in first) && !first.sites.some((site) => site.kind === 'changed')) {
@@ -162,7 +163,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   }
 
   const parsed = parseSource(source, path, dialect);
-  const pass = runChain(transforms, parsed.ast, path, source, project, filter, flow);
+  const pass = runChain(transforms, parsed.ast, path, source, project, filter, flow, false);
   if ('error' in pass) return { status: 'error', message: pass.error, sites: pass.sites };
   const { sites, requests } = pass;
   if (!sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites, parsed: true };
@@ -196,7 +197,12 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
 
 type ChainOutcome = { sites: Site[]; requests: SupportRequest[] } | { error: string; sites: Site[] };
 
-/** Runs every transform of the chain on one AST, collecting sites and support requests. */
+/**
+ * Runs every transform of the chain on one AST, collecting sites and support requests.
+ * The analysis pass (`analysis`) answers the transforms' questions from a node index (one walk of
+ * the file) until the first accepted change, and ends after the transform that made it: the edit
+ * pass then runs the whole chain again, so nothing after that change could alter the outcome.
+ */
 function runChain(
   transforms: readonly ResolvedTransform[],
   ast: unknown,
@@ -205,9 +211,11 @@ function runChain(
   project: Project,
   filter: SiteFilter | undefined,
   flow: boolean,
+  analysis: boolean,
 ): ChainOutcome {
   const j = jscodeshift.withParser(parserFor(path, flow));
   const root = j(ast as any);
+  if (analysis) indexRoot(root);
   const pkg = project.packageOf(path);
   const role = project.roleOf(path);
   const file = { path, source, language: languageFor(path)!, package: pkg, role };
@@ -227,6 +235,7 @@ function runChain(
       ignores,
       baseline: project.baseline?.matcher(path, fileLines),
     });
+    if (analysis) recorder.onChange = () => stopIndexing(root);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {
@@ -237,6 +246,7 @@ function runChain(
       return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };
     }
     sites.push(...recorder.records);
+    if (analysis && recorder.records.some((site) => site.kind === 'changed')) break;
   }
   return { sites, requests };
 }

@@ -77,6 +77,8 @@ export type SiteFilter = (site: Site) => boolean | SiteRefusal;
 export class SiteRecorder implements Sites<string> {
   readonly records: Site[] = [];
   private readonly seen = new Map<string, number>();
+  /** Called when a change is accepted, before the transform makes it (the engine stops its node index). */
+  onChange: (() => void) | undefined;
 
   constructor(
     private readonly transform: string,
@@ -131,6 +133,7 @@ export class SiteRecorder implements Sites<string> {
       this.records.push({ ...rest, kind: 'skipped', reason: refusal.reason, reasonText: refusal.reasonText, ...(refusal.detail !== undefined ? { detail: refusal.detail } : {}) });
       return false;
     }
+    this.onChange?.();
     this.records.push(site);
     return true;
   }

@@ -187,7 +187,7 @@ function crossFileProblem(name: string, file: FileInfo, project: ProjectView): s
   const j = jscodeshift;
   let awaited = 0;
   for (const other of project.files) {
-    if (other === file.path || !project.readFile(other)?.includes(name)) continue;
+    if (other === file.path || !project.readFile(other)?.includes(name) || !project.couldImport(other, file.path)) continue;
     const root = project.parse(other);
     if (!root) continue;
     const matches = (source: string) => project.resolveImport(other, source) === file.path;

@@ -489,14 +489,9 @@ export class Flow {
     if (program === programOf(this.ctx.root.get())) return this.ctx.filePath;
     const known = this.files.get(program);
     if (known) return known;
-    for (const file of this.ctx.project.files) {
-      const root = this.ctx.project.parse(file);
-      if (root && programOf(root.get()) === program) {
-        this.files.set(program, file);
-        return file;
-      }
-    }
-    return undefined;
+    const file = this.ctx.project.fileOf(program);
+    if (file) this.files.set(program, file);
+    return file;
   }
 
   private callbackParam(callbackPath: any, index: number, shape: Shape): void {

@@ -237,11 +237,7 @@ function callerFile(call: any, root: any, filePath: string, project: any, fnName
   let top = call;
   while (top.parent) top = top.parent;
   if (top.node === root.get().node) return filePath;
-  for (const other of project.files as string[]) {
-    if (fnName && !(project.readFile(other) ?? '').includes(fnName)) continue;
-    if (project.parse(other)?.get().node === top.node) return other;
-  }
-  return 'another file';
+  return project.fileOf(top.node) ?? 'another file';
 }
 
 /** The Express response parameter: named `res`/`response` or typed `Response` (not Koa's `next`, not Fastify's `reply`). */

@@ -1,0 +1,10 @@
+import { registry, REGISTRY_MODULE } from '/work/main/dist/transforms/index.js';
+import { resolveChain } from '/work/main/dist/src/cli/chain.js';
+import { discover } from '/work/main/dist/src/engine/discover.js';
+import { runParallel } from '/work/main/dist/src/changeset/run.js';
+const dir = process.argv[2];
+const discovery = discover({ root: dir, cwd: dir, patterns: ['.'] });
+const chain = resolveChain({ preset: process.argv[3] ?? 'mongo-express' }, registry);
+const cs = await runParallel({ root: dir, discovery, chain, jobs: 1, workerRegistry: { module: REGISTRY_MODULE, transforms: registry } });
+for (const e of cs.errors) console.log(JSON.stringify(e).slice(0, 400));
+console.log(cs.changes.length, 'changes');

@@ -1,0 +1,289 @@
+/**
+ * One walk per file: jscodeshift's `find` answered from a node index.
+ *
+ * `collection.find(type, filter)` is how transforms ask questions of a file, and jscodeshift answers
+ * each one with a whole ast-types traversal (a NodePath and a visitor context for every node, the
+ * visitor's method table computed again). A preset asks hundreds of questions per file, so that was
+ * most of harden's time on real backends.
+ *
+ * Two answers replace it, both giving exactly what ast-types' `find` gives (the same NodePath
+ * objects, in the same order, with the same missing fields filled in with their defaults):
+ *
+ * - **The index.** For a root the engine has marked (`indexRoot`), the first `find` walks the tree
+ *   once and buckets every node by type, in document order; every later `find` on that root or on
+ *   any of its indexed paths is a lookup. The index describes the tree as it was, so it is only used
+ *   while nobody edits the tree: the engine marks a file's root for its analysis pass and stops at
+ *   the first change a transform makes (`stopIndexing`); other files' parses (read-only context) stay
+ *   indexed for the run; a NodePath edit (`replace`, `insertBefore`, `prune`, ...) stops it as well.
+ * - **The exact walk.** Everywhere else, one walk over plain nodes that makes a NodePath only for the
+ *   nodes it returns (through ast-types' child cache, so they are the paths ast-types would give).
+ *
+ * `HARDEN_CHECK_INDEX=1` checks every answer against ast-types' own `find` and throws on any
+ * difference (run the fixtures and the corpus gate with it after changing a transform's edits).
+ */
+import { createRequire } from 'node:module';
+import jscodeshift from 'jscodeshift';
+import recast from 'recast';
+
+const types = recast.types;
+const hasOwn = Object.prototype.hasOwnProperty;
+const CHECK = process.env.HARDEN_CHECK_INDEX === '1';
+
+/** Which node types a `find(type)` returns: the type and every type it is a supertype of. */
+const typeTables = new Map<string, Map<string, boolean>>();
+function matches(typeName: string, nodeType: string): boolean {
+  let table = typeTables.get(typeName);
+  if (!table) typeTables.set(typeName, (table = new Map()));
+  let verdict = table.get(nodeType);
+  if (verdict === undefined) {
+    try {
+      verdict = nodeType === typeName || types.getSupertypeNames(nodeType).includes(typeName);
+    } catch {
+      verdict = false; // not an ast-types definition: ast-types' visitor has no method for it either
+    }
+    table.set(nodeType, verdict);
+  }
+  return verdict;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => Object.prototype.toString.call(value) === '[object Object]';
+
+/** A node type's field names, in ast-types' order (they depend on the type only). */
+const fieldNamesByType = new Map<string, string[]>();
+function fieldNames(value: any): string[] {
+  const type = value.type;
+  if (typeof type !== 'string') return types.getFieldNames(value);
+  let names = fieldNamesByType.get(type);
+  if (!names) fieldNamesByType.set(type, (names = types.getFieldNames(value)));
+  return names;
+}
+
+/**
+ * The children ast-types' traversal visits, in its order, filling missing fields with their
+ * defaults as it does. A node's `loc` (positions only) is never descended into.
+ */
+function forEachChild(value: any, visit: (child: any, name: string | number) => void): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const child = value[i];
+      if (child !== null && typeof child === 'object' && hasOwn.call(value, i)) visit(child, i); // holes: `[, a]`
+    }
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const names = fieldNames(value);
+  for (const name of names) if (!hasOwn.call(value, name)) value[name] = types.getFieldValue(value, name);
+  for (const name of names) {
+    const child = value[name];
+    if (child === null || typeof child !== 'object') continue;
+    if (name === 'loc' && !hasOwn.call(child, 'type')) continue;
+    visit(child, name);
+  }
+}
+
+const isNode = (value: any): boolean => value !== null && typeof value === 'object' && typeof value.type === 'string';
+
+/** ast-types' `find` from one path, without a NodePath per node: paths are made for results only. */
+function exactFind(start: any, typeName: string, filter: unknown): any[] {
+  const found: any[] = [];
+  const values: any[] = [];
+  const names: Array<string | number> = [];
+  const paths: any[] = [start];
+  const pathAt = (depth: number): any => {
+    for (let d = paths.length; d <= depth; d += 1) paths[d] = paths[d - 1].get(names[d - 1]);
+    return paths[depth];
+  };
+  const walk = (value: any, depth: number): void => {
+    forEachChild(value, (child, name) => {
+      values[depth] = child;
+      names[depth] = name;
+      paths.length = Math.min(paths.length, depth + 1);
+      if (isNode(child) && matches(typeName, child.type) && (!filter || matchNode(child, filter))) found.push(pathAt(depth + 1));
+      walk(child, depth + 1);
+    });
+  };
+  walk(start.value, 0);
+  return found;
+}
+
+/**
+ * Every object and array of a tree in document order, as parallel arrays (no object per entry):
+ * the value, its parent entry, its name there, and one past its last descendant.
+ */
+class NodeIndex {
+  private readonly values: any[] = [];
+  private readonly parents: number[] = [];
+  private readonly names: Array<string | number> = [];
+  private readonly ends: number[] = [];
+  private readonly byType = new Map<string, number[]>();
+  /** Entries of typed nodes, by node (where a `find` can start from). */
+  private readonly byNode = new Map<unknown, number>();
+  private readonly paths: any[] = [];
+  private readonly merged = new Map<string, number[]>();
+
+  constructor(readonly root: any) {
+    this.add(root.value, -1, '');
+    this.paths[0] = root;
+    this.byNode.set(root.value, 0);
+  }
+
+  private add(value: any, parent: number, name: string | number): void {
+    const at = this.values.length;
+    this.values.push(value);
+    this.parents.push(parent);
+    this.names.push(name);
+    this.ends.push(at + 1);
+    const type = value.type;
+    if (typeof type === 'string') {
+      this.byNode.set(value, at);
+      let bucket = this.byType.get(type);
+      if (!bucket) this.byType.set(type, (bucket = []));
+      bucket.push(at);
+    }
+    forEachChild(value, (child, childName) => this.add(child, at, childName));
+    this.ends[at] = this.values.length;
+  }
+
+  /** The NodePath of entry `at`, made through ast-types' child cache as its own traversal would. */
+  pathOf(at: number): any {
+    let path = this.paths[at];
+    if (!path) path = this.paths[at] = this.pathOf(this.parents[at]!).get(this.names[at]);
+    return path;
+  }
+
+  /** The entry of `path`, when it is this tree's own path for that node. */
+  entryOf(path: any): number | undefined {
+    const at = this.byNode.get(path.value);
+    return at !== undefined && this.pathOf(at) === path ? at : undefined;
+  }
+
+  /** Entries of every type `find(typeName)` returns, in document order. */
+  private ofType(typeName: string): number[] {
+    let list = this.merged.get(typeName);
+    if (!list) {
+      list = [];
+      let buckets = 0;
+      for (const [nodeType, bucket] of this.byType) {
+        if (!matches(typeName, nodeType)) continue;
+        for (const entry of bucket) list.push(entry);
+        buckets += 1;
+      }
+      if (buckets > 1) list.sort((a, b) => a - b);
+      this.merged.set(typeName, list);
+    }
+    return list;
+  }
+
+  find(at: number, typeName: string, filter: unknown): any[] {
+    const list = this.ofType(typeName);
+    const end = this.ends[at]!;
+    const found: any[] = [];
+    for (let i = lowerBound(list, at + 1); i < list.length && list[i]! < end; i += 1) {
+      const entry = list[i]!;
+      if (!filter || matchNode(this.values[entry], filter)) found.push(this.pathOf(entry));
+    }
+    return found;
+  }
+}
+
+function lowerBound(list: number[], value: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** jscodeshift's own matcher (filters are partial node shapes or predicates). */
+function matchNode(haystack: any, needle: any): boolean {
+  if (typeof needle === 'function') return needle(haystack);
+  if (needle && typeof needle === 'object' && haystack && typeof haystack === 'object') {
+    return Object.keys(needle).every((property) => hasOwn.call(haystack, property) && matchNode(haystack[property], needle[property]));
+  }
+  return haystack === needle;
+}
+
+interface RootState {
+  active: boolean;
+  index?: NodeIndex;
+}
+const roots = new WeakMap<object, RootState>();
+
+function topOf(path: any): any {
+  let top = path;
+  while (top.parentPath) top = top.parentPath;
+  return top;
+}
+
+function rootPath(root: { paths(): any[] } | any): any {
+  return typeof root?.paths === 'function' ? root.paths()[0] : root;
+}
+
+/** Lets `find` on this root (a collection or its NodePath) and below it use the index until it is stopped. */
+export function indexRoot(root: { paths(): any[] }): void {
+  const path = rootPath(root);
+  if (path && !path.parentPath) roots.set(path, { active: true });
+}
+
+/** The tree is about to change: answer from the tree again. */
+export function stopIndexing(root: { paths(): any[] }): void {
+  const state = roots.get(rootPath(root));
+  if (state) {
+    state.active = false;
+    delete state.index;
+  }
+}
+
+function indexedFind(start: any, typeName: string, filter: unknown): any[] | undefined {
+  const state = roots.get(topOf(start));
+  if (!state?.active) return undefined;
+  state.index ??= new NodeIndex(topOf(start));
+  const at = state.index.entryOf(start);
+  return at === undefined ? undefined : state.index.find(at, typeName, filter);
+}
+
+// --- installation ------------------------------------------------------------------------------
+
+const collectionProto = (() => {
+  let proto = Object.getPrototypeOf(jscodeshift({ type: 'File', program: { type: 'Program', body: [], directives: [] } } as any));
+  while (proto && !hasOwn.call(proto, 'find')) proto = Object.getPrototypeOf(proto);
+  return proto as { find(this: any, type: unknown, filter?: unknown): any };
+})();
+const astTypesFind = collectionProto.find;
+const { fromPaths } = createRequire(import.meta.url)('jscodeshift/src/Collection.js') as { fromPaths(paths: any[], parent: unknown, type: unknown): any };
+
+collectionProto.find = function find(this: any, type: unknown, filter?: unknown) {
+  const typeName = String(type);
+  const paths: any[] = [];
+  for (const start of this.__paths as any[]) {
+    for (const path of indexedFind(start, typeName, filter) ?? exactFind(start, typeName, filter)) paths.push(path);
+  }
+  if (CHECK) {
+    const expected = astTypesFind.call(this, type, filter).paths() as any[];
+    if (expected.length !== paths.length || expected.some((path, i) => path !== paths[i])) {
+      const message = `node index: find(${typeName}) gave ${paths.length} paths where ast-types gives ${expected.length} (or other paths)`;
+      process.stderr.write(`${message}\n`); // also when the analysis pass swallows the error
+      throw new Error(message);
+    }
+  }
+  return fromPaths(paths, this, type);
+};
+
+// An edit through a NodePath ends the index of its tree (edits of plain nodes are caught by the engine).
+for (const proto of [types.Path.prototype, types.NodePath.prototype] as any[]) {
+  for (const method of ['replace', 'insertAt', 'insertBefore', 'insertAfter', 'push', 'unshift', 'pop', 'shift', 'prune']) {
+    if (!hasOwn.call(proto, method)) continue;
+    const original = proto[method];
+    proto[method] = function (this: any, ...args: unknown[]) {
+      const state = roots.get(topOf(this));
+      if (state) {
+        state.active = false;
+        delete state.index;
+      }
+      return original.apply(this, args);
+    };
+  }
+}

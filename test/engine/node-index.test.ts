@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jscodeshift from 'jscodeshift';
+import { describe, expect, it } from 'vitest';
+import { indexRoot, stopIndexing } from '../../src/engine/node-index.js';
+import { parseForAnalysis, parseSource } from '../../src/engine/parse.js';
+import { harden } from '../../src/package-root.js';
+
+/** ast-types' own `find` (what jscodeshift does without harden's engine): one visitor traversal. */
+function astTypesFind(j: any, start: any, type: any, filter?: any): any[] {
+  const found: any[] = [];
+  const name = `visit${String(type)}`;
+  j.types.visit(start, {
+    [name](this: any, path: any) {
+      if (path !== start && (!filter || matchesShape(path.value, filter))) found.push(path);
+      this.traverse(path);
+    },
+  });
+  return found;
+}
+
+function matchesShape(node: any, shape: any): boolean {
+  if (typeof shape === 'function') return shape(node);
+  if (shape && typeof shape === 'object') return Object.keys(shape).every((key) => node && key in node && matchesShape(node[key], shape[key]));
+  return node === shape;
+}
+
+const SOURCE = `
+const a = [, b, , c];
+function f(x, { y = 1 } = {}) {
+  return async () => { try { await g(x) } catch { h(y) } };
+}
+class K extends Base { #p = 1; static s() { return this.#p; } get q() { return \`\${a}\${f}\`; } }
+export default { a, f: (z) => z?.w ?? /re/g };
+label: for (const i of a) { if (i) continue label; else break; }
+`;
+
+describe('node index (one walk per file)', () => {
+  const j = jscodeshift.withParser('babylon');
+  const types = ['CallExpression', 'Identifier', 'Function', 'Expression', 'Statement', 'Node', 'Pattern', 'MemberExpression', 'ArrayExpression'];
+
+  it('answers every find exactly as ast-types does: same paths, same order, on the root and below it', () => {
+    const files = [
+      SOURCE,
+      readFileSync(harden('src', 'engine', 'run-file.ts'), 'utf8'),
+      readFileSync(join(harden('fixtures', 'apps', 'edgeai'), 'src', 'services', 'video.service.ts'), 'utf8'),
+    ];
+    for (const text of files) {
+      const ast = parseForAnalysis(text, 'x.ts', { flow: false }).ast as any;
+      const indexed = j(ast);
+      indexRoot(indexed);
+      const plain = j(ast);
+      for (const type of types) {
+        const t = (j as any)[type];
+        const expected = astTypesFind(j, indexed.paths()[0], t).map((p) => p.value);
+        expect(indexed.find(t).nodes()).toEqual(expected);
+        expect(plain.find(t).nodes()).toEqual(expected);
+        // the same NodePath objects as ast-types' cache gives
+        expect(indexed.find(t).paths()).toEqual(astTypesFind(j, indexed.paths()[0], t));
+      }
+      expect(indexed.find(j.Identifier, { name: 'a' }).nodes()).toEqual(astTypesFind(j, indexed.paths()[0], j.Identifier, { name: 'a' }).map((p) => p.value));
+      // from inner paths: functions' identifiers
+      const inner = indexed.find(j.Function);
+      const expectedInner = inner.paths().flatMap((p: any) => astTypesFind(j, p, j.Identifier));
+      expect(inner.find(j.Identifier).paths()).toEqual(expectedInner);
+      expect(j(inner.paths() as any).find(j.Identifier).paths()).toEqual(expectedInner);
+    }
+  });
+
+  // HARDEN_CHECK_INDEX=1 turns a stale answer into an error, which this test provokes on purpose
+  it.skipIf(process.env.HARDEN_CHECK_INDEX === '1')('is used until the tree changes: a plain edit is not seen until the engine stops the index; a NodePath edit stops it', () => {
+    const ast = parseForAnalysis('f(1);\n', 'x.js', { flow: false }).ast as any;
+    const root = j(ast);
+    indexRoot(root);
+    expect(root.find(j.CallExpression).size()).toBe(1);
+    // a direct edit (the engine stops the index before a transform makes one: SiteRecorder.onChange)
+    ast.program.body.push(j.expressionStatement(j.callExpression(j.identifier('g'), [])));
+    expect(root.find(j.CallExpression).size()).toBe(1);
+    stopIndexing(root);
+    expect(root.find(j.CallExpression).size()).toBe(2);
+
+    const other = parseForAnalysis('f(1);\n', 'y.js', { flow: false }).ast as any;
+    const second = j(other);
+    indexRoot(second);
+    expect(second.find(j.CallExpression).size()).toBe(1);
+    second.find(j.ExpressionStatement).insertAfter(j.expressionStatement(j.callExpression(j.identifier('g'), [])));
+    expect(second.find(j.CallExpression).size()).toBe(2);
+  });
+
+  it('fills missing fields with their defaults as ast-types does (recast prints from them)', () => {
+    const text = 'a.b(c);\n';
+    const viaIndex = parseSource(text, 'x.js', { flow: false }).ast as any;
+    const viaAstTypes = parseSource(text, 'x.js', { flow: false }).ast as any;
+    const root = j(viaIndex);
+    indexRoot(root);
+    root.find(j.Node);
+    astTypesFind(j, j(viaAstTypes).paths()[0], j.Node);
+    const keys = (ast: any) => Object.keys(ast.program.body[0].expression.callee).sort();
+    expect(keys(viaIndex)).toEqual(keys(viaAstTypes));
+  });
+});
