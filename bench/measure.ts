@@ -1,13 +1,15 @@
 /**
  * One measurement in its own process (so peak memory is its own): prints one JSON line
- * `{ mode, files, seconds, maxRssMb, parsed }`.
- *   node dist/bench/measure.js parse <dir>          Babel parse of every source file
- *   node dist/bench/measure.js recast <dir>         recast parse + print of every file
- *   node dist/bench/measure.js harden <dir> <jobs>  the mongo-express preset (Changeset only)
+ * `{ mode, files, seconds, cpuSeconds, maxRssMb, parsed, changed, errors }` (CPU time of all the
+ * process's threads: steadier than wall time on a shared machine). Each directory is a project of its own (as a user
+ * runs harden on one repository at a time); times add up over the directories.
+ *   node dist/bench/measure.js parse <dir>...                 Babel parse of every source file
+ *   node dist/bench/measure.js recast <dir>...                recast parse + print of every file
+ *   node dist/bench/measure.js harden <jobs> <chain> <dir>... the chain (`mongo-express`, or one
+ *                                                            transform id) as --dry-run computes it
  */
 import { readFileSync } from 'node:fs';
 import { parse as babelParse } from '@babel/parser';
-import recast from 'recast';
 import { registry, REGISTRY_MODULE } from '../transforms/index.js';
 import { resolveChain } from '../src/cli/chain.js';
 import { discover } from '../src/engine/discover.js';
@@ -17,47 +19,67 @@ import { toAbsolute } from '../src/engine/paths.js';
 import { runParallel } from '../src/changeset/run.js';
 import { countCandidates } from '../src/engine/run.js';
 
-const [mode, dir, jobs] = process.argv.slice(2) as [string, string, string | undefined];
-const discovery = discover({ root: dir, cwd: dir, patterns: ['.'] });
-const files = discovery.files;
-const started = performance.now();
+const [mode, ...rest] = process.argv.slice(2) as [string, ...string[]];
+const jobs = mode === 'harden' ? Number(rest.shift()) : 1;
+const chainName = mode === 'harden' ? rest.shift()! : '';
+const dirs = rest;
+let files = 0;
 let parsed = 0;
+let changed = 0;
+let errors = 0;
+let seconds = 0;
+let cpuSeconds = 0;
 
-if (mode === 'parse') {
-  for (const path of files) {
-    try {
-      babelParse(stripBom(readFileSync(toAbsolute(dir, path), 'utf8')), {
-        sourceType: 'unambiguous',
-        errorRecovery: true,
-        plugins: path.endsWith('.ts') ? ['typescript'] : ['jsx'],
-      });
-      parsed += 1;
-    } catch {
-      // counted as not parsed
+for (const dir of dirs) {
+  const discovery = discover({ root: dir, cwd: dir, patterns: ['.'] });
+  files += discovery.files.length;
+  const chain = mode === 'harden' ? (registry.has(chainName) ? resolveChain({ transform: chainName }, registry) : resolveChain({ preset: chainName }, registry)) : [];
+  if (mode === 'harden') parsed += countCandidates(dir, discovery.files, chain); // not timed: the run does not need it
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  if (mode === 'parse') {
+    for (const path of discovery.files) {
+      try {
+        babelParse(stripBom(readFileSync(toAbsolute(dir, path), 'utf8')), {
+          sourceType: 'unambiguous',
+          errorRecovery: true,
+          plugins: /\.[cm]?tsx?$/.test(path) ? ['typescript'] : ['jsx'],
+        });
+        parsed += 1;
+      } catch {
+        // counted as not parsed
+      }
     }
-  }
-} else if (mode === 'recast') {
-  for (const path of files) {
-    try {
-      const text = readFileSync(toAbsolute(dir, path), 'utf8');
-      const source = stripBom(text);
-      const file = parseSource(source, path);
-      printAst(file, source, detectTextStyle(text));
-      parsed += 1;
-    } catch {
-      // counted as not parsed
+  } else if (mode === 'recast') {
+    for (const path of discovery.files) {
+      try {
+        const text = readFileSync(toAbsolute(dir, path), 'utf8');
+        const source = stripBom(text);
+        printAst(parseSource(source, path), source, detectTextStyle(text));
+        parsed += 1;
+      } catch {
+        // counted as not parsed
+      }
     }
+  } else if (mode === 'harden') {
+    const changeset = await runParallel({
+      root: dir,
+      discovery,
+      chain,
+      jobs,
+      forceWorkers: jobs > 1,
+      workerRegistry: { module: REGISTRY_MODULE, transforms: registry },
+    });
+    changed += changeset.changes.length;
+    errors += changeset.errors.length;
+  } else {
+    throw new Error(`unknown mode ${mode}`);
   }
-  void recast;
-} else if (mode === 'harden') {
-  const chain = resolveChain({ preset: 'mongo-express' }, registry);
-  parsed = countCandidates(dir, files, chain);
-  const changeset = await runParallel({ root: dir, discovery, chain, jobs: Number(jobs ?? 1), forceWorkers: Number(jobs) > 1, workerRegistry: { module: REGISTRY_MODULE, transforms: registry } });
-  process.stderr.write(`harden: ${changeset.changes.length} files would change, ${changeset.errors.length} errors\n`);
-} else {
-  throw new Error(`unknown mode ${mode}`);
+  seconds += (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  cpuSeconds += (used.user + used.system) / 1e6;
 }
 
-const seconds = (performance.now() - started) / 1000;
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-process.stdout.write(`${JSON.stringify({ mode: jobs ? `${mode}-j${jobs}` : mode, files: files.length, seconds, maxRssMb, parsed })}\n`);
+const label = mode === 'harden' ? `harden ${chainName} -j${jobs}` : mode;
+process.stdout.write(`${JSON.stringify({ mode: label, files, seconds, cpuSeconds, maxRssMb, parsed, changed, errors })}\n`);

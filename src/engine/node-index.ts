@@ -9,11 +9,11 @@
  * Two answers replace it, both giving exactly what ast-types' `find` gives (the same NodePath
  * objects, in the same order, with the same missing fields filled in with their defaults):
  *
- * - **The index.** For a root the engine has marked (`indexRoot`), the first `find` walks the tree
- *   once and buckets every node by type, in document order; every later `find` on that root or on
- *   any of its indexed paths is a lookup. The index describes the tree as it was, so it is only used
- *   while nobody edits the tree: the engine marks a file's root for its analysis pass and stops at
- *   the first change a transform makes (`stopIndexing`); other files' parses (read-only context) stay
+ * - **The index.** For a root the engine has marked (`indexRoot`), the second `find` walks the tree
+ *   once and buckets every node by type, in document order (a file asked one question is walked
+ *   once either way); every later `find` on that root or below any of its paths is a lookup. The index describes the tree as it was, so it is only used
+ *   while nobody edits the tree: the engine marks a file's root before each transform runs and stops
+ *   at that transform's first accepted change (`stopIndexing`), before it is made; other files' parses (read-only context) stay
  *   indexed for the run; a NodePath edit (`replace`, `insertBefore`, `prune`, ...) stops it as well.
  * - **The exact walk.** Everywhere else, one walk over plain nodes that makes a NodePath only for the
  *   nodes it returns (through ast-types' child cache, so they are the paths ast-types would give).
@@ -59,51 +59,59 @@ function fieldNames(value: any): string[] {
 }
 
 /**
- * The children ast-types' traversal visits, in its order, filling missing fields with their
- * defaults as it does. A node's `loc` (positions only) is never descended into.
+ * Calls `visit(child, name, arg)` for the children ast-types' traversal visits, in its order,
+ * filling missing fields with their defaults as it does. A node's `loc` (positions only) and
+ * array holes are skipped: no node is below them.
  */
-function forEachChild(value: any, visit: (child: any, name: string | number) => void): void {
+function forEachChild<S, A>(value: any, visit: (this: S, child: any, name: string | number, arg: A) => void, self: S, arg: A): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
       const child = value[i];
-      if (child !== null && typeof child === 'object' && hasOwn.call(value, i)) visit(child, i); // holes: `[, a]`
+      if (child !== null && typeof child === 'object' && hasOwn.call(value, i)) visit.call(self, child, i, arg);
     }
     return;
   }
-  if (!isPlainObject(value)) return;
+  // a node (Babel's are class instances) or a plain object; not a RegExp, Date, ...
+  if (typeof value.type !== 'string' && !isPlainObject(value)) return;
   const names = fieldNames(value);
-  for (const name of names) if (!hasOwn.call(value, name)) value[name] = types.getFieldValue(value, name);
-  for (const name of names) {
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
+    if (!hasOwn.call(value, name)) value[name] = types.getFieldValue(value, name);
+  }
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
     const child = value[name];
     if (child === null || typeof child !== 'object') continue;
     if (name === 'loc' && !hasOwn.call(child, 'type')) continue;
-    visit(child, name);
+    visit.call(self, child, name, arg);
   }
 }
 
-const isNode = (value: any): boolean => value !== null && typeof value === 'object' && typeof value.type === 'string';
 
 /** ast-types' `find` from one path, without a NodePath per node: paths are made for results only. */
 function exactFind(start: any, typeName: string, filter: unknown): any[] {
-  const found: any[] = [];
-  const values: any[] = [];
-  const names: Array<string | number> = [];
-  const paths: any[] = [start];
-  const pathAt = (depth: number): any => {
-    for (let d = paths.length; d <= depth; d += 1) paths[d] = paths[d - 1].get(names[d - 1]);
-    return paths[depth];
-  };
-  const walk = (value: any, depth: number): void => {
-    forEachChild(value, (child, name) => {
-      values[depth] = child;
-      names[depth] = name;
-      paths.length = Math.min(paths.length, depth + 1);
-      if (isNode(child) && matches(typeName, child.type) && (!filter || matchNode(child, filter))) found.push(pathAt(depth + 1));
-      walk(child, depth + 1);
-    });
-  };
-  walk(start.value, 0);
-  return found;
+  const walk: ExactWalk = { typeName, filter, found: [], names: [], paths: [start] };
+  forEachChild(start.value, exactVisit, walk, 0);
+  return walk.found;
+}
+
+interface ExactWalk {
+  typeName: string;
+  filter: unknown;
+  found: any[];
+  /** The names from the start down to the current child, and the NodePaths made so far along them. */
+  names: Array<string | number>;
+  paths: any[];
+}
+
+function exactVisit(this: ExactWalk, child: any, name: string | number, depth: number): void {
+  this.names[depth] = name;
+  if (this.paths.length > depth + 1) this.paths.length = depth + 1;
+  if (typeof child.type === 'string' && matches(this.typeName, child.type) && (!this.filter || matchNode(child, this.filter))) {
+    for (let d = this.paths.length; d <= depth + 1; d += 1) this.paths[d] = this.paths[d - 1].get(this.names[d - 1]);
+    this.found.push(this.paths[depth + 1]);
+  }
+  forEachChild(child, exactVisit, this, depth + 1);
 }
 
 /**
@@ -122,12 +130,12 @@ class NodeIndex {
   private readonly merged = new Map<string, number[]>();
 
   constructor(readonly root: any) {
-    this.add(root.value, -1, '');
+    this.add(root.value, '', -1);
     this.paths[0] = root;
     this.byNode.set(root.value, 0);
   }
 
-  private add(value: any, parent: number, name: string | number): void {
+  private add(this: NodeIndex, value: any, name: string | number, parent: number): void {
     const at = this.values.length;
     this.values.push(value);
     this.parents.push(parent);
@@ -140,7 +148,7 @@ class NodeIndex {
       if (!bucket) this.byType.set(type, (bucket = []));
       bucket.push(at);
     }
-    forEachChild(value, (child, childName) => this.add(child, at, childName));
+    forEachChild(value, this.add, this, at);
     this.ends[at] = this.values.length;
   }
 
@@ -209,6 +217,8 @@ function matchNode(haystack: any, needle: any): boolean {
 interface RootState {
   active: boolean;
   index?: NodeIndex;
+  /** Finds answered by walking: the index is built at the second (one question costs one walk either way). */
+  walks: number;
 }
 const roots = new WeakMap<object, RootState>();
 
@@ -225,7 +235,7 @@ function rootPath(root: { paths(): any[] } | any): any {
 /** Lets `find` on this root (a collection or its NodePath) and below it use the index until it is stopped. */
 export function indexRoot(root: { paths(): any[] }): void {
   const path = rootPath(root);
-  if (path && !path.parentPath) roots.set(path, { active: true });
+  if (path && !path.parentPath) roots.set(path, { active: true, walks: 0 });
 }
 
 /** The tree is about to change: answer from the tree again. */
@@ -238,9 +248,11 @@ export function stopIndexing(root: { paths(): any[] }): void {
 }
 
 function indexedFind(start: any, typeName: string, filter: unknown): any[] | undefined {
-  const state = roots.get(topOf(start));
+  const top = topOf(start);
+  const state = roots.get(top);
   if (!state?.active) return undefined;
-  state.index ??= new NodeIndex(topOf(start));
+  if (!state.index && state.walks++ === 0) return undefined;
+  state.index ??= new NodeIndex(top);
   const at = state.index.entryOf(start);
   return at === undefined ? undefined : state.index.find(at, typeName, filter);
 }

@@ -5,6 +5,7 @@
  * dedupe-imports repairs); any other syntax error fails the parse with its location.
  */
 import { parse as babelParse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import jscodeshift, { type JSCodeshift } from 'jscodeshift';
 import recast from 'recast';
 import { dominantQuote } from '../ast/imports.js';
 import type { Language } from '../transform.js';
@@ -242,6 +243,18 @@ export function maskShebang(source: string): string {
 }
 
 /** The parser object jscodeshift's `j` uses for templates in a file of this path. */
+/**
+ * The jscodeshift API for a file's parser. Made once per parser: `withParser` copies every builder
+ * and type onto a new object, which cost more than the transforms' own work on small files.
+ */
+const apis = new Map<string, JSCodeshift>();
+export function jscodeshiftFor(path: string, flow = false): JSCodeshift {
+  const key = `${extensionOf(path)}:${flow}`;
+  let api = apis.get(key);
+  if (!api) apis.set(key, (api = jscodeshift.withParser(parserFor(path, flow))));
+  return api;
+}
+
 export function parserFor(path: string, flow = false): { parse(source: string): any } {
   const language = languageFor(path) ?? 'js';
   const options = { ...babelOptions(path, language, flow), errorRecovery: false };

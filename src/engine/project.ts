@@ -5,10 +5,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import jscodeshift, { type Collection } from 'jscodeshift';
+import type { Collection } from 'jscodeshift';
 import type { PackageInfo, ProjectView } from '../transform.js';
 import type { FileRole } from '../transform.js';
-import { isFlow, parseForAnalysis, parserFor, stripBom, type Dialect } from './parse.js';
+import { isFlow, jscodeshiftFor, parseForAnalysis, stripBom, type Dialect } from './parse.js';
 import { directRole, relativeSpecifiers } from './roles.js';
 import { toAbsolute } from './paths.js';
 import { BaselineIndex, type BaselineEntry } from './baseline.js';
@@ -105,7 +105,7 @@ export class Project implements ProjectView {
       if (text !== undefined) {
         try {
           const dialect = this.dialectOf(path);
-          const j = jscodeshift.withParser(parserFor(path, isFlow(text, dialect)));
+          const j = jscodeshiftFor(path, isFlow(text, dialect));
           const ast = parseForAnalysis(text, path, dialect).ast as { program?: unknown };
           collection = j(ast as any);
           this.trees.set(ast, path);

@@ -4,7 +4,6 @@
  * original text (traversals may touch nodes nobody edited; recast would then reprint them).
  */
 import { posix } from 'node:path';
-import jscodeshift from 'jscodeshift';
 import './ast-types-patch.js';
 import { indexRoot, stopIndexing } from './node-index.js';
 import type { AnyTransform, Requests, TransformDefinition } from '../transform.js';
@@ -16,7 +15,7 @@ import {
   ParseError,
   parseForAnalysis,
   parseSource,
-  parserFor,
+  jscodeshiftFor,
   stripBom,
 } from './parse.js';
 import type { Project } from './project.js';
@@ -199,9 +198,10 @@ type ChainOutcome = { sites: Site[]; requests: SupportRequest[] } | { error: str
 
 /**
  * Runs every transform of the chain on one AST, collecting sites and support requests.
- * The analysis pass (`analysis`) answers the transforms' questions from a node index (one walk of
- * the file) until the first accepted change, and ends after the transform that made it: the edit
- * pass then runs the whole chain again, so nothing after that change could alter the outcome.
+ * Each transform's questions (`find`) are answered from a node index of the tree (node-index.ts)
+ * until its first accepted change. The analysis pass (`analysis`) ends after the transform that
+ * made the first change: the edit pass then runs the whole chain again, so nothing after that
+ * change could alter the outcome.
  */
 function runChain(
   transforms: readonly ResolvedTransform[],
@@ -213,9 +213,8 @@ function runChain(
   flow: boolean,
   analysis: boolean,
 ): ChainOutcome {
-  const j = jscodeshift.withParser(parserFor(path, flow));
+  const j = jscodeshiftFor(path, flow);
   const root = j(ast as any);
-  if (analysis) indexRoot(root);
   const pkg = project.packageOf(path);
   const role = project.roleOf(path);
   const file = { path, source, language: languageFor(path)!, package: pkg, role };
@@ -235,7 +234,10 @@ function runChain(
       ignores,
       baseline: project.baseline?.matcher(path, fileLines),
     });
-    if (analysis) recorder.onChange = () => stopIndexing(root);
+    // each transform's questions are answered from an index of the tree as the transforms before
+    // it left it, until its own first change
+    indexRoot(root);
+    recorder.onChange = () => stopIndexing(root);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {

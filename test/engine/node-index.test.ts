@@ -73,6 +73,7 @@ describe('node index (one walk per file)', () => {
     const root = j(ast);
     indexRoot(root);
     expect(root.find(j.CallExpression).size()).toBe(1);
+    expect(root.find(j.CallExpression).size()).toBe(1); // the index is built at the second question
     // a direct edit (the engine stops the index before a transform makes one: SiteRecorder.onChange)
     ast.program.body.push(j.expressionStatement(j.callExpression(j.identifier('g'), [])));
     expect(root.find(j.CallExpression).size()).toBe(1);

@@ -11,6 +11,9 @@ import jscodeshift from 'jscodeshift';
 import { findImportedLocal, requiredModule, type ImportedName } from '../../src/ast/imports.js';
 import type { ProjectView } from '../../src/transform.js';
 
+/** The API the logger modules are read with (made once: `withParser` copies every builder). */
+const TSX = jscodeshift.withParser('tsx');
+
 export type LoggerLibrary = 'pino' | 'winston';
 
 export interface LoggerModule {
@@ -65,7 +68,7 @@ export function findProjectLogger(project: ProjectView, packageDir: string): Log
     const text = project.readFile(path);
     if (!text || !/\b(pino|winston)\b/.test(text) || !/pino\s*\(|createLogger\s*\(|require\(\s*['"]pino['"]\s*\)\s*\(/.test(text)) continue;
     const root = project.parse(path);
-    const module = root && describeLoggerModule(jscodeshift.withParser('tsx'), root, path, text);
+    const module = root && describeLoggerModule(TSX, root, path, text);
     if (module) found.push(module);
   }
   const named = (p: string) => (LOGGER_FILE_NAME.test(p) ? 0 : 1);
