@@ -19,12 +19,22 @@ export interface SchemaFacts {
   unique?: Set<string>;
   /** Top-level fields declared as a String, Number, Boolean or Date, or an ObjectId without `ref` (never a subdocument or a populated document). */
   scalars?: Set<string>;
+  /**
+   * Top-level fields of a scalar type that name a `ref` (`{ type: ObjectId, ref: 'User' }`): the stored id, a scalar
+   * too, unless the query populates them.
+   */
+  refScalars?: Set<string>;
+  /** Why a query of this schema may populate by itself (a plugin such as autopopulate, a `find…` query hook), if it may. */
+  populatesItself?: string;
 }
 
 const SCALAR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date']);
 
-/** Whether a field's definition (`String`, `{ type: Date }`, `Schema.Types.ObjectId` without ref) is a scalar type. */
-function scalarField(value: any): boolean {
+/**
+ * Whether a field's definition (`String`, `{ type: Date }`, `Schema.Types.ObjectId` without ref) is a scalar type;
+ * with `ref` allowed, also one that names a model to populate from (`{ type: ObjectId, ref: 'User' }`).
+ */
+function scalarField(value: any, ref = false): boolean {
   const typeName = (node: any): string | undefined => {
     const type = unwrapExpression(node);
     if (type?.type === 'Identifier') return type.name;
@@ -35,7 +45,9 @@ function scalarField(value: any): boolean {
   const direct = typeName(value);
   if (direct) return SCALAR_TYPES.has(direct);
   if (value?.type !== 'ObjectExpression') return false;
-  if (value.properties.some((p: any) => p.type === 'SpreadElement' || ['ref', 'refPath', 'get', 'set', 'alias'].includes(keyOf(p) ?? ''))) return false;
+  const refused = ref ? ['get', 'set', 'alias'] : ['ref', 'refPath', 'get', 'set', 'alias'];
+  if (value.properties.some((p: any) => p.type === 'SpreadElement' || refused.includes(keyOf(p) ?? ''))) return false;
+  if (ref && !value.properties.some((p: any) => ['ref', 'refPath'].includes(keyOf(p) ?? ''))) return false;
   const type = value.properties.find((p: any) => keyOf(p) === 'type');
   const name = type ? typeName(type.value) : undefined;
   return name !== undefined && (SCALAR_TYPES.has(name) || name === 'ObjectId');
@@ -98,9 +110,12 @@ export function schemaFacts(j: any, root: any, newSchema: any, name: string | un
     scanDefinition(definition, facts);
     facts.unique = uniqueFields(definition);
     facts.scalars = new Set();
+    facts.refScalars = new Set();
     for (const property of definition.properties) {
       const key = keyOf(property);
-      if (key && property.type !== 'SpreadElement' && property.type !== 'ObjectMethod' && scalarField(unwrapExpression(property.value))) facts.scalars.add(key);
+      if (!key || property.type === 'SpreadElement' || property.type === 'ObjectMethod') continue;
+      if (scalarField(unwrapExpression(property.value))) facts.scalars.add(key);
+      else if (scalarField(unwrapExpression(property.value), true)) facts.refScalars.add(key);
     }
   }
   if (options?.type === 'ObjectExpression') scanOptions(options, facts);
@@ -118,8 +133,12 @@ export function schemaFacts(j: any, root: any, newSchema: any, name: string | un
       const value = unwrapExpression(call.arguments[1]);
       if (value?.type === 'ObjectExpression') scanSerialisation(firstName, value, facts);
       else facts.hidesFields ??= `schema.set('${firstName}', …) with options harden cannot read`;
-    } else if (method === 'plugin') facts.hidesFields ??= 'a schema plugin (plugins may add toJSON transforms, virtuals and methods)';
-    else if (method === 'loadClass') facts.hidesFields ??= 'loadClass (class getters and methods become virtuals and methods)';
+    } else if (method === 'plugin') {
+      facts.hidesFields ??= 'a schema plugin (plugins may add toJSON transforms, virtuals and methods)';
+      facts.populatesItself ??= 'a schema plugin (a plugin such as mongoose-autopopulate populates documents only)';
+    } else if ((method === 'pre' || method === 'post') && !(typeof firstName === 'string' && !firstName.startsWith('find'))) {
+      facts.populatesItself ??= `a ${method}() hook on ${firstName ? `'${firstName}'` : 'queries harden cannot name'} (it may populate)`;
+    } else if (method === 'loadClass') facts.hidesFields ??= 'loadClass (class getters and methods become virtuals and methods)';
   });
   root.find(j.AssignmentExpression).forEach((path: any) => {
     const left = path.node.left;
