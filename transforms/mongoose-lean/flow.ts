@@ -218,9 +218,12 @@ export class Flow {
         if (node.callee === self) throw new Refusal('result-escapes', 'called as a function');
         return this.argument(parent, node.arguments.indexOf(self), shape);
       case 'ObjectProperty':
-      case 'Property':
+      case 'Property': {
         if (node.value !== self) throw new Refusal('result-escapes', 'used as a computed key');
+        const key = node.computed ? undefined : node.key.name ?? node.key.value;
+        if (typeof key === 'string' && parent.parent.node.type === 'ObjectExpression') return this.holder(parent.parent, key, shape);
         return this.value(parent.parent, 'part');
+      }
       case 'ArrayExpression':
         return this.value(parent, shape === 'docs' ? 'part' : 'part');
       case 'SpreadElement':
@@ -238,6 +241,43 @@ export class Flow {
       default:
         throw new Refusal('result-escapes', `used in a ${node.type}`);
     }
+  }
+
+  /**
+   * `path` is an object literal (or a variable or parameter bound to one) that holds the result under `key`, e.g.
+   * `{ email, refreshObject }`: where it is destructured, read or handed to a function harden can read, only `key`
+   * is the result (the other properties are not followed); anything else follows the whole object as a part of it.
+   */
+  private holder(path: any, key: string, shape: Shape): void {
+    const parent = valueParent(path);
+    const node = parent?.node;
+    const self = unwrapExpression(path.node);
+    if (node?.type === 'VariableDeclarator' && node.init === self && node.id.type === 'Identifier') {
+      return this.binding(parent, node.id.name, (ref) => this.holder(ref, key, shape));
+    }
+    if (node?.type === 'VariableDeclarator' && node.init === self && node.id.type === 'ObjectPattern') {
+      const properties = node.id.properties;
+      if (properties.every((p: any) => p.type !== 'RestElement' && !p.computed)) {
+        for (const property of properties) {
+          if ((property.key.name ?? property.key.value) !== key) continue;
+          const target = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+          if (target.type !== 'Identifier') throw new Refusal('result-escapes', `\`${key}\` is destructured further`);
+          this.binding(parent, target.name, (ref) => this.value(ref, shape));
+        }
+        return;
+      }
+    }
+    if ((node?.type === 'MemberExpression' || node?.type === 'OptionalMemberExpression') && node.object === self && !node.computed) {
+      const assigned = parent.parent.node.type === 'AssignmentExpression' && parent.parent.node.left === node;
+      if (node.property.name === key) return assigned ? undefined : this.value(parent, shape);
+      if (!(parent.parent.node.type === 'CallExpression' && parent.parent.node.callee === node)) return;
+    }
+    if ((node?.type === 'CallExpression' || node?.type === 'NewExpression') && node.callee !== self) {
+      const index = node.arguments.indexOf(self);
+      const target = index >= 0 ? this.calleeFunction(parent) : undefined;
+      if (target && 'fnPath' in target) return this.into(target, index, shape, calleeText(node.callee) || 'a function', (ref) => this.holder(ref, key, shape));
+    }
+    return this.value(path, 'part');
   }
 
   private declared(declarator: any, shape: Shape): void {
@@ -490,7 +530,7 @@ export class Flow {
   }
 
   /** Follows the argument at `index` into the parameter of a function harden could read. */
-  private into(target: Callee, index: number, shape: Shape, label: string): void {
+  private into(target: Callee, index: number, shape: Shape, label: string, follow = (ref: any) => this.value(ref, shape)): void {
     const fn = target.fnPath.node;
     if (this.active.has(fn)) throw new Refusal('result-escapes', `passed to ${label}(), which is already being followed (recursion is not followed)`);
     if (this.active.size >= MAX_CALLEES) throw new Refusal('result-escapes', `passed to ${label}(), more than ${MAX_CALLEES} functions deep`);
@@ -499,7 +539,7 @@ export class Flow {
     }
     this.active.add(fn);
     try {
-      this.param(target.fnPath, index, shape);
+      this.param(target.fnPath, index, follow);
     } catch (error) {
       if (error instanceof Refusal && !error.detail.includes(' (in ')) throw new Refusal(error.reason, `${error.detail} (in ${label}(), ${target.file})`);
       throw error;
@@ -540,13 +580,13 @@ export class Flow {
     if (isFunctionNode(callback)) {
       let fnPath = callbackPath;
       while (fnPath.node !== callback) fnPath = fnPath.get('expression');
-      return this.param(fnPath, index, shape);
+      return this.param(fnPath, index, (ref) => this.value(ref, shape));
     }
     if (callback.type === 'Identifier') return this.argument({ node: { callee: callback, arguments: [] }, scope: callbackPath.scope, parent: callbackPath.parent }, index, shape);
     throw new Refusal('result-escapes', 'handed to a callback harden cannot read');
   }
 
-  private param(fnPath: any, index: number, shape: Shape): void {
+  private param(fnPath: any, index: number, follow: (ref: any) => void): void {
     if (this.depth > 6) throw new Refusal('result-escapes', 'followed through too many functions');
     const param = fnPath.node.params[index];
     if (!param) return;
@@ -554,7 +594,7 @@ export class Flow {
     if (id.type !== 'Identifier') throw new Refusal('result-escapes', 'a destructured parameter');
     this.depth += 1;
     try {
-      for (const ref of referencesTo(this.ctx.j, fnPath.scope, id.name)) this.value(ref, shape);
+      for (const ref of referencesTo(this.ctx.j, fnPath.scope, id.name)) follow(ref);
     } finally {
       this.depth -= 1;
     }
