@@ -361,6 +361,16 @@ export class Flow {
       return;
     }
     // `_id`, or a field the schema declares as a string, number, boolean, date or plain ObjectId: never a (sub)document
+    // `doc.content.data` where `content.data` is Mixed: the stored value itself, lean or not
+    const plain = shape === 'doc' ? this.plainChain(memberPath, name) : undefined;
+    if (plain) {
+      this.scalar += 1;
+      try {
+        return this.value(plain, 'part');
+      } finally {
+        this.scalar -= 1;
+      }
+    }
     if (name === '_id' || (shape === 'doc' && this.scalarField(name))) {
       this.scalar += 1;
       try {
@@ -378,6 +388,28 @@ export class Flow {
     if (!scalars?.has(name) && !(refScalars?.has(name) && !populatesItself)) return false;
     this.unpopulated.set(name, name);
     return true;
+  }
+
+  /**
+   * The member expression of `doc.a.b…` (starting at `memberPath`, `doc.a`) that reads a Mixed path of the schema,
+   * when the chain only reads nested objects on the way; otherwise undefined.
+   */
+  private plainChain(memberPath: any, name: string): any {
+    const plain = this.ctx.schema.plain;
+    if (!plain?.size) return undefined;
+    let at = memberPath;
+    let path = name;
+    for (;;) {
+      if (plain.has(path)) return at;
+      if (![...plain].some((p) => p.startsWith(`${path}.`))) return undefined;
+      const parent = at.parent?.node;
+      if (!/^(Optional)?MemberExpression$/.test(parent?.type ?? '') || parent.object !== at.node || parent.computed) return undefined;
+      const outer = at.parent.parent?.node;
+      if (/CallExpression$/.test(outer?.type ?? '') && outer.callee === parent) return undefined;
+      if ((outer?.type === 'AssignmentExpression' && outer.left === parent) || outer?.type === 'UpdateExpression') return undefined;
+      path = `${path}.${parent.property.name}`;
+      at = at.parent;
+    }
   }
 
   /** Records the paths a `.populate(…)` (or a `populate` option) names. */
