@@ -77,7 +77,7 @@ export default defineTransform({
       const callbackStyle = last && /Function/.test(last.type);
       // what the query populates (its options, the builders up to `chain`), so that a field read as a plain id is not a populated one
       const options = path.node.arguments[OPTIONS_INDEX[method] ?? -1];
-      if (options && options !== last) flow.populateOption(options);
+      if (options && !/Function/.test(unwrapExpression(options).type)) flow.populateOption(options);
       for (let at = path; at !== chain; at = at.parent.parent) {
         const builder = at.parent.node.property.name;
         if (builder === 'populate') flow.populates(at.parent.parent.node.arguments);
