@@ -22,7 +22,7 @@ export class ModelResolver {
   private readonly index: ModelIndex;
 
   constructor(
-    j: any,
+    private readonly j: any,
     project: ProjectView,
     private readonly filePath: string,
   ) {
@@ -59,6 +59,8 @@ export class ModelResolver {
     }
     if (object.type === 'MemberExpression' && object.object.type === 'ThisExpression' && !object.computed) {
       const name = object.property.name;
+      const owned = this.instanceModel(callPath, name);
+      if (owned) return { kind: 'model', model: owned };
       const injected = injectedProperty(callPath, name);
       if (injected || /model$/i.test(name)) return { kind: 'refused', reason: 'receiver-not-provably-model', detail: `this.${name} ${injected ?? ''}`.trim() };
       return undefined;
@@ -72,6 +74,36 @@ export class ModelResolver {
       return this.verdict(this.index.member(target, object.property.name, 1), local, target);
     }
     return undefined;
+  }
+
+  /**
+   * `this.name` in a method of a class or constructor `C`, when the one write of a property `name` in the project is
+   * `this.name = mongoose.model(…)` in another method of `C` (Keystone's `Content.prototype.initModel` sets
+   * `this.AppContent`, `fetch` reads it): the property holds that model or nothing. Any other write of the name (in
+   * another file, in an object literal, as a string key, on another object) leaves it unproven.
+   */
+  private instanceModel(callPath: any, name: string): ModelInfo | undefined {
+    const owner = thisOwner(callPath);
+    if (!owner) return undefined;
+    let program = callPath;
+    while (program.parent) program = program.parent;
+    const root = this.j(program);
+    const word = new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`);
+    for (const file of this.index.project.files) {
+      if (file !== this.filePath && this.index.project.roleOf(file) !== 'test' && word.test(this.index.project.readFile(file) ?? '')) return undefined;
+    }
+    if (root.find(this.j.ObjectProperty, { key: { name } }).size() > 0 || root.find(this.j.StringLiteral, { value: name }).size() > 0) return undefined;
+    const writes = root.find(this.j.AssignmentExpression).filter((p: any) => {
+      const left = unwrapExpression(p.node.left);
+      return left.type === 'MemberExpression' && !left.computed && left.property.name === name;
+    });
+    const updates = root.find(this.j.UpdateExpression).filter((p: any) => p.node.argument.type === 'MemberExpression' && p.node.argument.property?.name === name);
+    if (writes.size() !== 1 || updates.size() > 0) return undefined;
+    const write = writes.paths()[0];
+    if (unwrapExpression(write.node.left).object.type !== 'ThisExpression' || write.node.operator !== '=' || thisOwner(write) !== owner) return undefined;
+    const call = modelCall(write, write.node.right);
+    if (!call || call !== unwrapExpression(write.node.right)) return undefined;
+    return this.index.fromModelCall(this.filePath, write, call, `this.${name}`);
   }
 
   private identifier(callPath: any, name: string): ReceiverVerdict | undefined {
@@ -154,6 +186,30 @@ export function staticsSchema(path: any): { schema: string; path: any } | undefi
     if (holder?.type === 'CallExpression' && holder.callee.type === 'MemberExpression' && holder.callee.property.name === 'static' && holder.callee.object.type === 'Identifier') {
       return { schema: holder.callee.object.name, path: fn };
     }
+  }
+  return undefined;
+}
+
+/**
+ * What `this` is at `path`, as an identity to compare: the class (its body node) of a non-static class method, or
+ * `C.prototype` for a function assigned to `C.prototype.x` or defined in an object assigned to `C.prototype`.
+ * Arrow functions see the `this` of where they are written.
+ */
+function thisOwner(path: any): unknown {
+  let fn = path.parent;
+  while (fn && !['FunctionExpression', 'FunctionDeclaration', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod'].includes(fn.node.type)) fn = fn.parent;
+  if (!fn) return undefined;
+  if (fn.node.type === 'ClassMethod' || fn.node.type === 'ClassPrivateMethod') return fn.node.static ? undefined : fn.parent.node;
+  const parent = fn.parent?.node;
+  if (parent?.type === 'AssignmentExpression' && parent.right === fn.node) {
+    const target = memberText(parent.left)?.split('.');
+    if (target && target.length === 3 && target[1] === 'prototype') return `${target[0]}.prototype`;
+  }
+  const object = fn.node.type === 'ObjectMethod' ? fn.parent : fn.parent?.parent;
+  const holder = object?.parent?.node;
+  if (object?.node.type === 'ObjectExpression' && holder?.type === 'AssignmentExpression' && holder.right === object.node) {
+    const target = memberText(holder.left)?.split('.');
+    if (target && target.length === 2 && target[1] === 'prototype') return `${target[0]}.prototype`;
   }
   return undefined;
 }

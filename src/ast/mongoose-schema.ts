@@ -19,12 +19,28 @@ export interface SchemaFacts {
   unique?: Set<string>;
   /** Top-level fields declared as a String, Number, Boolean or Date, or an ObjectId without `ref` (never a subdocument or a populated document). */
   scalars?: Set<string>;
+  /**
+   * Top-level fields of a scalar type that name a `ref` (`{ type: ObjectId, ref: 'User' }`): the stored id, a scalar
+   * too, unless the query populates them.
+   */
+  refScalars?: Set<string>;
+  /**
+   * Dotted paths of `Mixed` fields (`Schema.Types.Mixed`, `Object`, `{}`), at the top level or inside nested objects
+   * (`content: { data: Mixed }`, also a nested definition bound to a variable of the file): a document returns the
+   * stored value itself, as a lean result does.
+   */
+  plain?: Set<string>;
+  /** Why a query of this schema may populate by itself (a plugin such as autopopulate, a `find…` query hook), if it may. */
+  populatesItself?: string;
 }
 
 const SCALAR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date']);
 
-/** Whether a field's definition (`String`, `{ type: Date }`, `Schema.Types.ObjectId` without ref) is a scalar type. */
-function scalarField(value: any): boolean {
+/**
+ * Whether a field's definition (`String`, `{ type: Date }`, `Schema.Types.ObjectId` without ref) is a scalar type;
+ * with `ref` allowed, also one that names a model to populate from (`{ type: ObjectId, ref: 'User' }`).
+ */
+function scalarField(value: any, ref = false): boolean {
   const typeName = (node: any): string | undefined => {
     const type = unwrapExpression(node);
     if (type?.type === 'Identifier') return type.name;
@@ -35,10 +51,58 @@ function scalarField(value: any): boolean {
   const direct = typeName(value);
   if (direct) return SCALAR_TYPES.has(direct);
   if (value?.type !== 'ObjectExpression') return false;
-  if (value.properties.some((p: any) => p.type === 'SpreadElement' || ['ref', 'refPath', 'get', 'set', 'alias'].includes(keyOf(p) ?? ''))) return false;
+  const refused = ref ? ['get', 'set', 'alias'] : ['ref', 'refPath', 'get', 'set', 'alias'];
+  if (value.properties.some((p: any) => p.type === 'SpreadElement' || refused.includes(keyOf(p) ?? ''))) return false;
+  if (ref && !value.properties.some((p: any) => ['ref', 'refPath'].includes(keyOf(p) ?? ''))) return false;
   const type = value.properties.find((p: any) => keyOf(p) === 'type');
   const name = type ? typeName(type.value) : undefined;
   return name !== undefined && (SCALAR_TYPES.has(name) || name === 'ObjectId');
+}
+
+const MIXED_TYPES = new Set(['Mixed', 'Object']);
+
+/**
+ * The `Mixed` paths of a definition, through nested objects (inline, or a variable of the file bound to an object
+ * literal, whose getters are then scanned like inline ones). Not through arrays or subschemas: their elements are
+ * subdocuments.
+ */
+function plainPaths(j: any, root: any, definition: any, facts: SchemaFacts, prefix = '', depth = 0): Set<string> {
+  const paths = new Set<string>();
+  if (depth > 4) return paths;
+  const objectOf = (node: any): any => {
+    const value = unwrapExpression(node);
+    if (value?.type !== 'Identifier') return value;
+    const declarators = root.find(j.VariableDeclarator, { id: { type: 'Identifier', name: value.name } });
+    const init = declarators.size() === 1 ? unwrapExpression(declarators.get().node.init) : undefined;
+    const assigned = root.find(j.AssignmentExpression, { left: { type: 'Identifier', name: value.name } }).size() > 0;
+    if (init?.type !== 'ObjectExpression' || assigned) return value;
+    scanDefinition(init, facts);
+    return init;
+  };
+  const typeName = (node: any): string | undefined => {
+    const type = unwrapExpression(node);
+    if (type?.type === 'Identifier') return type.name;
+    if (type?.type === 'MemberExpression' && !type.computed) return type.property.name;
+    if (type?.type === 'ObjectExpression' && type.properties.length === 0) return 'Mixed';
+    return undefined;
+  };
+  for (const property of definition.properties) {
+    const key = keyOf(property);
+    if (!key || property.type !== 'ObjectProperty' || property.computed) continue;
+    const value = objectOf(property.value);
+    const path = prefix + key;
+    if (MIXED_TYPES.has(typeName(value) ?? '')) paths.add(path);
+    else if (value?.type === 'ObjectExpression') {
+      if (value.properties.some((p: any) => p.type !== 'ObjectProperty' || ['get', 'set', 'alias'].includes(keyOf(p) ?? ''))) continue;
+      const type = value.properties.find((p: any) => keyOf(p) === 'type');
+      if (type) {
+        if (MIXED_TYPES.has(typeName(type.value) ?? '')) paths.add(path);
+      } else {
+        for (const nested of plainPaths(j, root, value, facts, `${path}.`, depth + 1)) paths.add(nested);
+      }
+    }
+  }
+  return paths;
 }
 
 const keyOf = (property: any): string | undefined =>
@@ -97,10 +161,14 @@ export function schemaFacts(j: any, root: any, newSchema: any, name: string | un
   if (definition?.type === 'ObjectExpression') {
     scanDefinition(definition, facts);
     facts.unique = uniqueFields(definition);
+    facts.plain = plainPaths(j, root, definition, facts);
     facts.scalars = new Set();
+    facts.refScalars = new Set();
     for (const property of definition.properties) {
       const key = keyOf(property);
-      if (key && property.type !== 'SpreadElement' && property.type !== 'ObjectMethod' && scalarField(unwrapExpression(property.value))) facts.scalars.add(key);
+      if (!key || property.type === 'SpreadElement' || property.type === 'ObjectMethod') continue;
+      if (scalarField(unwrapExpression(property.value))) facts.scalars.add(key);
+      else if (scalarField(unwrapExpression(property.value), true)) facts.refScalars.add(key);
     }
   }
   if (options?.type === 'ObjectExpression') scanOptions(options, facts);
@@ -118,8 +186,12 @@ export function schemaFacts(j: any, root: any, newSchema: any, name: string | un
       const value = unwrapExpression(call.arguments[1]);
       if (value?.type === 'ObjectExpression') scanSerialisation(firstName, value, facts);
       else facts.hidesFields ??= `schema.set('${firstName}', …) with options harden cannot read`;
-    } else if (method === 'plugin') facts.hidesFields ??= 'a schema plugin (plugins may add toJSON transforms, virtuals and methods)';
-    else if (method === 'loadClass') facts.hidesFields ??= 'loadClass (class getters and methods become virtuals and methods)';
+    } else if (method === 'plugin') {
+      facts.hidesFields ??= 'a schema plugin (plugins may add toJSON transforms, virtuals and methods)';
+      facts.populatesItself ??= 'a schema plugin (a plugin such as mongoose-autopopulate populates documents only)';
+    } else if ((method === 'pre' || method === 'post') && !(typeof firstName === 'string' && !firstName.startsWith('find'))) {
+      facts.populatesItself ??= `a ${method}() hook on ${firstName ? `'${firstName}'` : 'queries harden cannot name'} (it may populate)`;
+    } else if (method === 'loadClass') facts.hidesFields ??= 'loadClass (class getters and methods become virtuals and methods)';
   });
   root.find(j.AssignmentExpression).forEach((path: any) => {
     const left = path.node.left;

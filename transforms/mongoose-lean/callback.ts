@@ -5,10 +5,10 @@
 import { unwrapExpression } from '../../src/ast/scope.js';
 
 /** Index of the options argument per method (filter/id, projection|update, options, callback). */
-const OPTIONS_INDEX: Record<string, number> = {
+export const OPTIONS_INDEX: Record<string, number> = {
   find: 2, findOne: 2, findById: 2,
   findOneAndUpdate: 2, findByIdAndUpdate: 2, findOneAndReplace: 2,
-  findOneAndDelete: 1, findByIdAndDelete: 1,
+  findOneAndDelete: 1, findByIdAndDelete: 1, findOneAndRemove: 1, findByIdAndRemove: 1,
 };
 
 /** An edit that adds `lean: true`, 'already' when the options have `lean`, undefined when harden cannot merge. */

@@ -72,11 +72,6 @@ const ARRAY_RESULT: Record<string, Shape | undefined> = {
   find: 'doc', findLast: 'doc', at: 'doc', pop: 'doc', shift: 'doc', map: 'part', flatMap: 'part', reduce: 'part', reduceRight: 'part',
 };
 const SINK_METHODS = new Set(['json', 'send', 'jsonp']);
-/** Model methods that cast what they are given (documents to create, filters, updates). */
-const MODEL_INPUT = new Set([
-  'create', 'insertMany', 'find', 'findOne', 'findById', 'exists', 'countDocuments', 'updateOne', 'updateMany', 'deleteOne',
-  'deleteMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'findOneAndDelete', 'findByIdAndDelete', 'replaceOne', 'distinct',
-]);
 /** How many functions deep an argument is followed. */
 const MAX_CALLEES = 3;
 
@@ -98,6 +93,13 @@ export class Flow {
   private readonly seen = new Map<any, Set<string>>();
   /** Above 0 while the value followed is a scalar read out of a result (`doc._id`, a String field). */
   private scalar = 0;
+  /**
+   * The paths the query populates ('unknown' when an argument cannot be read): a field declared scalar holds a document
+   * there (`populate({ path, model })` needs no `ref`).
+   */
+  private populated: Set<string> | 'unknown' = new Set();
+  /** Top-level fields followed as scalars, which holds only if the query does not populate them: field → where. */
+  private readonly unpopulated = new Map<string, string>();
   /** Functions an argument is being followed into (recursion guard). */
   private readonly active = new Set<any>();
   /** The file of each tree the flow entered, by its Program node. */
@@ -115,6 +117,8 @@ export class Flow {
       const method = node.computed ? undefined : node.property.name;
       const call = parent.parent;
       if (call?.node.type !== 'CallExpression' || call.node.callee !== node || !method) throw new Refusal('result-escapes', 'the query object is read directly');
+      if (method === 'populate') this.populates(call.node.arguments);
+      if (method === 'setOptions') this.populateOption(call.node.arguments[0]);
       if (BUILDERS.has(method)) return this.query(call, shape);
       if (method === 'exec') {
         // `.exec((err, doc) => ...)`: the callback's second parameter receives the result
@@ -214,9 +218,12 @@ export class Flow {
         if (node.callee === self) throw new Refusal('result-escapes', 'called as a function');
         return this.argument(parent, node.arguments.indexOf(self), shape);
       case 'ObjectProperty':
-      case 'Property':
+      case 'Property': {
         if (node.value !== self) throw new Refusal('result-escapes', 'used as a computed key');
+        const key = node.computed ? undefined : node.key.name ?? node.key.value;
+        if (typeof key === 'string' && parent.parent.node.type === 'ObjectExpression') return this.holder(parent.parent, key, shape);
         return this.value(parent.parent, 'part');
+      }
       case 'ArrayExpression':
         return this.value(parent, shape === 'docs' ? 'part' : 'part');
       case 'SpreadElement':
@@ -234,6 +241,43 @@ export class Flow {
       default:
         throw new Refusal('result-escapes', `used in a ${node.type}`);
     }
+  }
+
+  /**
+   * `path` is an object literal (or a variable or parameter bound to one) that holds the result under `key`, e.g.
+   * `{ email, refreshObject }`: where it is destructured, read or handed to a function harden can read, only `key`
+   * is the result (the other properties are not followed); anything else follows the whole object as a part of it.
+   */
+  private holder(path: any, key: string, shape: Shape): void {
+    const parent = valueParent(path);
+    const node = parent?.node;
+    const self = unwrapExpression(path.node);
+    if (node?.type === 'VariableDeclarator' && node.init === self && node.id.type === 'Identifier') {
+      return this.binding(parent, node.id.name, (ref) => this.holder(ref, key, shape));
+    }
+    if (node?.type === 'VariableDeclarator' && node.init === self && node.id.type === 'ObjectPattern') {
+      const properties = node.id.properties;
+      if (properties.every((p: any) => p.type !== 'RestElement' && !p.computed)) {
+        for (const property of properties) {
+          if ((property.key.name ?? property.key.value) !== key) continue;
+          const target = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+          if (target.type !== 'Identifier') throw new Refusal('result-escapes', `\`${key}\` is destructured further`);
+          this.binding(parent, target.name, (ref) => this.value(ref, shape));
+        }
+        return;
+      }
+    }
+    if ((node?.type === 'MemberExpression' || node?.type === 'OptionalMemberExpression') && node.object === self && !node.computed) {
+      const assigned = parent.parent.node.type === 'AssignmentExpression' && parent.parent.node.left === node;
+      if (node.property.name === key) return assigned ? undefined : this.value(parent, shape);
+      if (!(parent.parent.node.type === 'CallExpression' && parent.parent.node.callee === node)) return;
+    }
+    if ((node?.type === 'CallExpression' || node?.type === 'NewExpression') && node.callee !== self) {
+      const index = node.arguments.indexOf(self);
+      const target = index >= 0 ? this.calleeFunction(parent) : undefined;
+      if (target && 'fnPath' in target) return this.into(target, index, shape, calleeText(node.callee) || 'a function', (ref) => this.holder(ref, key, shape));
+    }
+    return this.value(path, 'part');
   }
 
   private declared(declarator: any, shape: Shape): void {
@@ -317,7 +361,17 @@ export class Flow {
       return;
     }
     // `_id`, or a field the schema declares as a string, number, boolean, date or plain ObjectId: never a (sub)document
-    if (name === '_id' || (shape === 'doc' && this.ctx.schema.scalars?.has(name))) {
+    // `doc.content.data` where `content.data` is Mixed: the stored value itself, lean or not
+    const plain = shape === 'doc' ? this.plainChain(memberPath, name) : undefined;
+    if (plain) {
+      this.scalar += 1;
+      try {
+        return this.value(plain, 'part');
+      } finally {
+        this.scalar -= 1;
+      }
+    }
+    if (name === '_id' || (shape === 'doc' && this.scalarField(name))) {
       this.scalar += 1;
       try {
         return this.value(memberPath, 'part');
@@ -326,6 +380,69 @@ export class Flow {
       }
     }
     return this.value(memberPath, 'part');
+  }
+
+  /** Whether top-level field `name` holds a scalar, as long as the query does not populate it (checked by `settle`). */
+  private scalarField(name: string): boolean {
+    const { scalars, refScalars, populatesItself } = this.ctx.schema;
+    if (!scalars?.has(name) && !(refScalars?.has(name) && !populatesItself)) return false;
+    this.unpopulated.set(name, name);
+    return true;
+  }
+
+  /**
+   * The member expression of `doc.a.b…` (starting at `memberPath`, `doc.a`) that reads a Mixed path of the schema,
+   * when the chain only reads nested objects on the way; otherwise undefined.
+   */
+  private plainChain(memberPath: any, name: string): any {
+    const plain = this.ctx.schema.plain;
+    if (!plain?.size) return undefined;
+    let at = memberPath;
+    let path = name;
+    for (;;) {
+      if (plain.has(path)) return at;
+      if (![...plain].some((p) => p.startsWith(`${path}.`))) return undefined;
+      const parent = at.parent?.node;
+      if (!/^(Optional)?MemberExpression$/.test(parent?.type ?? '') || parent.object !== at.node || parent.computed) return undefined;
+      const outer = at.parent.parent?.node;
+      if (/CallExpression$/.test(outer?.type ?? '') && outer.callee === parent) return undefined;
+      if ((outer?.type === 'AssignmentExpression' && outer.left === parent) || outer?.type === 'UpdateExpression') return undefined;
+      path = `${path}.${parent.property.name}`;
+      at = at.parent;
+    }
+  }
+
+  /** Records the paths a `.populate(…)` (or a `populate` option) names. */
+  populates(args: any[]): void {
+    for (const arg of args.map(unwrapExpression)) {
+      if (this.populated === 'unknown') return;
+      const paths = populatePaths(arg);
+      if (!paths) this.populated = 'unknown';
+      else for (const path of paths) this.populated.add(path.split('.')[0]!);
+    }
+  }
+
+  /** A query options object's `populate` (`setOptions({ populate })`, a callback-style query's options). */
+  populateOption(options: any): void {
+    const object = unwrapExpression(options);
+    if (!object) return;
+    if (object.type !== 'ObjectExpression' || object.properties.some((p: any) => p.type !== 'ObjectProperty' || p.computed)) {
+      this.populated = 'unknown';
+      return;
+    }
+    const populate = object.properties.find((p: any) => (p.key.name ?? p.key.value) === 'populate');
+    if (populate) this.populates([populate.value]);
+  }
+
+  /**
+   * After the whole flow is followed (a populate may come later in the source than the reads): refuses when a field
+   * followed as a scalar is populated by the query, where a document would hold a document and a lean result a plain object.
+   */
+  settle(): void {
+    for (const name of this.unpopulated.keys()) {
+      if (this.populated === 'unknown') throw new Refusal('result-escapes', `\`${name}\` is used as a plain value and the query populates paths harden cannot read`);
+      if (this.populated.has(name)) throw new Refusal('result-escapes', `\`${name}\` is populated: a document inside a document, a plain object inside a lean result`);
+    }
   }
 
   private checkName(name: string): void {
@@ -357,23 +474,13 @@ export class Flow {
     if (callPath.node.type === 'NewExpression' && text === 'Set' && index === 0 && !resolveBinding(callPath, 'Set')) {
       return this.value(callPath, 'part');
     }
-    // a scalar read out of a result (an id, a string) given to a model to build or query with: Mongoose casts it alike
-    // (not any part: a populated document or a subdocument given to a model is kept populated, a plain object is not)
-    if (shape === 'part' && this.scalar > 0 && index >= 0 && this.modelInput(callPath)) return;
+    // a scalar read out of a result (an id, a string, a date) is the same value whether the result is lean or a document,
+    // so any function may have it (not any part: a subdocument or a populated document would reach the callee as a plain object)
+    if (shape === 'part' && this.scalar > 0 && index >= 0) return;
     const target = index >= 0 ? this.calleeFunction(callPath) : undefined;
     if (target && 'fnPath' in target) return this.into(target, index, shape, text || 'a function');
     const what = `${callPath.node.type === 'NewExpression' ? 'new ' : ''}${text || 'a function'}()`;
     throw new Refusal('result-escapes', `passed to ${what}${target ? `: ${target.why}` : ''}`);
-  }
-
-  /** `new M(…)` or `M.create(…)`/a query of `M`, where `M` is a Mongoose model. */
-  private modelInput(callPath: any): boolean {
-    const callee = unwrapExpression(callPath.node.callee);
-    const file = this.fileOf(callPath);
-    if (!file) return false;
-    if (callPath.node.type === 'NewExpression') return this.resolver(file).objectVerdict(callPath, callee)?.kind === 'model';
-    if (callee.type !== 'MemberExpression' || callee.computed || !MODEL_INPUT.has(callee.property.name)) return false;
-    return this.resolver(file).objectVerdict(callPath, callee.object)?.kind === 'model';
   }
 
   /**
@@ -455,7 +562,7 @@ export class Flow {
   }
 
   /** Follows the argument at `index` into the parameter of a function harden could read. */
-  private into(target: Callee, index: number, shape: Shape, label: string): void {
+  private into(target: Callee, index: number, shape: Shape, label: string, follow = (ref: any) => this.value(ref, shape)): void {
     const fn = target.fnPath.node;
     if (this.active.has(fn)) throw new Refusal('result-escapes', `passed to ${label}(), which is already being followed (recursion is not followed)`);
     if (this.active.size >= MAX_CALLEES) throw new Refusal('result-escapes', `passed to ${label}(), more than ${MAX_CALLEES} functions deep`);
@@ -464,7 +571,7 @@ export class Flow {
     }
     this.active.add(fn);
     try {
-      this.param(target.fnPath, index, shape);
+      this.param(target.fnPath, index, follow);
     } catch (error) {
       if (error instanceof Refusal && !error.detail.includes(' (in ')) throw new Refusal(error.reason, `${error.detail} (in ${label}(), ${target.file})`);
       throw error;
@@ -500,13 +607,13 @@ export class Flow {
     if (isFunctionNode(callback)) {
       let fnPath = callbackPath;
       while (fnPath.node !== callback) fnPath = fnPath.get('expression');
-      return this.param(fnPath, index, shape);
+      return this.param(fnPath, index, (ref) => this.value(ref, shape));
     }
     if (callback.type === 'Identifier') return this.argument({ node: { callee: callback, arguments: [] }, scope: callbackPath.scope, parent: callbackPath.parent }, index, shape);
     throw new Refusal('result-escapes', 'handed to a callback harden cannot read');
   }
 
-  private param(fnPath: any, index: number, shape: Shape): void {
+  private param(fnPath: any, index: number, follow: (ref: any) => void): void {
     if (this.depth > 6) throw new Refusal('result-escapes', 'followed through too many functions');
     const param = fnPath.node.params[index];
     if (!param) return;
@@ -514,7 +621,7 @@ export class Flow {
     if (id.type !== 'Identifier') throw new Refusal('result-escapes', 'a destructured parameter');
     this.depth += 1;
     try {
-      for (const ref of referencesTo(this.ctx.j, fnPath.scope, id.name)) this.value(ref, shape);
+      for (const ref of referencesTo(this.ctx.j, fnPath.scope, id.name)) follow(ref);
     } finally {
       this.depth -= 1;
     }
@@ -571,6 +678,20 @@ export class Flow {
     for (const { file: at, call } of callers.calls) this.files.set(programOf(call), at);
     return { calls: callers.calls.map((c) => c.call) };
   }
+}
+
+/** The paths a populate argument names (`'a b'`, `['a', 'b']`, `{ path: 'a' }`), or undefined when harden cannot read them. */
+function populatePaths(arg: any): string[] | undefined {
+  if (typeof arg?.value === 'string') return arg.value.split(/\s+/).filter(Boolean);
+  if (arg?.type === 'ArrayExpression') {
+    const all = arg.elements.map((element: any) => populatePaths(unwrapExpression(element)));
+    return all.every(Boolean) ? all.flat() : undefined;
+  }
+  if (arg?.type === 'ObjectExpression') {
+    const path = arg.properties.find((p: any) => p.type === 'ObjectProperty' && !p.computed && (p.key.name ?? p.key.value) === 'path');
+    return path && arg.properties.every((p: any) => p.type === 'ObjectProperty') ? populatePaths(unwrapExpression(path.value)) : undefined;
+  }
+  return undefined;
 }
 
 /** `schema.static('name', fn)`. */

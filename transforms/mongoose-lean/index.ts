@@ -3,10 +3,13 @@ import { ModelResolver } from '../../src/ast/mongoose-models.js';
 import { unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { BUILDERS, Flow, Refusal } from './flow.js';
-import { callbackLean } from './callback.js';
+import { callbackLean, OPTIONS_INDEX } from './callback.js';
 
 const READ_METHODS = ['find', 'findOne', 'findById'];
-const WRITE_AND_READ = ['findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findByIdAndUpdate', 'findByIdAndDelete'];
+/** Queries that write and return the document they found; `findOneAndRemove`/`findByIdAndRemove` are Mongoose ≤ 7's names for the deletes. */
+const WRITE_AND_READ = [
+  'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findByIdAndUpdate', 'findByIdAndDelete', 'findOneAndRemove', 'findByIdAndRemove',
+];
 /** Chain methods after which a query no longer yields documents (or is lean already). */
 const NOT_DOCUMENTS = new Set(['lean', 'cursor', 'stream', 'explain', 'countDocuments', 'count', 'estimatedDocumentCount', 'distinct', 'eachAsync', 'transform']);
 
@@ -72,17 +75,27 @@ export default defineTransform({
       const flow = new Flow({ j, root, filePath: file.path, project, schema: model.schema });
       const last = unwrapExpression(path.node.arguments[path.node.arguments.length - 1]);
       const callbackStyle = last && /Function/.test(last.type);
+      // what the query populates (its options, the builders up to `chain`), so that a field read as a plain id is not a populated one
+      const options = path.node.arguments[OPTIONS_INDEX[method] ?? -1];
+      if (options && !/Function/.test(unwrapExpression(options).type)) flow.populateOption(options);
+      for (let at = path; at !== chain; at = at.parent.parent) {
+        const builder = at.parent.node.property.name;
+        if (builder === 'populate') flow.populates(at.parent.parent.node.arguments);
+        if (builder === 'setOptions') flow.populateOption(at.parent.parent.node.arguments[0]);
+      }
       try {
         if (callbackStyle) {
           const plan = callbackLean(j, path, method);
           if (plan === 'already') return;
           if (!plan) return sites.skipped(path.node, 'callback-options-not-literal');
           flow.callback(path.get('arguments', path.node.arguments.length - 1), shape);
+          flow.settle();
           if (!sites.changed(path.node, `added { lean: true } to the options of ${model.name}.${method}() (callback style)`)) return;
           edits.push(plan);
           return;
         }
         flow.query(chain, shape);
+        flow.settle();
       } catch (error) {
         if (error instanceof Refusal) return sites.skipped(path.node, error.reason, error.detail);
         throw error;
