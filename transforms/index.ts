@@ -12,6 +12,7 @@ import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
 import rateLimiterRedis from './rate-limiter-redis/index.js';
+import secretFallbacks from './secret-fallbacks/index.js';
 import splitGodService from './split-god-service/index.js';
 
 /** In a sensible default chain order; presets set their own order. */
@@ -23,6 +24,7 @@ export const transforms: readonly AnyTransform[] = [
   rateLimiterRedis,
   consoleToLogger,
   fsSyncToAsync,
+  secretFallbacks,
   splitGodService,
 ] as AnyTransform[];
 
