@@ -99,7 +99,8 @@ function perCall(path: any): string | undefined {
 function judge(path: any, name: string, right: any): Candidate['refusal'] | 'none' {
   const verdict = judgeName(name);
   if (verdict.kind === 'unrelated') return 'none';
-  if (isNothing(right)) return 'none';
+  // nothing public is used: the variable is optional, or falls back to another variable
+  if (isNothing(right) || envLeaves(path, right) !== undefined) return 'none';
   if (verdict.kind === 'not-secret') return { reason: 'not-a-secret', detail: verdict.why };
   const text = literalText(right);
   if (text === undefined) return { reason: 'default-not-literal' };
