@@ -8,6 +8,7 @@ import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
+import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
@@ -25,6 +26,7 @@ export const transforms: readonly AnyTransform[] = [
   consoleToLogger,
   fsSyncToAsync,
   secretFallbacks,
+  mongoFilterEq,
   splitGodService,
 ] as AnyTransform[];
 

@@ -1,0 +1,134 @@
+import recast from 'recast';
+import { z } from 'zod';
+import { parserFor } from '../../src/engine/parse.js';
+import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { defineTransform } from '../../src/transform.js';
+import { originOf } from './values.js';
+
+/** Query methods whose first argument is a filter (`distinct(field, filter)`: the second). */
+const FILTER_ARGUMENT: Record<string, number> = {
+  find: 0, findOne: 0, findOneAndUpdate: 0, findOneAndDelete: 0, findOneAndReplace: 0, findOneAndRemove: 0,
+  updateOne: 0, updateMany: 0, deleteOne: 0, deleteMany: 0, replaceOne: 0, countDocuments: 0, count: 0, exists: 0,
+  distinct: 1,
+};
+const COMBINATORS = new Set(['$and', '$or', '$nor']);
+/** Packages that strip `$` keys from every request before the handlers see it. */
+const SANITIZERS = ['express-mongo-sanitize', '@exortek/express-mongo-sanitize'];
+
+type Reason = 'whole-request-filter' | 'already-cast' | 'aggregation-match' | 'model-unresolved' | 'request-sanitized';
+
+export default defineTransform({
+  id: 'mongo-filter-eq',
+  title: 'Compare request values in Mongo filters with $eq',
+  description:
+    'A value taken straight from the request (`req.body.x`, `req.query.x`, `req.params.x`, or a local destructured from them) ' +
+    'used as a field value in the filter of a Mongoose model query becomes `{ $eq: value }`, so an object such as ' +
+    '`{ "$ne": null }` sent by a client is compared as a value (Mongoose rejects it) instead of run as a query operator.',
+  seed: [
+    { review: '003', finding: 'No Request/Response Validation' },
+    { review: '002', finding: 'No request validation/sanitization' },
+  ],
+  skipReasons: {
+    'whole-request-filter':
+      'the whole request object (`req.query`, `req.body`) is the filter: every key and operator comes from the client; pick the fields the endpoint filters on by hand',
+    'already-cast': 'the value goes through a cast or a validator first (String(), Number(), parseInt, ObjectId, a zod/joi/express-validator result), so it cannot carry an operator',
+    'aggregation-match':
+      'a `$match` stage of an aggregation: Mongoose does not cast pipelines, so a request string never matches an ObjectId or a number there either way; cast the value explicitly by hand',
+    'model-unresolved': 'the receiver looks like a model but harden cannot prove it is one (a parameter, an unresolved import); the $eq form is right for Mongoose and the driver alike, apply it by hand',
+    'request-sanitized': 'the package depends on express-mongo-sanitize, which already strips `$` keys from every request',
+  } satisfies Record<Reason, string>,
+  needs: ['req.', 'request.'],
+  scope: 'file',
+  standAloneSites: true,
+  options: z.object({}),
+  apply({ j, root, file, sites, project }) {
+    const models = new ModelResolver(j, project, file.path);
+    const sanitized = SANITIZERS.find((name) => file.package?.dependencyRange(name) !== undefined);
+    root.find(j.CallExpression).forEach((path: any) => {
+      const callee = path.node.callee;
+      if (callee.type !== 'MemberExpression' || callee.computed) return;
+      const method = callee.property.name;
+      if (method === 'aggregate') return aggregation(path);
+      const at = FILTER_ARGUMENT[method];
+      if (at === undefined) return;
+      const filterPath = path.get('arguments', at);
+      const filter = filterPath.value;
+      if (!filter) return;
+      const targets: Array<{ property: any; text: string }> = [];
+      const refusals: Array<{ node: any; reason: Reason; detail?: string }> = [];
+      const whole = originOf(path, filter);
+      if (whole.kind === 'whole-request') refusals.push({ node: filter, reason: 'whole-request-filter', detail: whole.text });
+      else if (filter.type === 'ObjectExpression') collect(path, filter, targets, refusals);
+      if (targets.length === 0 && refusals.length === 0) return;
+      const verdict = models.receiver(path);
+      if (!verdict) return;
+      if (verdict.kind === 'refused') return sites.skipped(path.node, 'model-unresolved', verdict.detail);
+      for (const refusal of refusals) sites.skipped(refusal.node, refusal.reason, refusal.detail);
+      for (const target of targets) {
+        if (sanitized) {
+          sites.skipped(target.property, 'request-sanitized', sanitized);
+          continue;
+        }
+        const key = keyText(target.property);
+        if (!sites.changed(target.property, `${key}: ${target.text} compared with $eq in ${verdict.model.name}.${method}()`)) continue;
+        const property = target.property;
+        // parsed from text, so the object stays on one line: `{ $eq: req.body.email }`
+        property.value = recast.parse(`x = { $eq: ${sourceOf(property.value)} }`, { parser: parserFor(file.path) }).program.body[0].expression.right;
+        if (property.shorthand) property.shorthand = false;
+      }
+    });
+
+    function aggregation(path: any): void {
+      const verdict = models.receiver(path);
+      if (verdict?.kind !== 'model') return;
+      const stages = path.node.arguments[0];
+      if (stages?.type !== 'ArrayExpression') return;
+      for (const stage of stages.elements) {
+        if (stage?.type !== 'ObjectExpression') continue;
+        const match = stage.properties.find((p: any) => keyText(p) === '$match');
+        if (match?.value?.type !== 'ObjectExpression') continue;
+        const targets: Array<{ property: any; text: string }> = [];
+        const refusals: Array<{ node: any; reason: Reason; detail?: string }> = [];
+        collect(path, match.value, targets, refusals);
+        for (const target of targets) sites.skipped(target.property, 'aggregation-match', target.text);
+      }
+    }
+  },
+});
+
+/** A value's text as written (one line for the values this transform takes: names and member chains). */
+function sourceOf(node: any): string {
+  const { lines, start, end } = node.loc;
+  return String(lines.slice(start, end).toString({ lineTerminator: '\n' }));
+}
+
+function keyText(property: any): string | undefined {
+  if (property.type !== 'ObjectProperty' && property.type !== 'Property') return undefined;
+  if (property.computed) return undefined;
+  if (property.key.type === 'Identifier') return property.key.name;
+  return typeof property.key.value === 'string' ? property.key.value : undefined;
+}
+
+/** Field values of a filter literal (and of the literals inside `$and`/`$or`/`$nor`) that come from the request. */
+function collect(path: any, filter: any, targets: Array<{ property: any; text: string }>, refusals: Array<{ node: any; reason: Reason; detail?: string }>): void {
+  for (const property of filter.properties) {
+    if (property.type === 'SpreadElement' || property.type === 'SpreadProperty') {
+      const origin = originOf(path, property.argument);
+      if (origin.kind === 'whole-request') refusals.push({ node: property, reason: 'whole-request-filter', detail: `...${origin.text}` });
+      continue;
+    }
+    const key = keyText(property);
+    if (key === undefined) continue;
+    if (COMBINATORS.has(key)) {
+      if (property.value.type === 'ArrayExpression') {
+        for (const element of property.value.elements) if (element?.type === 'ObjectExpression') collect(path, element, targets, refusals);
+      }
+      continue;
+    }
+    if (key.startsWith('$')) continue; // $text, $where, $expr: operators of their own
+    const origin = originOf(path, property.value);
+    if (origin.kind === 'request') targets.push({ property, text: origin.text });
+    else if (origin.kind === 'cast') refusals.push({ node: property, reason: 'already-cast', detail: origin.text });
+    else if (origin.kind === 'whole-request') refusals.push({ node: property, reason: 'whole-request-filter', detail: origin.text });
+  }
+}
