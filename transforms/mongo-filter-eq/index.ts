@@ -1,7 +1,9 @@
 import recast from 'recast';
 import { z } from 'zod';
 import { parserFor } from '../../src/engine/parse.js';
+import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
 import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { routesOf } from '../../src/ast/routes.js';
 import { defineTransform } from '../../src/transform.js';
 import { originOf } from './values.js';
 
@@ -15,7 +17,10 @@ const COMBINATORS = new Set(['$and', '$or', '$nor']);
 /** Packages that strip `$` keys from every request before the handlers see it. */
 const SANITIZERS = ['express-mongo-sanitize', '@exortek/express-mongo-sanitize'];
 
-type Reason = 'whole-request-filter' | 'already-cast' | 'aggregation-match' | 'model-unresolved' | 'request-sanitized';
+type Reason = 'whole-request-filter' | 'already-cast' | 'validated-request' | 'route-parameter' | 'aggregation-match' | 'model-unresolved' | 'request-sanitized';
+
+/** Middleware names that validate a request before the handler (express-validation, celebrate, a project's validate()). */
+const VALIDATOR = /valid|celebrate|schema|zod|joi|yup|sanitiz|^(check|body|query|param)$/i;
 
 export default defineTransform({
   id: 'mongo-filter-eq',
@@ -32,6 +37,9 @@ export default defineTransform({
     'whole-request-filter':
       'the whole request object (`req.query`, `req.body`) is the filter: every key and operator comes from the client; pick the fields the endpoint filters on by hand',
     'already-cast': 'the value goes through a cast or a validator first (String(), Number(), parseInt, ObjectId, a zod/joi/express-validator result), so it cannot carry an operator',
+    'validated-request':
+      'the request is validated before the query: a validator middleware where the route is registered (`validate(schema)`, `celebrate(...)`, express-validator chains), or express-validator\'s check of this field with validationResult(req) in the handler',
+    'route-parameter': 'an Express route parameter (`req.params.x`) is always a string taken from the path, so it cannot carry an operator',
     'aggregation-match':
       'a `$match` stage of an aggregation: Mongoose does not cast pipelines, so a request string never matches an ObjectId or a number there either way; cast the value explicitly by hand',
     'model-unresolved': 'the receiver looks like a model but harden cannot prove it is one (a parameter, an unresolved import); the $eq form is right for Mongoose and the driver alike, apply it by hand',
@@ -43,6 +51,21 @@ export default defineTransform({
   options: z.object({}),
   apply({ j, root, file, sites, project }) {
     const models = new ModelResolver(j, project, file.path);
+    const validations = new Map<any, string | undefined>();
+    /** Why the request reaching the handler around `path` is validated already, if it is. */
+    const validated = (path: any, field: string): string | undefined => {
+      let handler = enclosingFunction(path);
+      while (handler && !requestParam(handler)) handler = enclosingFunction(handler);
+      if (!handler) return undefined;
+      const checked = checkedInHandler(j, handler, field);
+      if (checked) return checked;
+      if (!validations.has(handler.node)) {
+        const routes = routesOf(j, file.path, project, handler);
+        const found = 'routes' in routes ? routes.routes.flatMap((route) => route.middleware.filter((name) => VALIDATOR.test(name)).map((name) => `\`${name}(…)\` in the route at ${route.file}:${route.line}`)) : [];
+        validations.set(handler.node, found[0]);
+      }
+      return validations.get(handler.node);
+    };
     const sanitized = SANITIZERS.find((name) => file.package?.dependencyRange(name) !== undefined);
     root.find(j.CallExpression).forEach((path: any) => {
       const callee = path.node.callee;
@@ -67,6 +90,15 @@ export default defineTransform({
       for (const target of targets) {
         if (sanitized) {
           sites.skipped(target.property, 'request-sanitized', sanitized);
+          continue;
+        }
+        if (target.text.startsWith('req.params.')) {
+          sites.skipped(target.property, 'route-parameter', target.text);
+          continue;
+        }
+        const why = validated(path, target.text.split('.').slice(2).join('.'));
+        if (why) {
+          sites.skipped(target.property, 'validated-request', why);
           continue;
         }
         const key = keyText(target.property);
@@ -95,6 +127,18 @@ export default defineTransform({
     }
   },
 });
+
+/**
+ * express-validator in the handler itself: `validationResult(req)` is read, and a chain checks this
+ * field (`check('email').isEmail().run(req)`, `body('email')…`).
+ */
+function checkedInHandler(j: any, handler: any, field: string): string | undefined {
+  const calls = j(handler.node).find(j.CallExpression).nodes();
+  const named = (node: any, names: RegExp) => node.callee.type === 'Identifier' && names.test(node.callee.name);
+  if (!calls.some((node: any) => named(node, /^validationResult$/))) return undefined;
+  const check = calls.find((node: any) => named(node, /^(check|body|query|param)$/) && node.arguments[0]?.value === field);
+  return check ? `express-validator: \`${check.callee.name}('${field}')\` and validationResult(req) in the handler` : undefined;
+}
 
 /** A value's text as written (one line for the values this transform takes: names and member chains). */
 function sourceOf(node: any): string {

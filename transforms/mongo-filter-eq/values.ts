@@ -114,7 +114,8 @@ export function originOf(path: any, node: any): Origin {
   if (from) return { kind: 'request', text: from };
   const initCast = castOf(path, init);
   if (initCast) return { kind: 'cast', text: initCast };
-  if (requestPart(path, init)) return { kind: 'whole-request', text: `${value.name} = ${requestPart(path, init) ? `req.${requestPart(path, init)}` : ''}` };
+  const whole = requestPart(path, init);
+  if (whole) return { kind: 'whole-request', text: `\`${value.name}\` is req.${whole}` };
   return { kind: 'other' };
 }
 
