@@ -17,7 +17,7 @@ const COMBINATORS = new Set(['$and', '$or', '$nor']);
 /** Packages that strip `$` keys from every request before the handlers see it. */
 const SANITIZERS = ['express-mongo-sanitize', '@exortek/express-mongo-sanitize'];
 
-type Reason = 'whole-request-filter' | 'already-cast' | 'validated-request' | 'route-parameter' | 'aggregation-match' | 'model-unresolved' | 'request-sanitized';
+type Reason = 'whole-request-filter' | 'already-cast' | 'validated-request' | 'route-parameter' | 'query-string-simple' | 'aggregation-match' | 'model-unresolved' | 'request-sanitized';
 
 /** Middleware names that validate a request before the handler (express-validation, celebrate, a project's validate()). */
 const VALIDATOR = /valid|celebrate|schema|zod|joi|yup|sanitiz|^(check|body|query|param)$/i;
@@ -40,6 +40,8 @@ export default defineTransform({
     'validated-request':
       'the request is validated before the query: a validator middleware where the route is registered (`validate(schema)`, `celebrate(...)`, express-validator chains), or express-validator\'s check of this field with validationResult(req) in the handler',
     'route-parameter': 'an Express route parameter (`req.params.x`) is always a string taken from the path, so it cannot carry an operator',
+    'query-string-simple':
+      'the package is on Express 5, whose default query parser is the simple one: `req.query` values are strings or arrays of strings, never objects, so they cannot carry an operator (set `query parser` to `extended` and harden rewrites them)',
     'aggregation-match':
       'a `$match` stage of an aggregation: Mongoose does not cast pipelines, so a request string never matches an ObjectId or a number there either way; cast the value explicitly by hand',
     'model-unresolved': 'the receiver looks like a model but harden cannot prove it is one (a parameter, an unresolved import); the $eq form is right for Mongoose and the driver alike, apply it by hand',
@@ -52,6 +54,8 @@ export default defineTransform({
   apply({ j, root, file, sites, project }) {
     const models = new ModelResolver(j, project, file.path);
     const validations = new Map<any, string | undefined>();
+    /** Express 5 parses query strings with `querystring` unless the project asks for `qs` ('query parser'). */
+    const simpleQueries = () => expressMajor(file.package?.dependencyRange('express')) >= 5 && !project.files.some((path) => /['"]query parser['"]/.test(project.readFile(path) ?? ''));
     /** Why the request reaching the handler around `path` is validated already, if it is. */
     const validated = (path: any, field: string): string | undefined => {
       let handler = enclosingFunction(path);
@@ -96,6 +100,10 @@ export default defineTransform({
           sites.skipped(target.property, 'route-parameter', target.text);
           continue;
         }
+        if (target.text.startsWith('req.query.') && simpleQueries()) {
+          sites.skipped(target.property, 'query-string-simple', `express ${file.package?.dependencyRange('express')}`);
+          continue;
+        }
         const why = validated(path, target.text.split('.').slice(2).join('.'));
         if (why) {
           sites.skipped(target.property, 'validated-request', why);
@@ -127,6 +135,12 @@ export default defineTransform({
     }
   },
 });
+
+/** The lowest major a range admits (`^5.1.0`, `~5.0`, `5.x`, `>=5`); 0 when unknown or absent. */
+function expressMajor(range: string | undefined): number {
+  const majors = [...(range ?? '').matchAll(/(?:^|[\s|^~>=v])(\d+)(?=[.\sx*]|$)/g)].map((m) => Number(m[1]));
+  return majors.length === 0 || /\|\||</.test(range ?? '') ? 0 : Math.min(...majors);
+}
 
 /**
  * express-validator in the handler itself: `validationResult(req)` is read, and a chain checks this
