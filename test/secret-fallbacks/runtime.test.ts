@@ -20,21 +20,29 @@ afterAll(() => projects.forEach((project) => project.remove()));
 const flavours = {
   commonjs: {
     type: 'commonjs',
+    ext: 'js',
     config: "module.exports = {\n  port: process.env.PORT || '3000',\n  jwtSecret: process.env.JWT_SECRET || 'dev-secret',\n};\n",
     server: "const config = require('./config');\nprocess.stdout.write(`started with ${config.jwtSecret}\\n`);\n",
   },
+  '.cjs in an ES module package': {
+    type: 'module',
+    ext: 'cjs',
+    config: "module.exports = {\n  jwtSecret: process.env.JWT_SECRET || 'dev-secret',\n};\n",
+    server: "const config = require('./config.cjs');\nprocess.stdout.write(`started with ${config.jwtSecret}\\n`);\n",
+  },
   'ES module': {
     type: 'module',
+    ext: 'js',
     config: "export const config = {\n  port: process.env.PORT || '3000',\n  jwtSecret: process.env['JWT_SECRET'] ?? 'dev-secret',\n};\n",
     server: "import { config } from './config.js';\nprocess.stdout.write(`started with ${config.jwtSecret}\\n`);\n",
   },
 } as const;
 
-function start(dir: string, env: Record<string, string>) {
+function start(dir: string, env: Record<string, string>, ext = 'js') {
   const base = { ...process.env };
   delete base.NODE_ENV; // vitest sets it to 'test'
   delete base.JWT_SECRET;
-  return spawnSync(process.execPath, ['src/server.js'], { cwd: dir, env: { ...base, ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [`src/server.${ext}`], { cwd: dir, env: { ...base, ...env }, encoding: 'utf8' });
 }
 
 describe('requireSecret at start-up', () => {
@@ -42,22 +50,21 @@ describe('requireSecret at start-up', () => {
     describe(name, () => {
       const project = tempProject({
         'package.json': JSON.stringify({ name: 'app', private: true, type: flavour.type, scripts: { start: 'node src/server.js' } }),
-        'src/config.js': flavour.config,
-        'src/server.js': flavour.server,
+        [`src/config.${flavour.ext}`]: flavour.config,
+        [`src/server.${flavour.ext}`]: flavour.server,
       });
       projects.push(project);
       const results = project.transform(secretFallbacks as AnyTransform);
 
       it('rewrites the fallback and writes the module', () => {
-        expect(results.get('src/config.js')?.status).toBe('changed');
-        expect(project.read('src/config.js')).toContain("requireSecret('JWT_SECRET', 'dev-secret')");
-        expect(project.read('src/config.js')).toContain("process.env.PORT || '3000'");
-        expect(project.read('src/lib/require-secret.js')).toContain('function requireSecret(name, devDefault)');
+        expect(results.get(`src/config.${flavour.ext}`)?.status).toBe('changed');
+        expect(project.read(`src/config.${flavour.ext}`)).toContain("requireSecret('JWT_SECRET', 'dev-secret')");
+        expect(project.read(`src/lib/require-secret.${flavour.ext}`)).toContain('function requireSecret(name, devDefault)');
       });
 
       it('outside production: the development default, as before', () => {
         for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test', JWT_SECRET: '' }] as Array<Record<string, string>>) {
-          const run = start(project.dir, env);
+          const run = start(project.dir, env, flavour.ext);
           expect(run.stderr).toBe('');
           expect(run.status).toBe(0);
           expect(run.stdout).toBe('started with dev-secret\n');
@@ -66,7 +73,7 @@ describe('requireSecret at start-up', () => {
 
       it('in production without the secret (unset or empty): stops at start-up, naming the variable', () => {
         for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', JWT_SECRET: '' }] as Array<Record<string, string>>) {
-          const run = start(project.dir, env);
+          const run = start(project.dir, env, flavour.ext);
           expect(run.status).not.toBe(0);
           expect(run.stdout).toBe(''); // the server never started
           expect(run.stderr).toContain('Environment variable JWT_SECRET is not set. It is required in production');
@@ -75,7 +82,7 @@ describe('requireSecret at start-up', () => {
 
       it('a set secret wins in every environment', () => {
         for (const env of [{ NODE_ENV: 'production', JWT_SECRET: 's3cret' }, { JWT_SECRET: 's3cret' }] as Array<Record<string, string>>) {
-          const run = start(project.dir, env);
+          const run = start(project.dir, env, flavour.ext);
           expect(run.status).toBe(0);
           expect(run.stdout).toBe('started with s3cret\n');
         }

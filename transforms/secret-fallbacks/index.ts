@@ -71,7 +71,9 @@ export default defineTransform({
       wanted.push(candidate);
     }
     if (wanted.length === 0) return;
-    const local = importSupportExport(j, root, file, relativeSpecifier(file.path, target, needsJsSuffix(j, root, file)), HELPER);
+    // Node resolves neither `.cjs` nor `.mjs` without the extension
+    const withExtension = ext === '.cjs' || ext === '.mjs' || needsJsSuffix(j, root, file);
+    const local = importSupportExport(j, root, file, relativeSpecifier(file.path, target, withExtension), HELPER);
     for (const candidate of wanted) {
       const call = j.callExpression(j.identifier(local), [j.stringLiteral(candidate.name), candidate.literal]);
       if (candidate.replace.kind === 'expression') candidate.replace.path.replace(call);
