@@ -38,7 +38,7 @@ export default defineTransform({
       'the whole request object (`req.query`, `req.body`) is the filter: every key and operator comes from the client; pick the fields the endpoint filters on by hand',
     'already-cast': 'the value goes through a cast or a validator first (String(), Number(), parseInt, ObjectId, a zod/joi/express-validator result), so it cannot carry an operator',
     'validated-request':
-      'the request is validated before the query: a validator middleware where the route is registered (`validate(schema)`, `celebrate(...)`, express-validator chains), or express-validator\'s check of this field with validationResult(req) in the handler',
+      'the request is validated before the query: a validator middleware where the route is registered (`validate(schema)`, `celebrate(...)`, express-validator chains), a validator of the request part in the handler (`validateLogin(req.body)`), or express-validator\'s check of this field with validationResult(req) in the handler',
     'route-parameter': 'an Express route parameter (`req.params.x`) is always a string taken from the path, so it cannot carry an operator',
     'query-string-simple':
       'the package is on Express 5, whose default query parser is the simple one: `req.query` values are strings or arrays of strings, never objects, so they cannot carry an operator (set `query parser` to `extended` and harden rewrites them)',
@@ -57,11 +57,11 @@ export default defineTransform({
     /** Express 5 parses query strings with `querystring` unless the project asks for `qs` ('query parser'). */
     const simpleQueries = () => expressMajor(file.package?.dependencyRange('express')) >= 5 && !project.files.some((path) => /['"]query parser['"]/.test(project.readFile(path) ?? ''));
     /** Why the request reaching the handler around `path` is validated already, if it is. */
-    const validated = (path: any, field: string): string | undefined => {
+    const validated = (path: any, field: string, part: string): string | undefined => {
       let handler = enclosingFunction(path);
       while (handler && !requestParam(handler)) handler = enclosingFunction(handler);
       if (!handler) return undefined;
-      const checked = checkedInHandler(j, handler, field);
+      const checked = checkedInHandler(j, handler, field, part);
       if (checked) return checked;
       if (!validations.has(handler.node)) {
         const routes = routesOf(j, file.path, project, handler);
@@ -104,7 +104,8 @@ export default defineTransform({
           sites.skipped(target.property, 'query-string-simple', `express ${file.package?.dependencyRange('express')}`);
           continue;
         }
-        const why = validated(path, target.text.split('.').slice(2).join('.'));
+        const [, part = '', ...rest] = target.text.split('.');
+        const why = validated(path, rest.join('.'), part);
         if (why) {
           sites.skipped(target.property, 'validated-request', why);
           continue;
@@ -146,9 +147,16 @@ function expressMajor(range: string | undefined): number {
  * express-validator in the handler itself: `validationResult(req)` is read, and a chain checks this
  * field (`check('email').isEmail().run(req)`, `body('email')…`).
  */
-function checkedInHandler(j: any, handler: any, field: string): string | undefined {
+function checkedInHandler(j: any, handler: any, field: string, part: string): string | undefined {
   const calls = j(handler.node).find(j.CallExpression).nodes();
   const named = (node: any, names: RegExp) => node.callee.type === 'Identifier' && names.test(node.callee.name);
+  // `const { error } = validateLogin(req.body)`, `schema.validate(req.body)`: a validator of the whole part
+  const ofPart = (argument: any) => argument?.type === 'MemberExpression' && !argument.computed && argument.property.name === part && argument.object.type === 'Identifier';
+  const validator = calls.find((node: any) => {
+    const name = node.callee.type === 'Identifier' ? node.callee.name : node.callee.type === 'MemberExpression' && !node.callee.computed ? node.callee.property.name : '';
+    return /valid/i.test(name) && node.arguments.some(ofPart);
+  });
+  if (validator) return `\`${validator.callee.type === 'Identifier' ? validator.callee.name : validator.callee.property.name}(req.${part})\` in the handler`;
   if (!calls.some((node: any) => named(node, /^validationResult$/))) return undefined;
   const check = calls.find((node: any) => named(node, /^(check|body|query|param)$/) && node.arguments[0]?.value === field);
   return check ? `express-validator: \`${check.callee.name}('${field}')\` and validationResult(req) in the handler` : undefined;
