@@ -8,10 +8,12 @@ import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
+import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
 import rateLimiterRedis from './rate-limiter-redis/index.js';
+import secretFallbacks from './secret-fallbacks/index.js';
 import splitGodService from './split-god-service/index.js';
 
 /** In a sensible default chain order; presets set their own order. */
@@ -23,6 +25,8 @@ export const transforms: readonly AnyTransform[] = [
   rateLimiterRedis,
   consoleToLogger,
   fsSyncToAsync,
+  secretFallbacks,
+  mongoFilterEq,
   splitGodService,
 ] as AnyTransform[];
 

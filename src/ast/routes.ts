@@ -17,6 +17,8 @@ export interface RouteUse {
   path?: string;
   file: string;
   line?: number;
+  /** What runs before the handler in the registration: the callee or name of each argument between the path and it (`validate(schema)` -> `validate`). */
+  middleware: string[];
 }
 
 export type Routes = { routes: RouteUse[] } | { unknown: string };
@@ -74,12 +76,31 @@ function registration(path: any, file: string): RouteUse | undefined {
   while (object?.type === 'CallExpression' && object.callee.type === 'MemberExpression' && METHODS.has(object.callee.property?.name ?? '')) object = unwrapExpression(object.callee.object);
   const routeCall = object?.type === 'CallExpression' && object.callee.type === 'MemberExpression' && object.callee.property?.name === 'route' ? object : undefined;
   const pathNode = routeCall ? unwrapExpression(routeCall.arguments[0]) : first;
+  const middleware = call.node.arguments
+    .slice(0, call.node.arguments.indexOf(argument.node))
+    .flatMap((node: any) => (unwrapExpression(node)?.type === 'ArrayExpression' ? unwrapExpression(node).elements : [node]))
+    .map(middlewareName)
+    .filter((name: string | undefined): name is string => name !== undefined);
   return {
+    middleware,
     method: callee.property.name,
     path: typeof pathNode?.value === 'string' ? pathNode.value : pathNode?.type === 'TemplateLiteral' && pathNode.quasis.length === 1 ? pathNode.quasis[0].value.cooked : undefined,
     file,
     line: call.node.loc?.start.line,
   };
+}
+
+/** `validate(schema)` -> 'validate', `body('email').isEmail()` -> 'body', `auth` -> 'auth'; a path literal -> undefined. */
+function middlewareName(node: any): string | undefined {
+  let value = unwrapExpression(node);
+  for (;;) {
+    if (value?.type === 'CallExpression') value = unwrapExpression(value.callee);
+    else if (value?.type === 'MemberExpression' && unwrapExpression(value.object)?.type === 'CallExpression') value = unwrapExpression(value.object);
+    else break;
+  }
+  if (value?.type === 'Identifier') return value.name;
+  if (value?.type === 'MemberExpression' && !value.computed) return value.property.name;
+  return undefined;
 }
 
 function isRouteCall(node: any): boolean {

@@ -17,7 +17,8 @@ export interface DependencyEdit {
 }
 
 export interface RuntimeNeeds {
-  env: Array<{ name: string; files: string[]; default?: string }>;
+  /** `production: 'required'`: the code stops in production when it is unset (`default` applies elsewhere). */
+  env: Array<{ name: string; files: string[]; default?: string; production?: 'required' }>;
   services: Array<{ service: string; because: string }>;
   dependencies: DependencyEdit[];
 }
@@ -35,6 +36,12 @@ const SERVICES: Record<string, string> = {
 
 const ENV_READ = /process\.env(?:\.([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"]+)\2\s*\])(?:\s*(?:\|\||\?\?)\s*('[^'\n]*'|"[^"\n]*"|-?[\d_.]+))?/g;
 
+/**
+ * `requireSecret('NAME', 'dev default')`, the helper secret-fallbacks generates (a second local
+ * name gets a number): the variable is read inside the helper and required in production.
+ */
+const SECRET_READ = /\brequireSecret\d*\(\s*(['"])([^'"\n]+)\1\s*,\s*('[^'\n]*'|"[^"\n]*"|`[^`$\n]*`)/g;
+
 function envReads(text: string): Map<string, string | undefined> {
   const found = new Map<string, string | undefined>();
   for (const match of text.matchAll(ENV_READ)) {
@@ -42,6 +49,12 @@ function envReads(text: string): Map<string, string | undefined> {
     const fallback = match[4];
     if (!found.has(name) || (found.get(name) === undefined && fallback !== undefined)) found.set(name, fallback);
   }
+  return found;
+}
+
+function secretReads(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const match of text.matchAll(SECRET_READ)) if (!found.has(match[2]!)) found.set(match[2]!, match[3]!);
   return found;
 }
 
@@ -65,7 +78,7 @@ export function dependencyEdits(change: FileChange): DependencyEdit[] {
 
 
 export function runtimeNeeds(changeset: Changeset): RuntimeNeeds {
-  const env = new Map<string, { files: Set<string>; default?: string }>();
+  const env = new Map<string, { files: Set<string>; default?: string; production?: 'required' }>();
   const dependencies: RuntimeNeeds['dependencies'] = [];
   const script = (change: FileChange) => change.kind !== 'manifest' && /\.(c|m)?[jt]sx?$/.test(change.path);
   for (const change of changeset.changes) {
@@ -78,6 +91,15 @@ export function runtimeNeeds(changeset: Changeset): RuntimeNeeds {
         if (fallback !== undefined && entry.default === undefined) entry.default = fallback;
         env.set(name, entry);
       }
+      const required = secretReads(change.before ?? '');
+      for (const [name, fallback] of secretReads(change.after)) {
+        if (required.has(name)) continue;
+        const entry = env.get(name) ?? { files: new Set<string>() };
+        entry.files.add(change.path);
+        entry.production = 'required';
+        entry.default = fallback;
+        env.set(name, entry);
+      }
     } else if (change.kind === 'manifest') {
       dependencies.push(...dependencyEdits(change));
     }
@@ -88,7 +110,14 @@ export function runtimeNeeds(changeset: Changeset): RuntimeNeeds {
     if (service && !services.has(service)) services.set(service, name);
   }
   return {
-    env: [...env].map(([name, entry]) => ({ name, files: [...entry.files].sort(), ...(entry.default !== undefined ? { default: entry.default } : {}) })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    env: [...env]
+      .map(([name, entry]) => ({
+        name,
+        files: [...entry.files].sort(),
+        ...(entry.default !== undefined ? { default: entry.default } : {}),
+        ...(entry.production ? { production: entry.production } : {}),
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
     services: [...services].map(([service, because]) => ({ service, because })),
     dependencies,
   };
@@ -99,7 +128,12 @@ export function describeRuntimeNeeds(needs: RuntimeNeeds, code: (text: string) =
   const lines: string[] = [];
   for (const { service, because } of needs.services) lines.push(`${service} (${code(because)})`);
   for (const variable of needs.env) {
-    const fallback = variable.default !== undefined ? `unset: ${variable.default}` : 'no default in the code';
+    const fallback =
+      variable.production === 'required'
+        ? `required in production: the server stops at start-up without it; elsewhere unset: ${variable.default}`
+        : variable.default !== undefined
+          ? `unset: ${variable.default}`
+          : 'no default in the code';
     lines.push(`${code(variable.name)} (${fallback}; read in ${variable.files.map(code).join(', ')})`);
   }
   if (needs.dependencies.length > 0) lines.push(`new dependencies: ${needs.dependencies.map((d) => code(`${d.name}@${d.range}`)).join(', ')}`);

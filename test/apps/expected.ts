@@ -47,6 +47,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     presets: ['mongo-express'],
     language: 'ts',
     transforms: {
+      'mongo-filter-eq': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/controllers/video.controller.ts:8', reason: 'query-string-simple', why: 'Video.find({ email: req.query.email }) on Express 5: req.query values are strings' }],
+      },
       'dedupe-imports': { changed: [], exact: true },
       'mongoose-pool-options': { changed: ['src/config/mongoose.ts:16'] },
       'rate-limiter-redis': {
@@ -139,6 +144,10 @@ export const EXPECTED: Record<string, AppExpectation> = {
     presets: ['node-basics', 'mongo-express'],
     language: 'js',
     transforms: {
+      'secret-fallbacks': {
+        changed: [{ at: 'src/config/index.js:16', why: "jwtSecret: process.env.JWT_SECRET || 'vfxb-dev-secret' at module level: required in production" }],
+        exact: true,
+      },
       'dedupe-imports': { changed: [], exact: true },
       'console-to-logger': {
         changed: [

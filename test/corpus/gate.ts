@@ -58,8 +58,10 @@ function repositories(options: Options): string[] {
 function runFor(runs: SelectionRun[], transform: string): SelectionRun | undefined {
   const by = (name: string) => runs.find((r) => r.selection === name);
   if (transform === 'split-god-service') return by('split');
-  const mongo = by('mongo-express');
-  if (mongo?.dry?.transforms.some((t) => t.id === transform)) return mongo;
+  for (const name of ['mongo-express', 'node-basics', 'express-safety']) {
+    const run = by(name);
+    if (run?.dry?.transforms.some((t) => t.id === transform)) return run;
+  }
   return by('node-basics');
 }
 

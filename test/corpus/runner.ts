@@ -18,6 +18,7 @@ export const SELECTIONS: Selection[] = [
   { name: 'mongo-express', args: ['--preset', 'mongo-express'] },
   { name: 'node-basics', args: ['--preset', 'node-basics'] },
   { name: 'split', args: ['--transform', 'split-god-service'] },
+  { name: 'express-safety', args: ['--preset', 'express-safety'] },
 ];
 
 export interface Proc {

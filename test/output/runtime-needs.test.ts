@@ -43,6 +43,26 @@ describe('runtimeNeeds', () => {
     ]);
   });
 
+  it('lists a secret that requireSecret (secret-fallbacks) now requires in production, although the file read it before', () => {
+    const needs = runtimeNeeds(
+      changeset([
+        change(
+          'src/config/index.js',
+          "module.exports = { jwtSecret: process.env.JWT_SECRET || 'dev-secret', db: process.env.DB_PASSWORD || 'pw' };\n",
+          "const { requireSecret } = require('../lib/require-secret');\nmodule.exports = { jwtSecret: requireSecret('JWT_SECRET', 'dev-secret'), db: requireSecret(\"DB_PASSWORD\", \"pw\") };\n",
+        ),
+        change('src/other.js', "const s = requireSecret('SESSION_SECRET', 'x');\n", "const s = requireSecret('SESSION_SECRET', 'x');\nconst t = 1;\n"),
+      ]),
+    );
+    expect(needs.env).toEqual([
+      { name: 'DB_PASSWORD', files: ['src/config/index.js'], default: '"pw"', production: 'required' },
+      { name: 'JWT_SECRET', files: ['src/config/index.js'], default: "'dev-secret'", production: 'required' },
+    ]);
+    expect(describeRuntimeNeeds(needs)[1]).toBe(
+      "JWT_SECRET (required in production: the server stops at start-up without it; elsewhere unset: 'dev-secret'; read in src/config/index.js)",
+    );
+  });
+
   it('needs nothing when the changes read nothing new', () => {
     expect(describeRuntimeNeeds(runtimeNeeds(changeset([change('a.js', 'console.log(1);\n', 'logger.info(1);\n')])))).toEqual([]);
   });

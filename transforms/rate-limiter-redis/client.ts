@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesJsExtensions } from '../../src/ast/imports.js';
+import { findImportedLocal, relativeSpecifier, requiredModule } from '../../src/ast/imports.js';
+import { flavourOf, importSupportExport, needsJsSuffix, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import type { FileInfo, ProjectView, Requests } from '../../src/transform.js';
 
@@ -32,28 +33,10 @@ export interface ClientContext {
   options: { redisUrlEnv: string; supportDir: string };
 }
 
-export type Flavour = 'ts' | 'esm' | 'cjs';
-
 export interface ProjectClient {
   /** Root-relative path of the module that exports it. */
   path: string;
   name: string;
-}
-
-/** How the file is written: decides the support module's flavour, extension and import style. */
-export function flavourOf(j: JSCodeshift, root: Collection<any>, file: FileInfo): Flavour {
-  if (file.language !== 'js') return 'ts';
-  if (file.path.endsWith('.mjs')) return 'esm';
-  if (file.path.endsWith('.cjs')) return 'cjs';
-  return isEsmFile(j, root) ? 'esm' : 'cjs';
-}
-
-/** Whether relative imports of this file need a `.js` suffix (ESM TypeScript, ESM JavaScript). */
-export function needsJsSuffix(ctx: Pick<ClientContext, 'j' | 'root' | 'file'>): boolean {
-  const flavour = flavourOf(ctx.j, ctx.root, ctx.file);
-  if (flavour === 'cjs') return false;
-  if (flavour === 'esm') return true;
-  return usesJsExtensions(ctx.j, ctx.root) || ctx.file.package?.type === 'module';
 }
 
 function supportTarget(ctx: ClientContext, stem: string): { relative: string; target: string; specifier: string } {
@@ -62,24 +45,14 @@ function supportTarget(ctx: ClientContext, stem: string): { relative: string; ta
   const ext = flavour === 'ts' ? '.ts' : path.endsWith('.mjs') ? '.mjs' : path.endsWith('.cjs') ? '.cjs' : '.js';
   const relative = posix.join(ctx.options.supportDir, stem + ext);
   const target = posix.join(ctx.file.package?.dir ?? '', relative);
-  return { relative, target, specifier: relativeSpecifier(path, target, needsJsSuffix(ctx)) };
-}
-
-function importFromSupport(ctx: ClientContext, specifier: string, name: string): string {
-  const { j, root } = ctx;
-  const existing = findImportedLocal(j, root, (source) => source === specifier, name);
-  if (existing) return existing;
-  let local = name;
-  for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${name}${n}`;
-  addImport(j, root, { source: specifier, imported: name, local }, flavourOf(j, root, ctx.file) !== 'cjs');
-  return local;
+  return { relative, target, specifier: relativeSpecifier(path, target, needsJsSuffix(ctx.j, ctx.root, ctx.file)) };
 }
 
 /** Requests the shared client module (once per package) and ioredis. */
 function requestClientModule(ctx: ClientContext): { target: string } {
   const { relative, target } = supportTarget(ctx, 'rate-limit-redis');
   const reuse = findProjectClient(ctx.project, ctx.file.package?.dir ?? '', target);
-  ctx.request.file(relative, supportModule(flavourOf(ctx.j, ctx.root, ctx.file), ctx.options.redisUrlEnv, reuse, target, needsJsSuffix(ctx)));
+  ctx.request.file(relative, supportModule(flavourOf(ctx.j, ctx.root, ctx.file), ctx.options.redisUrlEnv, reuse, target, needsJsSuffix(ctx.j, ctx.root, ctx.file)));
   ctx.request.dependency('ioredis', IOREDIS_RANGE);
   return { target };
 }
@@ -87,7 +60,7 @@ function requestClientModule(ctx: ClientContext): { target: string } {
 /** Makes the shared `rateLimitRedis` client available in the file; returns its local name. */
 export function useSharedClient(ctx: ClientContext): string {
   requestClientModule(ctx);
-  return importFromSupport(ctx, supportTarget(ctx, 'rate-limit-redis').specifier, 'rateLimitRedis');
+  return importSupportExport(ctx.j, ctx.root, ctx.file, supportTarget(ctx, 'rate-limit-redis').specifier, 'rateLimitRedis');
 }
 
 /** Makes `redisStore(prefix)` (express-rate-limit's Redis store factory) available; returns its local name. */
@@ -95,10 +68,10 @@ export function useStoreFactory(ctx: ClientContext): string {
   requestClientModule(ctx);
   const { relative, specifier } = supportTarget(ctx, 'rate-limit-store');
   const flavour = flavourOf(ctx.j, ctx.root, ctx.file);
-  const sibling = relativeSpecifier(relative, supportTarget(ctx, 'rate-limit-redis').relative, flavour !== 'cjs' && needsJsSuffix(ctx));
+  const sibling = relativeSpecifier(relative, supportTarget(ctx, 'rate-limit-redis').relative, flavour !== 'cjs' && needsJsSuffix(ctx.j, ctx.root, ctx.file));
   const text = STORE_TEMPLATES[flavour].replace(/'\.\/rate-limit-redis(\.js)?'/, `'${sibling}'`);
   ctx.request.file(relative, text);
-  return importFromSupport(ctx, specifier, 'redisStore');
+  return importSupportExport(ctx.j, ctx.root, ctx.file, specifier, 'redisStore');
 }
 
 /** The support module's text for a flavour, optionally duplicating the project's own client. */

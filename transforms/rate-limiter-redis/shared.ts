@@ -7,7 +7,8 @@ import type { Collection, JSCodeshift } from 'jscodeshift';
 import { addImport, findImportedLocal, isNameTaken, noteExtendedRequire } from '../../src/ast/imports.js';
 import { buildExpression, stringLiteralCode } from '../../src/ast/build.js';
 import type { FileInfo, ProjectView, Requests, Sites } from '../../src/transform.js';
-import { flavourOf, useStoreFactory } from './client.js';
+import { flavourOf } from '../../src/ast/support-module.js';
+import { useStoreFactory } from './client.js';
 
 export const RANGES = {
   'express-rate-limit': '^8.7.5',
