@@ -7,6 +7,7 @@ import { harden } from '../src/package-root.js';
 import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
+import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
@@ -23,6 +24,7 @@ export const transforms: readonly AnyTransform[] = [
   rateLimiterRedis,
   consoleToLogger,
   fsSyncToAsync,
+  expressAsyncErrors,
   splitGodService,
 ] as AnyTransform[];
 

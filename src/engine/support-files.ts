@@ -16,6 +16,7 @@ import { languageFor } from './parse.js';
 import type { Project } from './project.js';
 import { runFile, type ResolvedTransform, type SupportRequest } from './run-file.js';
 import type { SiteFilter } from './sites.js';
+import type { ProjectView } from '../transform.js';
 
 /** More distinct support files than any chain requests: a guard against a transform that keeps generating new ones. */
 const LIMIT = 200;
@@ -48,4 +49,43 @@ export function finishSupportFiles(
   return all.map((request) =>
     request.kind === 'file' ? { ...request, contents: finished.get(key(request.path, request.contents)) ?? request.contents } : request,
   );
+}
+
+const sourceFolders = new WeakMap<ProjectView, Map<string, string>>();
+
+/**
+ * Where the package's server code lives, so its one generated logger sits next to it (a package
+ * never gets two): `src/` when server sources are there, else the folder holding most of them
+ * (`server/` beside a front-end `src/`), else the package root.
+ */
+function sourceFolder(project: ProjectView, packageDir: string): string {
+  let known = sourceFolders.get(project);
+  if (!known) sourceFolders.set(project, (known = new Map()));
+  let answer = known.get(packageDir);
+  if (answer === undefined) {
+    const prefix = packageDir === '' ? '' : `${packageDir}/`;
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const path of project.files) {
+      if (!path.startsWith(prefix) || project.roleOf(path) !== 'source') continue;
+      const rest = path.slice(prefix.length);
+      const folder = rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : '';
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+      total += 1;
+    }
+    const [top, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
+    answer = counts.has('src') ? 'src/' : top !== '' && count * 2 > total ? `${top}/` : '';
+    known.set(packageDir, answer);
+  }
+  return answer;
+}
+
+/**
+ * Where a generated support module of a package goes, relative to the package: `lib/<name>` beside
+ * the server code (`src/lib/logger.ts`; inside a `lib/` folder, that folder itself), so a package
+ * keeps its generated modules together.
+ */
+export function supportModulePath(project: ProjectView, packageDir: string, name: string): string {
+  const folder = sourceFolder(project, packageDir);
+  return `${folder}${/(^|\/)lib\/$/.test(folder) ? '' : 'lib/'}${name}`;
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { harden } from '../../src/package-root.js';
+import { supportModulePath } from '../../src/engine/support-files.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 import { defaultLevels, findProjectLogger, importClosure, LOGGER_FILE_NAME, type LoggerLibrary, type LoggerModule } from './detect-logger.js';
 
@@ -92,9 +93,7 @@ export function resolveTarget(
   // plain Node cannot require a .ts module from a .js file, whatever tsconfig.json says
   const typescript = file.language !== 'js';
   void inPackage;
-  const folder = sourceFolder(project, packageDir);
-  // `lib/logger.js` beside the server code; inside a `lib/` folder, `lib/logger.js` itself
-  const relative = options.loggerPath ?? `${folder}${/(^|\/)lib\/$/.test(folder) ? '' : 'lib/'}logger.${typescript ? 'ts' : 'js'}`;
+  const relative = options.loggerPath ?? supportModulePath(project, packageDir, `logger.${typescript ? 'ts' : 'js'}`);
   const path = posix.normalize(posix.join(packageDir, relative));
   const stem = path.replace(/\.[a-z]+$/, '');
   if (path !== file.path && EXTENSIONS.some((ext) => project.exists(`${stem}.${ext}`))) return 'logger-path-taken';
@@ -115,35 +114,6 @@ export function resolveTarget(
     esm: flavour === 'esm',
     imports: new Set(),
   };
-}
-
-const sourceFolders = new WeakMap<ProjectView, Map<string, string>>();
-
-/**
- * Where the package's server code lives, so its one generated logger sits next to it (a package
- * never gets two): `src/` when server sources are there, else the folder holding most of them
- * (`server/` beside a front-end `src/`), else the package root.
- */
-function sourceFolder(project: ProjectView, packageDir: string): string {
-  let known = sourceFolders.get(project);
-  if (!known) sourceFolders.set(project, (known = new Map()));
-  let answer = known.get(packageDir);
-  if (answer === undefined) {
-    const prefix = packageDir === '' ? '' : `${packageDir}/`;
-    const counts = new Map<string, number>();
-    let total = 0;
-    for (const path of project.files) {
-      if (!path.startsWith(prefix) || project.roleOf(path) !== 'source') continue;
-      const rest = path.slice(prefix.length);
-      const folder = rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : '';
-      counts.set(folder, (counts.get(folder) ?? 0) + 1);
-      total += 1;
-    }
-    const [top, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
-    answer = counts.has('src') ? 'src/' : top !== '' && count * 2 > total ? `${top}/` : '';
-    known.set(packageDir, answer);
-  }
-  return answer;
 }
 
 /** A package published for others to import: not private, an entry point, and no server of its own to start. */
