@@ -107,7 +107,9 @@ export function routeCalls(j: any, root: any): RouteCall[] {
     if (!chained && handlers.length > 0) {
       const first = unwrapExpression(handlers[0].node);
       const pathLike = ['StringLiteral', 'Literal', 'TemplateLiteral', 'RegExpLiteral', 'ArrayExpression'].includes(first?.type) && !(first.type === 'Literal' && typeof first.value !== 'string' && !(first.value instanceof RegExp));
-      if (method !== 'use' || pathLike) handlers.shift();
+      // `use(mountPath, router)`: a first argument that is neither a function nor a call is the path
+      const handlerLike = ['FunctionExpression', 'ArrowFunctionExpression', 'CallExpression'].includes(first?.type);
+      if (method !== 'use' || pathLike || (handlers.length > 1 && !handlerLike)) handlers.shift();
     }
     found.push({ call: path, method, handlers });
   });

@@ -18,7 +18,7 @@ function walk(node: any, visit: (node: any) => boolean | void): void {
     for (const child of node) walk(child, visit);
     return;
   }
-  if (typeof node.type !== 'string') return;
+  if (typeof node.type !== 'string' || isFunctionNode(node)) return;
   if (visit(node) === false) return;
   for (const key of Object.keys(node)) {
     if (key === 'loc' || key === 'comments' || key === 'leadingComments' || key === 'trailingComments' || key === 'original' || key === 'tokens') continue;
@@ -56,17 +56,19 @@ function promiseChain(node: any): 'caught' | 'uncaught' | undefined {
 }
 
 /**
- * A statement that cannot throw in practice: no `await`, no `throw`, and no call other than on the
- * request or response (`res.status(400).json(…)`) or of `next`.
+ * A statement that leaves no promise behind: no `await`, no `throw`, no `return` of a call. (A
+ * synchronous throw of an async handler rejects it too, but a statement such as
+ * `allowOrigin(res)` before a try/catch is not where handlers fail; harden does not wrap for it.)
  */
-function isQuiet(statement: any, safeRoots: ReadonlySet<string>): boolean {
-  return !contains(statement, (node) => {
-    if (node.type === 'AwaitExpression' || node.type === 'ThrowStatement' || node.type === 'NewExpression') return true;
-    if (node.type !== 'CallExpression') return false;
-    let callee = node.callee;
-    while (callee?.type === 'MemberExpression' || callee?.type === 'CallExpression') callee = callee.type === 'MemberExpression' ? callee.object : callee.callee;
-    return !(callee?.type === 'Identifier' && safeRoots.has(callee.name));
-  });
+function isQuiet(statement: any): boolean {
+  return !contains(statement, (node) => node.type === 'AwaitExpression' || node.type === 'ThrowStatement' || (node.type === 'ReturnStatement' && node.argument && node.argument.type !== 'Identifier' && !/Literal$/.test(node.argument.type) && !isResponseCall(node.argument)));
+}
+
+/** `res.json(…)`, `res.status(400).send(…)`, `next(err)`: what handlers return to stop early. */
+function isResponseCall(node: any): boolean {
+  let callee = node?.type === 'CallExpression' ? node.callee : undefined;
+  while (callee?.type === 'MemberExpression' || callee?.type === 'CallExpression') callee = callee.type === 'MemberExpression' ? callee.object : callee.callee;
+  return callee?.type === 'Identifier' && /^(res|response|next|reply)$/.test(callee.name);
 }
 
 /** A try statement whose catch handles the error: it neither throws nor awaits again, and no finally block does. */
@@ -123,7 +125,6 @@ export function analyseHandler(j: any, fnPath: any): Verdict {
   const params: any[] = fn.params ?? [];
   const names = params.map(paramName);
   const body = fn.body;
-  const safeRoots = new Set<string>(names.filter((n): n is string => !!n));
 
   let how: string;
   if (fn.async) {
@@ -131,7 +132,7 @@ export function analyseHandler(j: any, fnPath: any): Verdict {
     if (body.type === 'BlockStatement') {
       const statements = body.body.filter((s: any) => s.type !== 'EmptyStatement');
       const tries = statements.filter((s: any) => s.type === 'TryStatement');
-      const guarded = statements.every((s: any) => catchesAll(s) || (s.type !== 'TryStatement' && isQuiet(s, safeRoots)));
+      const guarded = statements.every((s: any) => catchesAll(s) || (s.type !== 'TryStatement' && isQuiet(s)));
       if (guarded && tries.length > 0) return refuseIfCandidate(params, { kind: 'refuse', reason: 'already-catching' });
       if (guarded) return { kind: 'cannot-reject' };
     } else if (promiseChain(body) === 'caught') {

@@ -72,7 +72,11 @@ export default defineTransform({
         const handler = resolveHandler(j, argPath, file.path, project);
         if (handler.kind === 'none') continue;
         if (handler.kind === 'elsewhere') {
-          if (kind !== 'other') elsewhere.push({ node: argPath.node, name: handler.name });
+          // the route's own handler (the last argument of get/post/…) on a router harden knows is Express; middleware
+          // handed in from elsewhere is mostly a library's (body parsers, auth), and on other receivers such arguments
+          // are as often plain values (cache.put(key, value))
+          const last = argPath === registration.handlers[registration.handlers.length - 1];
+          if (kind === 'express' && last && registration.method !== 'use') elsewhere.push({ node: argPath.node, name: handler.name });
           continue;
         }
         const verdict = analyseHandler(j, handler.fnPath);

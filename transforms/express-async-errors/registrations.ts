@@ -158,7 +158,8 @@ function readExports(j: any, project: ProjectView, target: string): Map<string, 
       });
     }
   });
-  const add = (key: string, fnPath: any) => fnPath && !found.has(key) && found.set(key, { kind: 'function', fnPath, file: target, named: key });
+  // an export assigned something that is not a function (a router, a wrapper's result) is no handler to follow
+  const add = (key: string, fnPath: any) => !found.has(key) && found.set(key, fnPath ? { kind: 'function', fnPath, file: target, named: key } : { kind: 'none' });
   (program.node.body as any[]).forEach((statement: any, index: number) => {
     const at = body.get(index);
     if (statement.type === 'ExportNamedDeclaration') {
@@ -171,8 +172,7 @@ function readExports(j: any, project: ProjectView, target: string): Map<string, 
     }
     if (statement.type === 'ExportDefaultDeclaration') {
       const declaration = unwrapExpression(statement.declaration);
-      if (isFunctionNode(declaration)) add('default', pathOf(j, at, declaration));
-      else if (declaration?.type === 'Identifier') add('default', topFunctions.get(declaration.name));
+      add('default', isFunctionNode(declaration) ? pathOf(j, at, declaration) : declaration?.type === 'Identifier' ? topFunctions.get(declaration.name) : undefined);
     }
     if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression' && statement.expression.operator === '=') {
       const { left } = statement.expression;
@@ -185,13 +185,11 @@ function readExports(j: any, project: ProjectView, target: string): Map<string, 
           const propertyKey = property.key?.name ?? property.key?.value;
           if (typeof propertyKey !== 'string' || property.computed) return;
           const value = property.type === 'ObjectMethod' ? property : unwrapExpression(property.value);
-          if (isFunctionNode(value)) add(propertyKey, pathOf(j, rightPath.get('properties', i), value));
-          else if (value?.type === 'Identifier') add(propertyKey, topFunctions.get(value.name));
+          add(propertyKey, isFunctionNode(value) ? pathOf(j, rightPath.get('properties', i), value) : value?.type === 'Identifier' ? topFunctions.get(value.name) : undefined);
         });
         return;
       }
-      if (isFunctionNode(right)) add(key, rightPath);
-      else if (right?.type === 'Identifier') add(key, topFunctions.get(right.name));
+      add(key, isFunctionNode(right) ? rightPath : right?.type === 'Identifier' ? topFunctions.get(right.name) : undefined);
     }
   });
   return found;
