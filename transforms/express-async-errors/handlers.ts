@@ -104,14 +104,15 @@ function isInTail(path: any, fnNode: any): boolean {
   return true;
 }
 
-/** The statement of the handler's own body (not of a nested function) that holds `path`. */
+/**
+ * The innermost statement of the handler itself (not of a nested function) that holds `path`: for
+ * a use inside a callback, the statement that creates the callback.
+ */
 function ownStatement(path: any, fnNode: any): any {
-  let current = path;
   let statement: any;
-  while (current && current.node !== fnNode) {
-    if (/Statement|Declaration$/.test(current.node.type) && !isFunctionNode(current.node)) statement = current;
-    if (isFunctionNode(current.node)) statement = undefined; // restart: only statements of the handler itself count
-    current = current.parent;
+  for (let current = path; current && current.node !== fnNode; current = current.parent) {
+    if (isFunctionNode(current.node)) statement = undefined;
+    else if (!statement && /Statement$|Declaration$/.test(current.node.type) && current.node.type !== 'BlockStatement') statement = current;
   }
   return statement;
 }

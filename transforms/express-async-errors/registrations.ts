@@ -5,7 +5,7 @@
  * one, or something harden cannot follow.
  */
 import { requiredModule } from '../../src/ast/imports.js';
-import { isFunctionNode, requestParam } from '../../src/ast/functions.js';
+import { isFunctionNode } from '../../src/ast/functions.js';
 import { routeReceiver } from '../../src/ast/routes.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
@@ -205,7 +205,15 @@ function exportKey(left: any): string | undefined {
   return undefined;
 }
 
-/** A registration on a router harden could not place: the function must look like a request handler. */
+/**
+ * On a router harden could not place, only a function that reads like a request handler is one:
+ * `(req, res)`, `(request, response, next)`, `(_req, res)`, or a first parameter typed `Request`.
+ * (`interceptors.request.use(async (config) => …)` and `cache.get(key, async () => …)` are not.)
+ */
 export function looksLikeHandler(fnPath: any): boolean {
-  return requestParam(fnPath) !== undefined;
+  const [first, second] = (fnPath.node.params ?? []).map((param: any) => (param?.type === 'AssignmentPattern' ? param.left : param));
+  if (first?.type !== 'Identifier') return false;
+  if (/^_?(req|request)$/i.test(first.name) || (second?.type === 'Identifier' && /^_?(res|response)$/i.test(second.name))) return true;
+  const annotation = first.typeAnnotation?.typeAnnotation;
+  return annotation?.type === 'TSTypeReference' && /^(express\.)?Request$/.test(annotation.typeName?.name ?? `${annotation.typeName?.left?.name}.${annotation.typeName?.right?.name}`);
 }

@@ -49,9 +49,10 @@ export function loadsExpressAsyncErrors(project: ProjectView, file: FileInfo): b
   let known = loadsCache.get(project);
   if (!known) loadsCache.set(project, (known = new Map()));
   const key = file.package?.dir ?? '';
+  const pattern = /(require\s*\(\s*|import\s+|from\s+)['"]express-async-errors['"]/;
+  if (pattern.test(file.source)) return true;
   let answer = known.get(key);
   if (answer === undefined) {
-    const pattern = /(require\s*\(\s*|import\s+|from\s+)['"]express-async-errors['"]/;
     answer = project.files.filter(inPackage(file.package)).some((path) => project.roleOf(path) === 'source' && pattern.test(project.readFile(path) ?? ''));
     known.set(key, answer);
   }
@@ -76,7 +77,7 @@ function ownWrapper(project: ProjectView, file: FileInfo): { path: string; name:
     for (const path of [...project.files].filter(inPackage(file.package)).sort()) {
       if (project.roleOf(path) !== 'source' || /\.d\.ts$/.test(path)) continue;
       const text = project.readFile(path) ?? '';
-      if (!/\bnext\b/.test(text) || !/catch/.test(text)) continue;
+      if (!/\bnext\b/.test(text) || !/catch/.test(text) || text.includes(GENERATED_MARK)) continue;
       const match = named.exec(text);
       if (match) {
         found = { path, name: (match[1] ?? match[2] ?? match[3])! };
