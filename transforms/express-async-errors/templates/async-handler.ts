@@ -6,11 +6,18 @@
  * unhandled rejection. `asyncHandler(fn)` hands that rejection to `next(err)`, as Express 5 does:
  * `router.get('/items', asyncHandler(async (req, res) => { ... }))`.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
-export function asyncHandler<Req extends Request = Request, Res extends Response = Response>(
-  handler: (req: Req, res: Res, next: NextFunction) => unknown,
-): (req: Req, res: Res, next: NextFunction) => void {
+/** Typed like express-async-handler: the handler's `req` and `res` are Express's, with your own types when you annotate them. */
+export function asyncHandler<
+  P = Request['params'],
+  ResBody = any,
+  ReqBody = any,
+  ReqQuery = Request['query'],
+  Locals extends Record<string, any> = Record<string, any>,
+>(
+  handler: (req: Request<P, ResBody, ReqBody, ReqQuery, Locals>, res: Response<ResBody, Locals>, next: NextFunction) => unknown,
+): RequestHandler<P, ResBody, ReqBody, ReqQuery, Locals> {
   return (req, res, next) => {
     Promise.resolve(handler(req, res, next)).catch((error: unknown) => next(error || new Error('Rejected promise')));
   };
