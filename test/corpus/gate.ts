@@ -60,7 +60,9 @@ function runFor(runs: SelectionRun[], transform: string): SelectionRun | undefin
   if (transform === 'split-god-service') return by('split');
   const mongo = by('mongo-express');
   if (mongo?.dry?.transforms.some((t) => t.id === transform)) return mongo;
-  return by('node-basics');
+  const basics = by('node-basics');
+  if (basics?.dry?.transforms.some((t) => t.id === transform)) return basics;
+  return runs.find((r) => r.dry?.transforms.some((t) => t.id === transform)) ?? basics;
 }
 
 function checkRun(run: SelectionRun, violations: string[]): Map<string, { churn: number; ubi: number }> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addImport, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
+import { addImport, dominantQuote, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { expressMajor, routeCalls } from '../../src/ast/routes.js';
 import { unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
@@ -58,7 +58,7 @@ export default defineTransform({
       const refusal = packageRefusal();
       if (refusal) return sites.skipped(app.node, refusal);
       if (!sites.changed(app.node, 'loads express-async-errors before any route is registered: a rejected handler of this app reaches next(err)')) return;
-      loadFirst(j, root, fileIsEsm(j, root, file), usesSemicolons(file.source));
+      loadFirst(j, root, fileIsEsm(j, root, file), usesSemicolons(file.source), dominantQuote(file.source) === 'double' ? '"' : "'");
       request.dependency('express-async-errors', EXPRESS_ASYNC_ERRORS_RANGE);
       return;
     }
@@ -129,10 +129,11 @@ function isAppCreation(call: any): boolean {
 }
 
 /** `require('express-async-errors')` / `import 'express-async-errors'` as the first statement, above every route module the file loads. */
-function loadFirst(j: any, root: any, esm: boolean, semicolons: boolean): void {
+function loadFirst(j: any, root: any, esm: boolean, semicolons: boolean, quote: string): void {
   const body = root.get().node.program.body as any[];
   const end = semicolons ? ';' : '';
-  const text = esm ? `import 'express-async-errors'${end}` : `require('express-async-errors')${end}`;
+  const name = `${quote}express-async-errors${quote}`;
+  const text = esm ? `import ${name}${end}` : `require(${name})${end}`;
   const statement = j(`\n${text}\n`).get().node.program.body[0];
   const first = body[0];
   // the file's header comment stays on top
