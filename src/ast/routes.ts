@@ -186,7 +186,7 @@ function holderOf(fnPath: any): Holder | undefined {
 }
 
 /** `module.exports` -> 'default', `module.exports.x` / `exports.x` -> 'x'. */
-function exportTarget(left: any): string | undefined {
+export function exportTarget(left: any): string | undefined {
   if (left?.type !== 'MemberExpression' || left.computed) return undefined;
   const object = left.object;
   if (object.type === 'Identifier' && object.name === 'module' && left.property.name === 'exports') return 'default';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { addImport, dominantQuote, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
+import { addImport, dominantQuote, findImportedLocal, isNameTaken, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
 import { expressMajor, routeCalls } from '../../src/ast/routes.js';
 import { unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { analyseHandler } from './handlers.js';
 import { calleeModule, looksLikeHandler, resolveHandler, routerKind } from './registrations.js';
-import { EXPRESS_ASYNC_ERRORS_RANGE, fileIsEsm, isKnownWrapper, loadsExpressAsyncErrors, wrapperFor } from './wrapper.js';
+import { EXPRESS_ASYNC_ERRORS_RANGE, isKnownWrapper, loadsExpressAsyncErrors, wrapperFor } from './wrapper.js';
 
 const SKIP_REASONS = {
   'express-5': 'the package is on Express 5, which already passes a rejected handler promise to the error middleware; nothing to do',
@@ -58,7 +58,7 @@ export default defineTransform({
       const refusal = packageRefusal();
       if (refusal) return sites.skipped(app.node, refusal);
       if (!sites.changed(app.node, 'loads express-async-errors before any route is registered: a rejected handler of this app reaches next(err)')) return;
-      loadFirst(j, root, fileIsEsm(j, root, file), usesSemicolons(file.source), dominantQuote(file.source) === 'double' ? '"' : "'");
+      loadFirst(j, root, writesEsm(j, root, file), usesSemicolons(file.source), dominantQuote(file.source) === 'double' ? '"' : "'");
       request.dependency('express-async-errors', EXPRESS_ASYNC_ERRORS_RANGE);
       return;
     }
@@ -108,7 +108,7 @@ export default defineTransform({
     }
     const wanted = plans.filter((plan) => sites.changed(plan.argPath.node, `${plan.message} -> ${wrapper.describe}: a rejection reaches next(err)`));
     if (wanted.length === 0) return;
-    const esm = fileIsEsm(j, root, file);
+    const esm = writesEsm(j, root, file);
     const same = (source: string) => source === wrapper.import.source || source.replace(/\.[cm]?[jt]s$/, '') === wrapper.import.source.replace(/\.[cm]?[jt]s$/, '');
     let local = findImportedLocal(j, root, same, wrapper.import.imported);
     if (!local) {

@@ -6,7 +6,7 @@
  */
 import { requiredModule } from '../../src/ast/imports.js';
 import { isFunctionNode } from '../../src/ast/functions.js';
-import { routeReceiver } from '../../src/ast/routes.js';
+import { exportTarget, routeReceiver } from '../../src/ast/routes.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
 
@@ -177,7 +177,7 @@ function readExports(j: any, project: ProjectView, target: string): Map<string, 
     if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression' && statement.expression.operator === '=') {
       const { left } = statement.expression;
       const right = unwrapExpression(statement.expression.right);
-      const key = exportKey(left);
+      const key = exportTarget(left);
       if (!key) return;
       const rightPath = pathOf(j, at, right);
       if (key === 'default' && right?.type === 'ObjectExpression') {
@@ -193,16 +193,6 @@ function readExports(j: any, project: ProjectView, target: string): Map<string, 
     }
   });
   return found;
-}
-
-/** `module.exports` -> 'default', `module.exports.x` / `exports.x` -> 'x'. */
-function exportKey(left: any): string | undefined {
-  if (left?.type !== 'MemberExpression' || left.computed) return undefined;
-  const object = left.object;
-  if (object.type === 'Identifier' && object.name === 'module' && left.property.name === 'exports') return 'default';
-  if (object.type === 'Identifier' && object.name === 'exports') return left.property.name;
-  if (object.type === 'MemberExpression' && object.object.name === 'module' && object.property.name === 'exports') return left.property.name;
-  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
-import { isEsmFile, relativeSpecifier, usesJsExtensions, type ImportRequest } from '../../src/ast/imports.js';
+import { relativeSpecifier, usesJsExtensions, writesEsm, type ImportRequest } from '../../src/ast/imports.js';
 import { supportModulePath } from '../../src/engine/support-files.js';
 import { harden } from '../../src/package-root.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
@@ -95,25 +95,16 @@ function ownWrapper(project: ProjectView, file: FileInfo): { path: string; name:
 }
 
 /** The module flavour a file's imports and a generated module take. */
-function flavourOf(j: JSCodeshift, root: Collection<any>, file: FileInfo): { flavour: Flavour; ext: string } {
+function flavourOf(file: FileInfo): { flavour: Flavour; ext: string } {
   if (file.language !== 'js') return { flavour: 'ts', ext: 'ts' };
   if (file.path.endsWith('.mjs')) return { flavour: 'esm', ext: 'mjs' };
   if (file.path.endsWith('.cjs')) return { flavour: 'cjs', ext: 'cjs' };
-  void j;
-  void root;
   return { flavour: file.package?.type === 'module' ? 'esm' : 'cjs', ext: 'js' };
-}
-
-/** Whether the file writes `import` (else `require`). */
-export function fileIsEsm(j: JSCodeshift, root: Collection<any>, file: FileInfo): boolean {
-  if (isEsmFile(j, root)) return true;
-  const hasRequire = root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
-  return !hasRequire && (file.language !== 'js' || file.path.endsWith('.mjs') || (file.path.endsWith('.js') && file.package?.type === 'module'));
 }
 
 /** The wrapper this file's handlers go into. */
 export function wrapperFor(j: JSCodeshift, root: Collection<any>, file: FileInfo, project: ProjectView): WrapperTarget | 'support-path-taken' {
-  const esm = fileIsEsm(j, root, file);
+  const esm = writesEsm(j, root, file);
   const withExtension = usesJsExtensions(j, root) || (esm && (file.path.endsWith('.mjs') || file.path.endsWith('.mts') || file.package?.type === 'module'));
   const own = ownWrapper(project, file);
   if (own && own.path !== file.path) {
@@ -122,7 +113,7 @@ export function wrapperFor(j: JSCodeshift, root: Collection<any>, file: FileInfo
   if (file.package?.dependencyRange('express-async-handler') !== undefined) {
     return { import: { source: 'express-async-handler', imported: 'default' }, describe: 'express-async-handler' };
   }
-  const { flavour, ext } = flavourOf(j, root, file);
+  const { flavour, ext } = flavourOf(file);
   const relative = supportModulePath(project, file.package?.dir ?? '', `async-handler.${ext}`);
   const path = posix.normalize(posix.join(file.package?.dir ?? '', relative));
   const target = { import: { source: relativeSpecifier(file.path, path, withExtension), imported: 'asyncHandler' }, describe: `asyncHandler (${path})` };
