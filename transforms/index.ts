@@ -7,6 +7,7 @@ import { harden } from '../src/package-root.js';
 import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
+import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
 import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
@@ -25,6 +26,7 @@ export const transforms: readonly AnyTransform[] = [
   rateLimiterRedis,
   consoleToLogger,
   fsSyncToAsync,
+  expressAsyncErrors,
   secretFallbacks,
   mongoFilterEq,
   splitGodService,

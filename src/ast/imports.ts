@@ -16,6 +16,17 @@ export function isEsmFile(_j: JSCodeshift, root: Collection<any>): boolean {
   );
 }
 
+/**
+ * Whether a new binding in this file is written as `import` (else `require`): the file has
+ * import/export declarations, or it has no `require` and is TypeScript, `.mjs`, or `.js` in a
+ * `"type": "module"` package.
+ */
+export function writesEsm(j: JSCodeshift, root: Collection<any>, file: { path: string; language: string; package?: { type: string } | undefined }): boolean {
+  if (isEsmFile(j, root)) return true;
+  const hasRequire = root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
+  return !hasRequire && (file.language !== 'js' || file.path.endsWith('.mjs') || (file.path.endsWith('.js') && file.package?.type === 'module'));
+}
+
 /** `require('x')` with one string argument: its module, else undefined. */
 export function requiredModule(node: any): string | undefined {
   if (

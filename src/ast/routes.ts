@@ -103,6 +103,61 @@ function middlewareName(node: any): string | undefined {
   return undefined;
 }
 
+/** A route registration of a file: the call, its method, and the argument paths that are handlers (the path argument left out). */
+export interface RouteCall {
+  call: any;
+  method: string;
+  handlers: any[];
+}
+
+/**
+ * Every `X.get/post/…/use(…)` registration of a file (also on `X.route(p)` chains), with its
+ * handler arguments: every argument but the leading path (a string, template, regular expression
+ * or array of them; for `get`/`post`/… any first argument, which Express reads as the path).
+ */
+export function routeCalls(j: any, root: any): RouteCall[] {
+  const found: RouteCall[] = [];
+  root.find(j.CallExpression).forEach((path: any) => {
+    if (!isRouteCall(path.node)) return;
+    const method = path.node.callee.property.name;
+    const object = unwrapExpression(path.node.callee.object);
+    const chained = object?.type === 'CallExpression' && object.callee.type === 'MemberExpression' && (object.callee.property?.name === 'route' || METHODS.has(object.callee.property?.name ?? ''));
+    const args = path.get('arguments');
+    const handlers: any[] = [];
+    for (let i = 0; i < path.node.arguments.length; i += 1) handlers.push(args.get(i));
+    if (!chained && handlers.length > 0) {
+      const first = unwrapExpression(handlers[0].node);
+      const pathLike = ['StringLiteral', 'Literal', 'TemplateLiteral', 'RegExpLiteral', 'ArrayExpression'].includes(first?.type) && !(first.type === 'Literal' && typeof first.value !== 'string' && !(first.value instanceof RegExp));
+      // `use(mountPath, router)`: a first argument that is neither a function nor a call is the path
+      const handlerLike = ['FunctionExpression', 'ArrowFunctionExpression', 'CallExpression'].includes(first?.type);
+      if (method !== 'use' || pathLike || (handlers.length > 1 && !handlerLike)) handlers.shift();
+    }
+    found.push({ call: path, method, handlers });
+  });
+  return found;
+}
+
+/** The root object a registration is made on: `app` of `app.get(…)` and of `app.route('/x').get(…).post(…)`. */
+export function routeReceiver(call: any): any {
+  let object = unwrapExpression(call.callee.object);
+  while (object?.type === 'CallExpression' && object.callee.type === 'MemberExpression' && (METHODS.has(object.callee.property?.name ?? '') || object.callee.property?.name === 'route')) {
+    object = unwrapExpression(object.callee.object);
+  }
+  return object;
+}
+
+/**
+ * The lowest Express major a package's declared range admits (`^4.17.1` -> 4, `4 || 5` -> 4), or
+ * undefined when it declares none or harden cannot read it (`latest`, `*`, a git or file URL, an upper bound).
+ */
+export function expressMajor(pkg: { dependencyRange(name: string): string | undefined } | undefined): number | undefined {
+  const range = pkg?.dependencyRange('express')?.replace(/^npm:express@/, '');
+  // an upper bound (`<6`, `>=4 <6`) says nothing certain about the lowest major harden would meet
+  if (!range || /^(file:|link:|git|https?:|github:|workspace:)/.test(range) || range.includes('<')) return undefined;
+  const majors = [...range.matchAll(/(?:^|[\s|^~<>=v])(\d+)(?=[.\sx*]|$)/g)].map((m) => Number(m[1]));
+  return majors.length === 0 ? undefined : Math.min(...majors);
+}
+
 function isRouteCall(node: any): boolean {
   const callee = node.callee;
   if (callee?.type !== 'MemberExpression' || callee.computed || !METHODS.has(callee.property.name)) return false;
@@ -153,7 +208,7 @@ function holderOf(fnPath: any): Holder | undefined {
 }
 
 /** `module.exports` -> 'default', `module.exports.x` / `exports.x` -> 'x'. */
-function exportTarget(left: any): string | undefined {
+export function exportTarget(left: any): string | undefined {
   if (left?.type !== 'MemberExpression' || left.computed) return undefined;
   const object = left.object;
   if (object.type === 'Identifier' && object.name === 'module' && left.property.name === 'exports') return 'default';

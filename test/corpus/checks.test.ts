@@ -13,6 +13,14 @@ describe('churn', () => {
     expect(result.churn.map((l) => l.text)).toEqual(['})', '});']);
   });
 
+  it('takes a bracket closed on the last line of a changed site as that edit (a node wrapped in a call)', () => {
+    const before = 'r.get("/", async (req, res) => {\n  res.json(await x());\n});\nr.use(y);\n';
+    const after = 'r.get("/", wrap(async (req, res) => {\n  res.json(await x());\n}));\nr.use(y);\n';
+    expect(churn(before, after, 'x.js', [[1, 3]]).churn).toEqual([]);
+    // the same bracket outside a site's last line is churn
+    expect(churn('x(function () {\n})\n', 'x(function () {\n});\n', 'x.js', [[5, 6]]).churn.map((l) => l.text)).toEqual(['})', '});']);
+  });
+
   it('does not flag an inserted statement or an edited call', () => {
     const before = "const a = 1;\nconsole.log('x', a);\n";
     const after = "const logger = require('./logger');\nconst a = 1;\nlogger.info('x', a);\n";

@@ -132,6 +132,10 @@ export function churn(before: string, after: string, file: string, sites: Readon
     const changesTokens = lines.some(real);
     // a block that replaces only text of changed sites may re-lay it out (an object printed over lines)
     const withinSites = changesTokens && block.removed.length > 0 && block.removed.every((l) => inSite(l.line));
+    // a bracket an edit closes right after a changed site's node, on its last line (`});` -> `}));`
+    // when the node was wrapped in a call): punctuation, but the edit's own
+    const closesSite = !changesTokens && block.removed.length === block.added.length && block.removed.length > 0 &&
+      block.removed.every((l) => sites.some(([, to]) => l.line === to));
     // one line broken over several to hold what an edit added inside it (`import { a }` gaining names)
     const expanded = (() => {
       if (!changesTokens || block.removed.length !== 1) return false;
@@ -142,7 +146,7 @@ export function churn(before: string, after: string, file: string, sites: Readon
     })();
     for (const l of lines) {
       if (real(l)) continue;
-      if (withinSites || expanded || (changesTokens && l.text.trim() === '')) result.relaid++;
+      if (withinSites || closesSite || expanded || (changesTokens && l.text.trim() === '')) result.relaid++;
       else result.churn.push(l);
     }
   }

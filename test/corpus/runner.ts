@@ -17,6 +17,7 @@ export interface Selection {
 export const SELECTIONS: Selection[] = [
   { name: 'mongo-express', args: ['--preset', 'mongo-express'] },
   { name: 'node-basics', args: ['--preset', 'node-basics'] },
+  { name: 'express-safety', args: ['--preset', 'express-safety'] },
   { name: 'split', args: ['--transform', 'split-god-service'] },
   { name: 'express-safety', args: ['--preset', 'express-safety'] },
 ];

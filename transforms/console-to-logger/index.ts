@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesJsExtensions, usesSemicolons } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesJsExtensions, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
 import { bindingNames } from '../../src/ast/scope.js';
 import { detectPrintStyle, extensionOf, parserFor } from '../../src/engine/parse.js';
 import { defineTransform } from '../../src/transform.js';
@@ -103,8 +103,7 @@ export default defineTransform({
       if (target.imports.has(file.path)) return 'logger-import-cycle' as const;
       if (hasOwnLogger(j, root, file.path, target.path, project)) return 'file-has-own-logger' as const;
       const ext = extensionOf(file.path);
-      const hasRequire = root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
-      const esm = isEsmFile(j, root) || (!hasRequire && (file.language !== 'js' || ext === 'mjs' || (ext === 'js' && file.package?.type === 'module')));
+      const esm = writesEsm(j, root, file);
       if (!esm && target.esm) return 'commonjs-cannot-require-esm' as const;
       const matches = (source: string) =>
         source.startsWith('.') &&

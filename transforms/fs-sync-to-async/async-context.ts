@@ -7,6 +7,7 @@
  */
 import jscodeshift from 'jscodeshift';
 import { findImportedLocal, requiredModule } from '../../src/ast/imports.js';
+import { expressMajor } from '../../src/ast/routes.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 
 export type ContextRefusal =
@@ -70,12 +71,6 @@ function isExpressHandler(fnPath: any): boolean {
   return names.length >= 2 && names.length <= 4 && (/^req(uest)?$/.test(names[0] ?? '') || /^res(ponse)?$/.test(names[1] ?? ''));
 }
 
-function expressMajor(file: FileInfo): number | undefined {
-  const range = file.package?.dependencyRange('express');
-  const major = range && /(\d+)/.exec(range)?.[1];
-  return major ? Number(major) : undefined;
-}
-
 /** The top-level binding a function is declared under (`function f` or `const f = () => ...`). */
 function topLevelName(fnPath: any): string | undefined {
   const node = fnPath.node;
@@ -110,7 +105,7 @@ export function analyseFunction(
     return { kind: 'refuse', reason: 'sync-logging-path', detail: `${name}()` };
   }
   if (isExpressHandler(fnPath)) {
-    const major = expressMajor(file);
+    const major = expressMajor(file.package);
     if (major === undefined || major < 5) {
       return { kind: 'refuse', reason: 'express-4-handler', detail: major === undefined ? 'express version unknown' : `express ${major}` };
     }

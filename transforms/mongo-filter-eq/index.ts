@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parserFor } from '../../src/engine/parse.js';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
 import { ModelResolver } from '../../src/ast/mongoose-models.js';
-import { routesOf } from '../../src/ast/routes.js';
+import { expressMajor, routesOf } from '../../src/ast/routes.js';
 import { defineTransform } from '../../src/transform.js';
 import { originOf } from './values.js';
 
@@ -55,7 +55,7 @@ export default defineTransform({
     const models = new ModelResolver(j, project, file.path);
     const validations = new Map<any, string | undefined>();
     /** Express 5 parses query strings with `querystring` unless the project asks for `qs` ('query parser'). */
-    const simpleQueries = () => expressMajor(file.package?.dependencyRange('express')) >= 5 && !project.files.some((path) => /['"]query parser['"]/.test(project.readFile(path) ?? ''));
+    const simpleQueries = () => (expressMajor(file.package) ?? 0) >= 5 && !project.files.some((path) => /['"]query parser['"]/.test(project.readFile(path) ?? ''));
     /** Why the request reaching the handler around `path` is validated already, if it is. */
     const validated = (path: any, field: string, part: string): string | undefined => {
       let handler = enclosingFunction(path);
@@ -136,12 +136,6 @@ export default defineTransform({
     }
   },
 });
-
-/** The lowest major a range admits (`^5.1.0`, `~5.0`, `5.x`, `>=5`); 0 when unknown or absent. */
-function expressMajor(range: string | undefined): number {
-  const majors = [...(range ?? '').matchAll(/(?:^|[\s|^~>=v])(\d+)(?=[.\sx*]|$)/g)].map((m) => Number(m[1]));
-  return majors.length === 0 || /\|\||</.test(range ?? '') ? 0 : Math.min(...majors);
-}
 
 /**
  * express-validator in the handler itself: `validationResult(req)` is read, and a chain checks this
