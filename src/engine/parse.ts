@@ -210,6 +210,8 @@ export interface PrintStyle {
   useTabs: boolean;
   /** Multi-line object/array literals end with a comma (`a: 1,\n}`) more often than not. */
   trailingComma: boolean;
+  /** One-line braces are written `{ a }` rather than `{a}` (imports, objects, destructuring). */
+  objectCurlySpacing: boolean;
 }
 
 /** Detects quotes and indentation cheaply from the file text (most common wins). */
@@ -223,6 +225,9 @@ export function detectPrintStyle(source: string): PrintStyle {
   }
   const withComma = (source.match(/,[ \t]*\r?\n[ \t]*[}\]]/g) ?? []).length;
   const withoutComma = (source.match(/[\w'"`\])][ \t]*\r?\n[ \t]*[}\]][ \t]*[),;]/g) ?? []).length;
+  // one-line braces of imports, exports and destructuring (JSX's `{count}` is no sign of style)
+  const spaced = (source.match(/^[ \t]*(?:import|export|const|let|var)\b[^{\r\n]*\{[ \t]+[^\s{}][^{}\r\n]*\}/gm) ?? []).length;
+  const tight = (source.match(/^[ \t]*(?:import|export|const|let|var)\b[^{\r\n]*\{[^\s{}](?:[^{}\r\n]*[^\s{}])?\}/gm) ?? []).length;
   const two = widths.get(2) ?? 0;
   const four = widths.get(4) ?? 0;
   return {
@@ -230,6 +235,7 @@ export function detectPrintStyle(source: string): PrintStyle {
     useTabs: tabs > two + four,
     tabWidth: two === 0 && four > 0 ? 4 : 2,
     trailingComma: withComma > withoutComma,
+    objectCurlySpacing: tight <= spaced,
   };
 }
 

@@ -19,6 +19,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     tabWidth: print.tabWidth,
     useTabs: print.useTabs,
     trailingComma: print.trailingComma,
+    objectCurlySpacing: print.objectCurlySpacing,
     wrapColumn: 100,
   }).code;
   const whole = restorePrologue(source, unmaskShebang(source, printed), ast.program?.directives?.length > 0);
