@@ -151,7 +151,7 @@ export function parseSource(source: string, path: string, dialect?: Dialect): Pa
   };
   let ast: any;
   try {
-    ast = recast.parse(maskShebang(source), { parser, tabWidth: style.tabWidth });
+    ast = recast.parse(maskSeparators(maskShebang(source)), { parser, tabWidth: style.tabWidth });
   } catch (error) {
     throw toParseError(error as BabelError);
   }
@@ -245,6 +245,22 @@ export function detectPrintStyle(source: string): PrintStyle {
  */
 export function maskShebang(source: string): string {
   return source.startsWith('#!') ? `//${source.slice(2)}` : source;
+}
+
+/**
+ * U+2028 and U+2029 are held as private-use characters while recast has the text: recast splits
+ * lines at them and joins the lines with `\n`, which ends a string literal that holds one (the file
+ * no longer parses). Not done when the file already uses those private-use characters.
+ */
+export function maskSeparators(text: string): string {
+  if (!/[\u2028\u2029]/.test(text) || /[\uE028\uE029]/.test(text)) return text;
+  return text.replace(/\u2028/g, '\uE028').replace(/\u2029/g, '\uE029');
+}
+
+/** The printed text of a file parsed with `maskSeparators`, with its U+2028 and U+2029 back. */
+export function unmaskSeparators(source: string, printed: string): string {
+  if (maskSeparators(source) === source) return printed;
+  return printed.replace(/\uE028/g, '\u2028').replace(/\uE029/g, '\u2029');
 }
 
 /** The parser object jscodeshift's `j` uses for templates in a file of this path. */

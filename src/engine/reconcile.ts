@@ -130,7 +130,7 @@ function compose(source: string, printedText: string, original: Token[], printed
     const pFrom = entry.p;
     const pTo = following.kind === 'removed' ? -1 : following.p;
     // a printed gap is only between printed neighbours (never across a dropped `;` or parenthesis)
-    const printedGap = pFrom < 0 || pTo < 0 || pTo !== pFrom + 1 ? undefined : printedText.slice(printed[pFrom]!.end, printed[pTo]!.start);
+    let printedGap = pFrom < 0 || pTo < 0 || pTo !== pFrom + 1 ? undefined : printedText.slice(printed[pFrom]!.end, printed[pTo]!.start);
     const keptGap = neighboursInOriginal && (printedGap === undefined || commentsOf(printedGap) === commentsOf(source.slice(token.end, original[(following as { o: number }).o]!.start)));
     const listed = pTo >= 0 ? inList.get(pTo) : undefined;
     // original neighbours keep their gap inside the list as written; a gap from another statement (the merged-in import's) does not
@@ -175,6 +175,8 @@ function compose(source: string, printedText: string, original: Token[], printed
       // call after it (recast prints `.limit(n).lean()` on one line)
       out.push(chainBreakAfter(source, original, entry.o)!);
     } else if (printedGap !== undefined) {
+      // recast sets a multi-line property of an object it generates apart with blank lines; an author does not
+      if (following.kind === 'added' && (fromOriginal ? source : printedText).slice(token.start, token.end) === ',') printedGap = oneLineBreak(printedGap);
       // At the edge of a replacement the original gap on that side still stands (its line ends,
       // its indentation) when it has as many line breaks as the printed one and neither has comments.
       const originalEdge =
@@ -370,6 +372,13 @@ function inFileUnit(unit: string, width: number): (printed: string) => string {
   return (printed) => printed.replace(levels, (run) => '\t'.repeat(run.length / width));
 }
 
+/** A whitespace gap with blank lines in it as one line break and the last line's indentation. */
+function oneLineBreak(gap: string): string {
+  const breaks = gap.match(/\r\n|\r|\n/g) ?? [];
+  if (breaks.length < 2 || !/^\s*$/.test(gap)) return gap;
+  return breaks[0]! + /[ \t]*$/.exec(gap)![0];
+}
+
 /** Two whitespace gaps that differ only in how lines end and how far they are indented. */
 function sameShape(a: string, b: string): boolean {
   const breaks = (gap: string) => (gap.match(/\r\n|\r|\n|\u2028|\u2029/g) ?? []).length;
@@ -398,7 +407,7 @@ function reindentGap(gap: string, keptNext: string | undefined, anchor: { origin
 }
 
 /** Structural equality of two programs, ignoring positions, comments, parentheses, empty statements and whitespace inside templates. */
-function sameProgram(a: unknown, b: unknown): boolean {
+export function sameProgram(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {

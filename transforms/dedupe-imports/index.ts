@@ -20,9 +20,9 @@ export default defineTransform({
       'TypeScript rejects `import type A, { B }`; the default and the named type imports stay apart',
     'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
     'comment-would-be-lost':
-      'a comment inside the declaration to remove (next to `from`, the module string, `require(...)`, or anywhere in a duplicate whose names are all imported already) has nowhere to go; move it out of the declaration first',
+      'a comment inside the declaration to remove cannot move to the kept one unchanged: two `//` comments for its one line, a line that already ends with a comment, or no place like its own; move it out of the declaration first',
     'under-directive':
-      'a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) covers the import to remove or the one that would take its names; moving names in or out of its line would change what it covers',
+      'a directive comment would cover other code: a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) above the import to remove or the one that would take its names, or a directive written inside or at the end of the import to remove',
   },
   needs: ['import', 'require('],
   prefilter: importsSomeModuleTwice,
