@@ -152,7 +152,7 @@ export function parseSource(source: string, path: string, dialect?: Dialect): Pa
   };
   let ast: any;
   try {
-    ast = recast.parse(maskShebang(source), { parser, tabWidth: style.tabWidth });
+    ast = recast.parse(maskSeparators(maskShebang(source)), { parser, tabWidth: style.tabWidth });
   } catch (error) {
     throw toParseError(error as BabelError);
   }
@@ -211,6 +211,8 @@ export interface PrintStyle {
   useTabs: boolean;
   /** Multi-line object/array literals end with a comma (`a: 1,\n}`) more often than not. */
   trailingComma: boolean;
+  /** One-line braces are written `{ a }` rather than `{a}` (imports, objects, destructuring). */
+  objectCurlySpacing: boolean;
 }
 
 /** Detects quotes and indentation cheaply from the file text (most common wins). */
@@ -224,6 +226,9 @@ export function detectPrintStyle(source: string): PrintStyle {
   }
   const withComma = (source.match(/,[ \t]*\r?\n[ \t]*[}\]]/g) ?? []).length;
   const withoutComma = (source.match(/[\w'"`\])][ \t]*\r?\n[ \t]*[}\]][ \t]*[),;]/g) ?? []).length;
+  // one-line braces of imports, exports and destructuring (JSX's `{count}` is no sign of style)
+  const spaced = (source.match(/^[ \t]*(?:import|export|const|let|var)\b[^{\r\n]*\{[ \t]+[^\s{}][^{}\r\n]*\}/gm) ?? []).length;
+  const tight = (source.match(/^[ \t]*(?:import|export|const|let|var)\b[^{\r\n]*\{[^\s{}](?:[^{}\r\n]*[^\s{}])?\}/gm) ?? []).length;
   const two = widths.get(2) ?? 0;
   const four = widths.get(4) ?? 0;
   return {
@@ -231,6 +236,7 @@ export function detectPrintStyle(source: string): PrintStyle {
     useTabs: tabs > two + four,
     tabWidth: two === 0 && four > 0 ? 4 : 2,
     trailingComma: withComma > withoutComma,
+    objectCurlySpacing: tight <= spaced,
   };
 }
 
@@ -240,6 +246,22 @@ export function detectPrintStyle(source: string): PrintStyle {
  */
 export function maskShebang(source: string): string {
   return source.startsWith('#!') ? `//${source.slice(2)}` : source;
+}
+
+/**
+ * U+2028 and U+2029 are held as private-use characters while recast has the text: recast splits
+ * lines at them and joins the lines with `\n`, which ends a string literal that holds one (the file
+ * no longer parses). Not done when the file already uses those private-use characters.
+ */
+export function maskSeparators(text: string): string {
+  if (!/[\u2028\u2029]/.test(text) || /[\uE028\uE029]/.test(text)) return text;
+  return text.replace(/\u2028/g, '\uE028').replace(/\u2029/g, '\uE029');
+}
+
+/** The printed text of a file parsed with `maskSeparators`, with its U+2028 and U+2029 back. */
+export function unmaskSeparators(source: string, printed: string): string {
+  if (maskSeparators(source) === source) return printed;
+  return printed.replace(/\uE028/g, '\u2028').replace(/\uE029/g, '\u2029');
 }
 
 /** The parser object jscodeshift's `j` uses for templates in a file of this path. */

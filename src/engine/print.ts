@@ -4,7 +4,7 @@
  */
 import { parse as babelParse } from '@babel/parser';
 import recast from 'recast';
-import { maskShebang, type ParsedFile, type TextStyle } from './parse.js';
+import { maskShebang, unmaskSeparators, type ParsedFile, type TextStyle } from './parse.js';
 import { reconcile } from './reconcile.js';
 
 /**
@@ -19,9 +19,10 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     tabWidth: print.tabWidth,
     useTabs: print.useTabs,
     trailingComma: print.trailingComma,
+    objectCurlySpacing: print.objectCurlySpacing,
     wrapColumn: 100,
   }).code;
-  const whole = restorePrologue(source, unmaskShebang(source, printed), ast.program?.directives?.length > 0);
+  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
   return reconcile(source, whole, parsed.options);
 }
 

@@ -9,6 +9,7 @@
  * (ignoring formatting); otherwise the printed text is kept as it was.
  */
 import type { ParserOptions } from '@babel/parser';
+import { usesSemicolons } from '../ast/imports.js';
 import { babelParseFile as babelParse, detectPrintStyle } from './parse.js';
 import { align, dropIslands, lineIndent, lineNumbers, slide, tokenize, type Entry, type Token } from './token-align.js';
 
@@ -37,6 +38,10 @@ function compose(source: string, printedText: string, original: Token[], printed
     const editedLines = new Set(
       entries.filter((e): e is Entry & { kind: 'added' } => e.kind === 'added' && !printed[e.p]!.soft).map((e) => printedLineOf(printed[e.p]!.start)),
     );
+    // a `;` the printer ends an edited line with, in a file that ends its statements without one
+    const semicolonless = !usesSemicolons(source);
+    const strayEnd = (p: number) =>
+      semicolonless && printedText.slice(printed[p]!.start, printed[p]!.end) === ';' && /^[ \t]*(\/\/[^\r\n]*)?(\r|\n|$)/.test(printedText.slice(printed[p]!.end));
     for (let i = 0; i < entries.length; i += 1) {
       const entry = entries[i]!;
       // a run of changes made only of soft tokens, between two kept tokens
@@ -45,7 +50,9 @@ function compose(source: string, printedText: string, original: Token[], printed
         while (end < entries.length && entries[end]!.kind !== 'same') end += 1;
         const run = entries.slice(i, end);
         const softOnly = run.every((e) =>
-          e.kind === 'added' ? printed[e.p]!.soft && !editedLines.has(printedLineOf(printed[e.p]!.start)) : original[(e as { o: number }).o]!.soft,
+          e.kind === 'added'
+            ? printed[e.p]!.soft && (!editedLines.has(printedLineOf(printed[e.p]!.start)) || strayEnd(e.p))
+            : original[(e as { o: number }).o]!.soft,
         );
         if (softOnly) {
           for (const e of run) if (e.kind === 'removed') list.push({ kind: 'same', o: e.o, p: -1 });
@@ -62,7 +69,15 @@ function compose(source: string, printedText: string, original: Token[], printed
     list.push(...entries);
   }
 
-  const { layout, broken } = printedLayout(source, printedText, original, printed, list);
+  const { layout, broken, extended } = printedLayout(source, printedText, original, printed, list);
+  // printed token -> the one-item-per-line list it is an item start or the closer of
+  const inList = new Map<number, { shape: ListShape; place: 'first' | 'item' | 'closer' }>();
+  for (const [open, shape] of extended) {
+    const depth = printed[open]!.depth + 1;
+    inList.set(open + 1, { shape, place: 'first' });
+    for (let k = open + 2; k < shape.close; k += 1) if (printed[k]!.depth === depth && printedText.slice(printed[k - 1]!.start, printed[k - 1]!.end) === ',') inList.set(k, { shape, place: 'item' });
+    inList.set(shape.close, { shape, place: 'closer' });
+  }
   // A bracket pair that was on one line and that the printer broke over several (an options
   // object that gained properties): its lines are indented from the line its opener is on in the
   // result, one unit per bracket level, the closer at the opener's line indentation. recast's own
@@ -70,6 +85,7 @@ function compose(source: string, printedText: string, original: Token[], printed
   const brokenOwner = new Map<number, number>(); // printed token -> opener of the innermost broken pair
   for (const [open, close] of broken) for (let k = open + 1; k <= close; k += 1) if (!brokenOwner.has(k)) brokenOwner.set(k, open);
   const unit = indentUnit(source);
+  const inUnit = inFileUnit(unit, detectPrintStyle(source).tabWidth);
   const openerIndent = new Map<number, string>(); // printed opener -> indentation of its line in the result
   let written = '';
   const out = {
@@ -114,8 +130,25 @@ function compose(source: string, printedText: string, original: Token[], printed
     const pFrom = entry.p;
     const pTo = following.kind === 'removed' ? -1 : following.p;
     // a printed gap is only between printed neighbours (never across a dropped `;` or parenthesis)
-    const printedGap = pFrom < 0 || pTo < 0 || pTo !== pFrom + 1 ? undefined : printedText.slice(printed[pFrom]!.end, printed[pTo]!.start);
-    if (neighboursInOriginal) {
+    let printedGap = pFrom < 0 || pTo < 0 || pTo !== pFrom + 1 ? undefined : printedText.slice(printed[pFrom]!.end, printed[pTo]!.start);
+    const keptGap = neighboursInOriginal && (printedGap === undefined || commentsOf(printedGap) === commentsOf(source.slice(token.end, original[(following as { o: number }).o]!.start)));
+    const listed = pTo >= 0 ? inList.get(pTo) : undefined;
+    // original neighbours keep their gap inside the list as written; a gap from another statement (the merged-in import's) does not
+    const ownGap = keptGap && listed !== undefined && (following as { o: number }).o > listed.shape.originalOpen && (following as { o: number }).o <= listed.shape.originalClose;
+    if (printedGap !== undefined && listed !== undefined && !ownGap) {
+      // an item added to a list written one item per line gets a line of its own (a comment that
+      // came with it, a line above it), and the list keeps its trailing comma
+      const { shape, place } = listed;
+      const lastText = (fromOriginal ? source : printedText).slice(token.start, token.end);
+      const comments = printedGap.match(COMMENT) ?? [];
+      if (place === 'closer') {
+        if (shape.trailingComma && lastText !== ',') out.push(',');
+        out.push(comments.map((comment) => shape.separator + comment).join('') + shape.beforeClose);
+      } else {
+        const step = place === 'first' ? shape.afterOpen : shape.separator;
+        out.push(step + comments.map((comment) => comment + shape.separator).join(''));
+      }
+    } else if (neighboursInOriginal) {
       const originalGap = source.slice(token.end, original[following.o]!.start);
       // a comment the printer added or moved stays as printed
       out.push(printedGap === undefined || commentsOf(printedGap) === commentsOf(originalGap) ? originalGap : printedGap);
@@ -142,6 +175,8 @@ function compose(source: string, printedText: string, original: Token[], printed
       // call after it (recast prints `.limit(n).lean()` on one line)
       out.push(chainBreakAfter(source, original, entry.o)!);
     } else if (printedGap !== undefined) {
+      // recast sets a multi-line property of an object it generates apart with blank lines; an author does not
+      if (following.kind === 'added' && (fromOriginal ? source : printedText).slice(token.start, token.end) === ',') printedGap = oneLineBreak(printedGap);
       // At the edge of a replacement the original gap on that side still stands (its line ends,
       // its indentation) when it has as many line breaks as the printed one and neither has comments.
       const originalEdge =
@@ -162,9 +197,9 @@ function compose(source: string, printedText: string, original: Token[], printed
           const printedBase = /^[ \t]*/.exec(printedText.slice(printedText.lastIndexOf('\n', printed[owner!]!.start) + 1))![0];
           const printedIndent = /[ \t]*$/.exec(printedGap)![0];
           const relative = printedIndent.startsWith(printedBase) ? printedIndent.slice(printedBase.length) : '';
-          inBroken = base + (levels === 0 ? '' : relative.length > 0 ? relative : unit.repeat(levels));
+          inBroken = base + (levels === 0 ? '' : relative.length > 0 ? inUnit(relative) : unit.repeat(levels));
         }
-        out.push(reindentGap(printedGap, inBroken ?? keptNext, anchor));
+        out.push(reindentGap(printedGap, inBroken ?? keptNext, anchor, inUnit));
       }
     } else {
       // a kept soft token next to a dropped one: take the original gap
@@ -190,8 +225,9 @@ function printedLayout(
   original: Token[],
   printed: Token[],
   list: Entry[],
-): { layout: boolean[]; broken: Array<[number, number]> } {
+): { layout: boolean[]; broken: Array<[number, number]>; extended: Map<number, ListShape & { close: number }> } {
   const broken: Array<[number, number]> = [];
+  const extended = new Map<number, ListShape & { close: number }>();
   const layout = list.map((entry) => entry.kind === 'same' && entry.p >= 0 && printed[entry.p]!.depth !== original[entry.o]!.depth);
   const at = new Map<number, number>(); // printed token -> list index
   list.forEach((entry, index) => {
@@ -225,6 +261,28 @@ function printedLayout(
     const hi = at.get(p);
     if (lo === undefined || hi === undefined || hi - lo < 2) continue;
     if (changesBefore[hi]! - changesBefore[lo + 1]! === 0) continue; // nothing changed inside
+    // A list written one item per line that the printer ran together to add items to it (a merged
+    // import: `{ a, b, c }`, or `a, b, // note\nc` when a comment came along) keeps its own layout.
+    // Its closer may be aligned with the closer of the merged-in import: the opener's original mate
+    // says how it was written.
+    const runTogether =
+      printedLine(printed[openP]!.start) === printedLine(printed[p]!.start) ||
+      printed.slice(openP + 1, p).some((token, k) => {
+        const at = openP + 1 + k;
+        return token.depth === printed[openP]!.depth + 1 && printedText.slice(token.start, token.end) === ',' && at + 1 < p && /^[ \t]*([^\s]|$)/.test(printedText.slice(token.end, printed[at + 1]!.start));
+      });
+    if (runTogether) {
+      const opener = list[lo]!;
+      const firstItem = list[lo + 1];
+      // the list's own opener and first item, kept (not a coincidental match inside generated code)
+      const own = opener.kind === 'same' && opener.p >= 0 && firstItem?.kind === 'same' && firstItem.o === opener.o + 1 && firstItem.p === opener.p + 1;
+      const mate = own ? originalMate.get(opener.o) : undefined;
+      const shape = mate !== undefined && originalLine(original[(opener as { o: number }).o]!.start) !== originalLine(original[mate]!.start) ? listShape(source, original, (opener as { o: number }).o, mate) : undefined;
+      if (shape) {
+        extended.set(openP, { ...shape, close: p });
+        continue;
+      }
+    }
     if (printedLine(printed[openP]!.start) === printedLine(printed[p]!.start)) continue; // still one line
     const first = nextSame[lo]!;
     const last = prevSame[hi]!;
@@ -252,8 +310,45 @@ function printedLayout(
     if (entry.kind === 'added') group.edited = true;
     else group.from.add(originalLine(original[entry.o]!.start));
   });
-  for (const group of lines.values()) if (group.edited && group.from.size > 1) for (const index of group.entries) layout[index] = true;
-  return { layout, broken };
+  const inExtended = (index: number) => {
+    const p = list[index]!.kind === 'removed' ? -1 : (list[index] as { p: number }).p;
+    return [...extended].some(([open, { close }]) => p > open && p <= close);
+  };
+  for (const group of lines.values()) if (group.edited && group.from.size > 1) for (const index of group.entries) if (!inExtended(index)) layout[index] = true;
+  return { layout, broken, extended };
+}
+
+interface ListShape {
+  /** The original tokens of the brackets. */
+  originalOpen: number;
+  originalClose: number;
+  /** The whitespace between the opening bracket and the first item. */
+  afterOpen: string;
+  /** The whitespace after each item's comma (`,\n  ` minus the comma). */
+  separator: string;
+  /** The whitespace before the closing bracket. */
+  beforeClose: string;
+  trailingComma: boolean;
+}
+
+/** How a bracket list written one item per line lays its items out, when it is that plain (no comments between items). */
+function listShape(source: string, original: Token[], open: number, close: number): ListShape | undefined {
+  const depth = original[open]!.depth + 1;
+  let separator: string | undefined;
+  for (let k = open + 1; k < close - 1; k += 1) {
+    const token = original[k]!;
+    if (token.depth !== depth || source.slice(token.start, token.end) !== ',') continue;
+    const gap = source.slice(token.end, original[k + 1]!.start);
+    if (!/^[ \t]*(\r\n|\r|\n)[ \t]*$/.test(gap)) return undefined;
+    separator ??= gap;
+  }
+  const beforeClose = source.slice(original[close - 1]!.end, original[close]!.start);
+  const afterOpen = source.slice(original[open]!.end, original[open + 1]!.start);
+  const lineBreak = /^[ \t]*(\r\n|\r|\n)[ \t]*$/;
+  if (!lineBreak.test(beforeClose) || !lineBreak.test(afterOpen)) return undefined;
+  // one item: the next goes where it stands
+  separator ??= afterOpen;
+  return { originalOpen: open, originalClose: close, afterOpen, separator, beforeClose, trailingComma: source.slice(original[close - 1]!.start, original[close - 1]!.end) === ',' };
 }
 
 /** The line break and indentation before the `.` that follows original token `o`, when the chain breaks there. */
@@ -270,6 +365,20 @@ function indentUnit(source: string): string {
   return style.useTabs ? '\t' : ' '.repeat(style.tabWidth);
 }
 
+/** The printer's indentation (spaces, `width` per level) in the file's unit: a tab-indented file gets tabs. */
+function inFileUnit(unit: string, width: number): (printed: string) => string {
+  if (unit !== '\t') return (printed) => printed;
+  const levels = new RegExp(`^(?:${' '.repeat(width)})+`);
+  return (printed) => printed.replace(levels, (run) => '\t'.repeat(run.length / width));
+}
+
+/** A whitespace gap with blank lines in it as one line break and the last line's indentation. */
+function oneLineBreak(gap: string): string {
+  const breaks = gap.match(/\r\n|\r|\n/g) ?? [];
+  if (breaks.length < 2 || !/^\s*$/.test(gap)) return gap;
+  return breaks[0]! + /[ \t]*$/.exec(gap)![0];
+}
+
 /** Two whitespace gaps that differ only in how lines end and how far they are indented. */
 function sameShape(a: string, b: string): boolean {
   const breaks = (gap: string) => (gap.match(/\r\n|\r|\n|\u2028|\u2029/g) ?? []).length;
@@ -281,23 +390,24 @@ function sameShape(a: string, b: string): boolean {
  * kept token that starts its line, its original indentation; before printed code, the printed
  * indentation shifted as the last kept line was shifted.
  */
-function reindentGap(gap: string, keptNext: string | undefined, anchor: { original: string; printed: string } | undefined): string {
+function reindentGap(gap: string, keptNext: string | undefined, anchor: { original: string; printed: string } | undefined, inUnit: (printed: string) => string): string {
   const end = Math.max(gap.lastIndexOf('\n'), gap.lastIndexOf('\r'));
   if (end === -1) return gap;
   const head = gap.slice(0, end + 1);
   const indent = gap.slice(end + 1);
   if (!/^[ \t]*$/.test(indent)) return gap;
   if (keptNext !== undefined) return head + keptNext;
-  if (!anchor) return gap;
-  if (indent.startsWith(anchor.printed)) return head + anchor.original + indent.slice(anchor.printed.length);
+  // the printer indents with spaces; a file indented with tabs gets tabs
+  if (!anchor) return head + inUnit(indent);
+  if (indent.startsWith(anchor.printed)) return head + anchor.original + inUnit(indent.slice(anchor.printed.length));
   if (anchor.printed.startsWith(indent) && anchor.original.length >= anchor.printed.length - indent.length) {
     return head + anchor.original.slice(0, anchor.original.length - (anchor.printed.length - indent.length));
   }
-  return gap;
+  return head + inUnit(indent);
 }
 
 /** Structural equality of two programs, ignoring positions, comments, parentheses, empty statements and whitespace inside templates. */
-function sameProgram(a: unknown, b: unknown): boolean {
+export function sameProgram(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {

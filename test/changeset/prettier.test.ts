@@ -7,6 +7,7 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatInserted } from '../../src/changeset/prettier.js';
 import { loggerTemplate } from '../../transforms/console-to-logger/target.js';
 import { harden, repo } from '../support/cli.js';
 
@@ -41,5 +42,36 @@ describe("new support files in the project's prettier style", () => {
     const ignored = project({ '.prettierrc': '{ "semi": false }\n', '.prettierignore': 'src/lib/\n' });
     expect(harden(['apply', '-t', 'console-to-logger', '--no-install', '.'], ignored).status).toBe(0);
     expect(readFileSync(join(ignored, 'src/lib/logger.js'), 'utf8')).toBe(loggerTemplate('pino', 'cjs'));
+  });
+});
+
+describe("inserted statements in the project's prettier style", () => {
+  // a config unlike harden's defaults and unlike the file below
+  const config = { semi: false, singleQuote: true, tabWidth: 4, trailingComma: 'all' as const };
+  const format = async (text: string) => (await import('prettier')).format(text, { ...config, filepath: '/p/src/app.js' });
+
+  it('formats a statement on new lines standalone and indents it to its place; every other line keeps its bytes', async () => {
+    const before = 'const express = require("express");\n\nfunction setup(app) {\n  app.use(cors( ));\n  app.use(limiter);\n}\n';
+    const after =
+      'const express = require("express");\nconst { redisStore } = require("./lib/rate-limit-store");\n\nfunction setup(app) {\n  app.use(cors( ));\n' +
+      '  const limiter = rateLimit({ windowMs: 15 * 60 * 1000, limit: 100, store: redisStore("rl:app:limiter:"), passOnStoreError: true });\n' +
+      '  app.use(limiter);\n}\n';
+    expect(await formatInserted('src/app.js', before, after, format)).toBe(
+      "const express = require(\"express\");\nconst { redisStore } = require('./lib/rate-limit-store')\n\nfunction setup(app) {\n  app.use(cors( ));\n" +
+        "  const limiter = rateLimit({\n      windowMs: 15 * 60 * 1000,\n      limit: 100,\n      store: redisStore('rl:app:limiter:'),\n      passOnStoreError: true,\n  })\n" +
+        '  app.use(limiter);\n}\n',
+    );
+  });
+
+  it('leaves edited lines (the user code in them), statements that share a line, and multi-line templates as written', async () => {
+    const before = 'try { load() } catch (err) {\n  console.error("load failed", err);\n}\nrun();\n';
+    const after = 'try { load() } catch (err) {\n  logger.error({ err }, "load failed");\n}\nrun(); const x = require("x");\nconst t = `a\n  b`;\n';
+    expect(await formatInserted('src/app.js', before, after, format)).toBe(after);
+  });
+
+  it('keeps CRLF line ends and a BOM', async () => {
+    const before = '\uFEFFconst a = require("a");\r\n\r\nrun(a);\r\n';
+    const after = '\uFEFFconst a = require("a");\r\nconst b = require("b");\r\n\r\nrun(a);\r\n';
+    expect(await formatInserted('src/app.js', before, after, format)).toBe('\uFEFFconst a = require("a");\r\nconst b = require(\'b\')\r\n\r\nrun(a);\r\n');
   });
 });

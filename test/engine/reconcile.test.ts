@@ -83,4 +83,31 @@ describe('reconcile', () => {
     // dropping the `;` after `a` would call a(b): the printed text is kept whole
     expect(out).toBe(printed);
   });
+  it('extends a list written one item per line in its own layout (a merged import), trailing comma or not', () => {
+    const esm = { ...js, sourceType: 'module' as const };
+    const withComma = "import {\n  a,\n  b,\n} from './m';\nimport { c } from './m';\nexport { a, b, c };\n";
+    expect(reconcile(withComma, "import { a, b, c } from './m';\nexport { a, b, c };\n", esm)).toBe("import {\n  a,\n  b,\n  c,\n} from './m';\nexport { a, b, c };\n");
+    const withoutComma = "import {\n    a,\n    b\n} from './m';\nimport { c } from './m';\nexport { a, b, c };\n";
+    expect(reconcile(withoutComma, "import { a, b, c } from './m';\nexport { a, b, c };\n", esm)).toBe("import {\n    a,\n    b,\n    c\n} from './m';\nexport { a, b, c };\n");
+  });
+
+  it('gives a comment that came along with an added item a line of its own in such a list', () => {
+    const esm = { ...js, sourceType: 'module' as const };
+    const source = "import {\n  a,\n} from './m';\nimport {\n  // new in v2\n  b,\n} from './m';\nexport { a, b };\n";
+    // recast runs the comment into the line of the item before
+    const printed = "import {\na, // new in v2\nb,\n} from './m';\nexport { a, b };\n";
+    expect(reconcile(source, printed, esm)).toBe("import {\n  a,\n  // new in v2\n  b,\n} from './m';\nexport { a, b };\n");
+  });
+
+  it('indents generated code with tabs in a file indented with tabs', () => {
+    const source = 'const s = {\n\ta: 1\n}\n\nf(x).then(() => g())\n';
+    const printed = 'const s = {\n\ta: 1\n}\n\nf(x, {\n  k: 1,\n  m: 2\n}).then(() => g());\n';
+    expect(reconcile(source, printed, js)).toBe('const s = {\n\ta: 1\n}\n\nf(x, {\n\tk: 1,\n\tm: 2\n}).then(() => g())\n');
+  });
+
+  it('ends no edited line with a `;` in a file that writes none (a merged import)', () => {
+    const esm = { ...js, sourceType: 'module' as const };
+    const source = "import { a } from './m'\nimport { b } from './m'\nexport const x = [a, b]\n";
+    expect(reconcile(source, "import { a, b } from './m';\nexport const x = [a, b]\n", esm)).toBe("import { a, b } from './m'\nexport const x = [a, b]\n");
+  });
 });

@@ -1,7 +1,7 @@
 import type { ImportDeclaration, VariableDeclaration } from 'jscodeshift';
 import recast from 'recast';
 import { z } from 'zod';
-import { removeStatementKeepingComments } from '../../src/ast/comments.js';
+import { atLineEnd, carryComments, commentsInside, pairNodes, removeStatementKeepingComments, type AttachedComment } from '../../src/ast/comments.js';
 import { bindingNames, isReassigned } from '../../src/ast/scope.js';
 import { defineTransform, type Sites } from '../../src/transform.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
@@ -20,9 +20,9 @@ export default defineTransform({
       'TypeScript rejects `import type A, { B }`; the default and the named type imports stay apart',
     'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
     'comment-would-be-lost':
-      'a comment inside the declaration to remove (next to `from`, the module string, `require(...)`, or anywhere in a duplicate whose names are all imported already) has nowhere to go; move it out of the declaration first',
+      'a comment inside the declaration to remove cannot move to the kept one unchanged: two `//` comments for its one line, a line that already ends with a comment, or no place like its own; move it out of the declaration first',
     'under-directive':
-      'a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) covers the import to remove or the one that would take its names; moving names in or out of its line would change what it covers',
+      'a directive comment would cover other code: a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) above the import to remove or the one that would take its names, or a directive written inside or at the end of the import to remove',
   },
   needs: ['import', 'require('],
   prefilter: importsSomeModuleTwice,
@@ -35,64 +35,116 @@ export default defineTransform({
   }),
   apply({ j, root, sites, options, file }) {
     const program = root.get().node.program as { body: any[] };
-    const directive = (node: any) => underDirective(file.source, node);
-    const strandedComment = (node: any, keepsSpecifiers: boolean) => commentWouldBeLost(file.source, node, keepsSpecifiers);
-    mergeImports(program.body, sites, directive, strandedComment);
+    const text = fileText(file.source, root.get().node.tokens ?? []);
+    mergeImports(program.body, sites, text);
     if (options.commonjs) {
-      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive, strandedComment));
-      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, directive, strandedComment));
+      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text));
+      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text));
     }
   },
 });
 
 type SiteApi = Sites<string>;
 
-/** The line above `node` is a next-line directive comment (lint or type-check suppression). */
-function underDirective(source: string, node: any): boolean {
-  const start = typeof node?.start === 'number' ? node.start : undefined;
-  if (start === undefined) return false;
-  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
-  const previousStart = source.lastIndexOf('\n', lineStart - 2) + 1;
-  const previous = lineStart === 0 ? '' : source.slice(previousStart, lineStart);
-  return /(\/\/|\/\*)\s*(eslint-disable-next-line|@ts-expect-error|@ts-ignore)\b/.test(previous);
+/**
+ * What the decisions read from the text. By line and column, never by offset: recast parses the
+ * text with its line ends made `\n`, so the offsets of a CRLF file's nodes are not offsets of its text.
+ */
+interface FileText {
+  /** The line above `node` is a next-line directive comment (lint or type-check suppression). */
+  underDirective(node: any): boolean;
+  /** A comment follows `node` on its last line (other than in `except`). */
+  commentAfter(node: any, except: any): boolean;
 }
+
+function fileText(source: string, tokens: any[]): FileText {
+  const lines = source.split(/\r\n|\r|\n/);
+  const comments = tokens.filter((token) => token.type === 'CommentLine' || token.type === 'CommentBlock');
+  const inside = (comment: any, node: any) => typeof node?.start === 'number' && comment.start >= node.start && comment.end <= node.end;
+  return {
+    underDirective(node) {
+      const line: number | undefined = node?.loc?.start.line;
+      return line !== undefined && line > 1 && NEXT_LINE_DIRECTIVE.test(lines[line - 2] ?? '');
+    },
+    commentAfter(node, except) {
+      const end = node?.loc?.end;
+      return end !== undefined && comments.some((c) => c.loc.start.line === end.line && c.loc.start.column >= end.column && !inside(c, except));
+    },
+  };
+}
+
+const NEXT_LINE_DIRECTIVE = /(\/\/|\/\*)\s*([\w-]*disable-next-line|@ts-expect-error|@ts-ignore|[\w-]+-ignore-next-line)\b/;
+
+/** A comment that tells a tool about a line (the next one, or its own): moving it changes what it covers. */
+const DIRECTIVE = /disable-(?:next-)?line\b|@ts-(?:expect-error|ignore)\b|\b[\w-]+-ignore\b|\bignore\s+next\b/;
+
+interface Move {
+  comment: AttachedComment;
+  to: any;
+  /** Where the comment is now, when it must leave (a name that moves into a one-line import takes its other comments along). */
+  from?: { holder: any; comment: AttachedComment };
+}
+type CommentPlan = { moves: Move[] } | { refused: 'comment-would-be-lost' | 'under-directive' };
 
 /**
- * Whether removing `node` would drop a comment written inside it. A removed declaration's leading
- * and trailing comments move to its neighbours, and comments among the specifiers of a merge move
- * with the specifiers; but a comment outside the braces (`from /* c *\/ './foo'`, in `require( … )`)
- * — or any comment of a duplicate whose names are all imported already (nothing of it moves) —
- * would vanish. Read from the text, so both passes decide alike.
+ * Where the comments written inside a declaration to remove go: each to the node of the kept
+ * declaration that stands where its own node stood (`twins`), on the same side — next to the same
+ * name, the same module string, inside the same `require( … )`; comments on names that move into
+ * the kept declaration (`moving`) go with them. A `//` comment ends its line, so inside a kept
+ * declaration written on one line it goes to the end of that line instead (`… from './m'; // note`).
+ * Refused: a directive comment (`// eslint-disable-line`, `// @ts-ignore`, …), which would cover
+ * another line; a comment whose node has no twin; two `//` comments, or one where the kept line
+ * already ends with a comment (they would run together).
  */
-function commentWouldBeLost(source: string, node: any, keepsSpecifiers: boolean): boolean {
-  if (typeof node?.start !== 'number' || typeof node?.end !== 'number') return false;
-  const text = source.slice(node.start, node.end);
-  const open = keepsSpecifiers ? text.indexOf('{') : -1;
-  const close = keepsSpecifiers ? text.lastIndexOf('}') : -1;
-  for (const comment of commentsIn(text)) {
-    if (open !== -1 && close !== -1 && comment > open && comment < close) continue;
-    return true;
+function planComments(removed: any, kept: any, text: FileText, twins: Map<any, any>, moving: ReadonlySet<any> = new Set()): CommentPlan {
+  // its own comments move to its neighbours (removeStatementKeepingComments): a directive on one of its lines would cover another
+  const lines = [removed.loc?.start.line, removed.loc?.end.line];
+  const onItsLines = (comment: any) => comment.loc && comment.loc.start.line <= lines[1] && comment.loc.end.line >= lines[0];
+  if (((removed.comments ?? []) as AttachedComment[]).some((comment) => DIRECTIVE.test(comment.value) && onItsLines(comment))) {
+    return { refused: 'under-directive' };
   }
-  return false;
-}
-
-/** Offsets of the comments in a piece of code (strings skipped). */
-function commentsIn(text: string): number[] {
-  const found: number[] = [];
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '"' || c === "'" || c === '`') {
-      for (i += 1; i < text.length && text[i] !== c; i += 1) if (text[i] === '\\') i += 1;
-    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
-      found.push(i);
-      const end = text[i + 1] === '/' ? text.indexOf('\n', i) : text.indexOf('*/', i + 2) + 1;
-      i = end <= 0 ? text.length : end;
+  const oneLine = kept.loc?.start.line === kept.loc?.end.line;
+  const moves: Move[] = [];
+  for (const { node, comment } of commentsInside(removed, moving)) {
+    if (DIRECTIVE.test(comment.value)) return { refused: 'under-directive' };
+    const to = twins.get(node);
+    if (!to || (!comment.leading && !comment.trailing)) return { refused: 'comment-would-be-lost' };
+    moves.push(oneLine && comment.type === 'CommentLine' ? { comment: atLineEnd(comment), to: kept } : { comment, to });
+  }
+  if (oneLine) {
+    for (const node of moving) {
+      for (const { node: holder, comment } of commentsInside({ type: 'Holder', node } as any)) {
+        if (comment.type !== 'CommentLine') continue;
+        if (DIRECTIVE.test(comment.value)) return { refused: 'under-directive' };
+        moves.push({ comment: atLineEnd(comment), to: kept, from: { holder, comment } });
+      }
     }
+    const atEnd = moves.filter((move) => move.to === kept).length;
+    if (atEnd > 1 || (atEnd === 1 && text.commentAfter(kept, removed))) return { refused: 'comment-would-be-lost' };
   }
-  return found;
+  return { moves };
 }
 
-function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boolean, stranded: (node: any, keepsSpecifiers: boolean) => boolean): void {
+/** Carries out a plan: each comment leaves the node it was on for its new place. */
+function moveComments(plan: { moves: Move[] }): void {
+  for (const { from } of plan.moves) if (from) from.holder.comments = (from.holder.comments ?? []).filter((c: AttachedComment) => c !== from.comment);
+  carryComments(plan.moves);
+}
+
+/** The nodes of an import to remove paired with the kept one's: the module string, and each name both import. */
+function importTwins(declaration: ImportDeclaration, host: ImportDeclaration): { twins: Map<any, any>; moving: Set<any> } {
+  const twins = new Map<any, any>();
+  const moving = new Set<any>();
+  pairNodes(declaration.source as any, host.source as any, twins);
+  for (const specifier of declaration.specifiers ?? []) {
+    const existing = (host.specifiers ?? []).find((candidate) => isSameSpecifier(candidate, specifier));
+    if (existing) pairNodes(specifier as any, existing as any, twins);
+    else moving.add(specifier);
+  }
+  return { twins, moving };
+}
+
+function mergeImports(body: any[], sites: SiteApi, text: FileText): void {
   const groups = new Map<string, ImportDeclaration[]>();
   for (const statement of body) {
     if (statement.type !== 'ImportDeclaration') continue;
@@ -119,13 +171,15 @@ function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boo
       const adds = (declaration.specifiers ?? []).some(
         (specifier) => !(host.specifiers ?? []).some((existing) => isSameSpecifier(existing, specifier)),
       );
-      if (directive(declaration) || (adds && directive(host))) {
+      if (text.underDirective(declaration) || (adds && text.underDirective(host))) {
         sites.skipped(declaration, 'under-directive');
         hosts.push(declaration);
         continue;
       }
-      if (stranded(declaration, adds)) {
-        sites.skipped(declaration, 'comment-would-be-lost');
+      const { twins, moving } = importTwins(declaration, host);
+      const plan = planComments(declaration, host, text, twins, moving);
+      if ('refused' in plan) {
+        sites.skipped(declaration, plan.refused);
         hosts.push(declaration);
         continue;
       }
@@ -142,6 +196,7 @@ function mergeImports(body: any[], sites: SiteApi, directive: (node: any) => boo
         if (specifier.type === 'ImportDefaultSpecifier') host.specifiers = [specifier, ...(host.specifiers ?? [])];
         else host.specifiers = [...(host.specifiers ?? []), specifier];
       }
+      moveComments(plan);
       removeStatementKeepingComments(body, body.indexOf(declaration));
     }
   }
@@ -167,8 +222,7 @@ function dedupeRequires(
   body: any[],
   root: any,
   sites: SiteApi,
-  directive: (node: any) => boolean,
-  stranded: (node: any, keepsSpecifiers: boolean) => boolean,
+  text: FileText,
 ): void {
   const seen = new Map<string, VariableDeclaration>();
   for (const statement of [...body]) {
@@ -184,16 +238,20 @@ function dedupeRequires(
       sites.skipped(statement, 'require-reassigned');
       continue;
     }
-    if (directive(statement)) {
+    if (text.underDirective(statement)) {
       sites.skipped(statement, 'under-directive');
       continue;
     }
-    if (stranded(statement, false)) {
-      sites.skipped(statement, 'comment-would-be-lost');
+    const twins = new Map<any, any>();
+    pairNodes(statement, first, twins);
+    const plan = planComments(statement, first, text, twins);
+    if ('refused' in plan) {
+      sites.skipped(statement, plan.refused);
       continue;
     }
     const module = statement.declarations[0].init.arguments[0].value;
     if (!sites.changed(statement, `removed repeated require of '${module}' (first on line ${first.loc?.start.line})`)) continue;
+    moveComments(plan);
     removeStatementKeepingComments(body, body.indexOf(statement));
   }
 }
