@@ -250,6 +250,12 @@ function originalText(root: Collection<any>): string {
  * statements do), so generated statements can follow it. Counted from the text: cheap and enough.
  */
 export function usesSemicolons(source: string): boolean {
+  const { withSemicolon, without } = semicolonCounts(source);
+  return withSemicolon >= without;
+}
+
+/** How many statement-like lines of `source` end with a `;` and how many end without one. */
+export function semicolonCounts(source: string): { withSemicolon: number; without: number } {
   let withSemicolon = 0;
   let without = 0;
   for (const line of source.split(/\r\n|\r|\n/)) {
@@ -258,7 +264,7 @@ export function usesSemicolons(source: string): boolean {
     if (text.endsWith(';')) withSemicolon += 1;
     else if (!/[{([,=+\-*/&|?:.`]$/.test(text)) without += 1;
   }
-  return withSemicolon >= without;
+  return { withSemicolon, without };
 }
 
 /** The quote character the file's existing imports/requires use for module names ('\'' when none). */

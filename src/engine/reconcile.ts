@@ -9,7 +9,7 @@
  * (ignoring formatting); otherwise the printed text is kept as it was.
  */
 import type { ParserOptions } from '@babel/parser';
-import { usesSemicolons } from '../ast/imports.js';
+import { semicolonCounts } from '../ast/imports.js';
 import { babelParseFile as babelParse, detectPrintStyle } from './parse.js';
 import { align, dropIslands, lineIndent, lineNumbers, slide, tokenize, type Entry, type Token } from './token-align.js';
 
@@ -38,8 +38,10 @@ function compose(source: string, printedText: string, original: Token[], printed
     const editedLines = new Set(
       entries.filter((e): e is Entry & { kind: 'added' } => e.kind === 'added' && !printed[e.p]!.soft).map((e) => printedLineOf(printed[e.p]!.start)),
     );
-    // a `;` the printer ends an edited line with, in a file that ends its statements without one
-    const semicolonless = !usesSemicolons(source);
+    // a `;` the printer ends an edited line with, in a file that never ends a statement with one
+    // (a file that mixes both keeps the printer's `;`)
+    const counts = semicolonCounts(source);
+    const semicolonless = counts.withSemicolon === 0 && counts.without > 0;
     const strayEnd = (p: number) =>
       semicolonless && printedText.slice(printed[p]!.start, printed[p]!.end) === ';' && /^[ \t]*(\/\/[^\r\n]*)?(\r|\n|$)/.test(printedText.slice(printed[p]!.end));
     for (let i = 0; i < entries.length; i += 1) {
@@ -73,9 +75,9 @@ function compose(source: string, printedText: string, original: Token[], printed
   // printed token -> the one-item-per-line list it is an item start or the closer of
   const inList = new Map<number, { shape: ListShape; place: 'first' | 'item' | 'closer' }>();
   for (const [open, shape] of extended) {
-    const depth = printed[open]!.depth + 1;
     inList.set(open + 1, { shape, place: 'first' });
-    for (let k = open + 2; k < shape.close; k += 1) if (printed[k]!.depth === depth && printedText.slice(printed[k - 1]!.start, printed[k - 1]!.end) === ',') inList.set(k, { shape, place: 'item' });
+    const items = listLevel(printed, open, shape.close);
+    for (let k = open + 2; k < shape.close; k += 1) if (items.has(k) && items.has(k - 1) && printedText.slice(printed[k - 1]!.start, printed[k - 1]!.end) === ',') inList.set(k, { shape, place: 'item' });
     inList.set(shape.close, { shape, place: 'closer' });
   }
   // A bracket pair that was on one line and that the printer broke over several (an options
@@ -267,9 +269,9 @@ function printedLayout(
     // says how it was written.
     const runTogether =
       printedLine(printed[openP]!.start) === printedLine(printed[p]!.start) ||
-      printed.slice(openP + 1, p).some((token, k) => {
-        const at = openP + 1 + k;
-        return token.depth === printed[openP]!.depth + 1 && printedText.slice(token.start, token.end) === ',' && at + 1 < p && /^[ \t]*([^\s]|$)/.test(printedText.slice(token.end, printed[at + 1]!.start));
+      [...listLevel(printed, openP, p)].some((at) => {
+        const token = printed[at]!;
+        return printedText.slice(token.start, token.end) === ',' && at + 1 < p && /^[ \t]*([^\s]|$)/.test(printedText.slice(token.end, printed[at + 1]!.start));
       });
     if (runTogether) {
       const opener = list[lo]!;
@@ -370,6 +372,22 @@ function inFileUnit(unit: string, width: number): (printed: string) => string {
   if (unit !== '\t') return (printed) => printed;
   const levels = new RegExp(`^(?:${' '.repeat(width)})+`);
   return (printed) => printed.replace(levels, (run) => '\t'.repeat(run.length / width));
+}
+
+/**
+ * The tokens strictly between the bracket pair `open`..`close` that belong to the list itself, not
+ * to something nested in it: parentheses count here (`depth` leaves them out), so the `,` of a
+ * call inside an item (`b: f('X', 'y')`) is no item separator.
+ */
+function listLevel(tokens: Token[], open: number, close: number): Set<number> {
+  const own = new Set<number>();
+  let level = 0;
+  for (let k = open + 1; k < close; k += 1) {
+    if (tokens[k]!.bracket < 0) level -= 1;
+    if (level === 0) own.add(k);
+    if (tokens[k]!.bracket > 0) level += 1;
+  }
+  return own;
 }
 
 /** A whitespace gap with blank lines in it as one line break and the last line's indentation. */

@@ -99,6 +99,19 @@ describe('reconcile', () => {
     expect(reconcile(source, printed, esm)).toBe("import {\n  a,\n  // new in v2\n  b,\n} from './m';\nexport { a, b };\n");
   });
 
+  it('does not take the arguments of a call written into an item for items of the list around it', () => {
+    // secret-fallbacks: `b: x || 'y'` -> `b: requireSecret('X', 'y')` in a one-property-per-line object
+    const source = "const a = {\n  b: x || 'y',\n  c: 1,\n};\n";
+    const printed = "const a = {\n  b: requireSecret('X', 'y'),\n  c: 1,\n};\n";
+    expect(reconcile(source, printed, js)).toBe(printed);
+  });
+
+  it('keeps the `;` of a merged line in a file that mixes lines with and without one', () => {
+    const esm = { ...js, sourceType: 'module' as const };
+    const source = "import { a } from 'm';\nimport {b} from 'm'\nexport const x = [a, b]\n";
+    expect(reconcile(source, "import { a, b } from 'm';\nexport const x = [a, b]\n", esm)).toBe("import { a, b } from 'm';\nexport const x = [a, b]\n");
+  });
+
   it('indents generated code with tabs in a file indented with tabs', () => {
     const source = 'const s = {\n\ta: 1\n}\n\nf(x).then(() => g())\n';
     const printed = 'const s = {\n\ta: 1\n}\n\nf(x, {\n  k: 1,\n  m: 2\n}).then(() => g());\n';
