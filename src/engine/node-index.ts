@@ -12,8 +12,8 @@
  * - **The index.** For a root the engine has marked (`indexRoot`), the second `find` walks the tree
  *   once and buckets every node by type, in document order (a file asked one question is walked
  *   once either way); every later `find` on that root or below any of its paths is a lookup. The index describes the tree as it was, so it is only used
- *   while nobody edits the tree: the engine marks a file's root before each transform runs and stops
- *   at that transform's first accepted change (`stopIndexing`), before it is made; other files' parses (read-only context) stay
+ *   while nobody edits the tree: the engine marks a file's root before each transform runs (an index
+ *   nothing has changed since is kept for the next transform) and stops at a transform's first accepted change (`stopIndexing`), before it is made; other files' parses (read-only context) stay
  *   indexed for the run; a NodePath edit (`replace`, `insertBefore`, `prune`, ...) stops it as well.
  * - **The exact walk.** Everywhere else, one walk over plain nodes that makes a NodePath only for the
  *   nodes it returns (through ast-types' child cache, so they are the paths ast-types would give).
@@ -232,10 +232,13 @@ function rootPath(root: { paths(): any[] } | any): any {
   return typeof root?.paths === 'function' ? root.paths()[0] : root;
 }
 
-/** Lets `find` on this root (a collection or its NodePath) and below it use the index until it is stopped. */
+/**
+ * Lets `find` on this root (a collection or its NodePath) and below it use the index until it is
+ * stopped. A root still indexed (nothing changed it since) keeps the index it has.
+ */
 export function indexRoot(root: { paths(): any[] }): void {
   const path = rootPath(root);
-  if (path && !path.parentPath) roots.set(path, { active: true, walks: 0 });
+  if (path && !path.parentPath && !roots.get(path)?.active) roots.set(path, { active: true, walks: 0 });
 }
 
 /** The tree is about to change: answer from the tree again. */

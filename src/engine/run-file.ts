@@ -235,7 +235,7 @@ function runChain(
       baseline: project.baseline?.matcher(path, fileLines),
     });
     // each transform's questions are answered from an index of the tree as the transforms before
-    // it left it, until its own first change
+    // it left it (the same index while none of them changed it), until its own first change
     indexRoot(root);
     recorder.onChange = () => stopIndexing(root);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);

@@ -77,7 +77,14 @@ describe('node index (one walk per file)', () => {
     // a direct edit (the engine stops the index before a transform makes one: SiteRecorder.onChange)
     ast.program.body.push(j.expressionStatement(j.callExpression(j.identifier('g'), [])));
     expect(root.find(j.CallExpression).size()).toBe(1);
+    // marked again for the next transform while nothing stopped it: the same index (no new walk)
+    indexRoot(root);
+    expect(root.find(j.CallExpression).size()).toBe(1);
     stopIndexing(root);
+    expect(root.find(j.CallExpression).size()).toBe(2);
+    // marked after a change: a fresh index of the tree as it is now
+    indexRoot(root);
+    expect(root.find(j.CallExpression).size()).toBe(2);
     expect(root.find(j.CallExpression).size()).toBe(2);
 
     const other = parseForAnalysis('f(1);\n', 'y.js', { flow: false }).ast as any;
