@@ -42,15 +42,24 @@ export function contentSkipReason(text: string): string | undefined {
   // ordinary file is not.
   let lines = 0;
   let inLongLines = 0;
+  let codeChars = 0;
   let start = 0;
   while (start <= text.length) {
     const end = text.indexOf('\n', start);
     const length = (end === -1 ? text.length : end) - start;
-    if (length > LONG_LINE) inLongLines += length;
+    // a long line counts by its code: the inside of its string literals is data (an SVG path, a key)
+    const code = length > 300 ? codeLength(text.slice(start, start + length)) : length;
+    codeChars += code;
+    if (code > LONG_LINE) inLongLines += code;
     lines += 1;
     if (end === -1) break;
     start = end + 1;
   }
-  if (text.length > 2_000 && (inLongLines / text.length > 0.5 || text.length / lines > 300)) return 'minified file (very long lines)';
+  if (text.length > 2_000 && (inLongLines / text.length > 0.5 || codeChars / lines > 300)) return 'minified file (very long lines)';
   return undefined;
+}
+
+/** The length of a line without the contents of its string and template literals. */
+function codeLength(line: string): number {
+  return line.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").length;
 }
