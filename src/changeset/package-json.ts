@@ -73,6 +73,7 @@ export function addDependencies(text: string, additions: readonly DependencyAddi
  */
 function insertAsText(body: string, missing: readonly DependencyAddition[], indent: string, eol: string): string {
   let text = body;
+  const style = oneLineStyle(body);
   for (const field of ['dependencies', 'devDependencies'] as const) {
     const wanted = missing.filter((addition) => (field === 'devDependencies') === addition.dev);
     if (wanted.length === 0) continue;
@@ -81,28 +82,51 @@ function insertAsText(body: string, missing: readonly DependencyAddition[], inde
     if (member && text[member.valueStart] === '{') {
       const section = scanObject(text, member.valueStart);
       const multiline = /[\r\n]/.test(text.slice(section.open, section.close));
-      const first = section.members[0];
-      const memberIndent = first ? lineIndentAt(text, first.keyStart) : lineIndentAt(text, member.keyStart) + indent;
-      const entries = wanted.map((a) => `${JSON.stringify(a.name)}: ${JSON.stringify(a.range)}`);
-      const inserted = multiline
-        ? entries.map((entry) => `${eol}${memberIndent}${entry}`).join(',') + (first ? ',' : `${eol}${lineIndentAt(text, member.keyStart)}`)
-        : ` ${entries.join(', ')}${first ? ',' : ' '}`;
-      const at = section.open + 1;
-      // a one-line `{ "a": "1" }` keeps its space after the brace: insert after it
-      const skip = !multiline && first && text[at] === ' ' ? 1 : 0;
-      text = text.slice(0, at + skip) + (skip ? inserted.slice(1) + ' ' : inserted) + text.slice(at + skip);
+      const members = section.members;
+      const first = members[0];
+      // the section's own spelling: `"a": "1"` or `"a":"1"`, `, ` or `,` between one-line members
+      const colon = first ? colonOf(text, first) : style.colon;
+      const entry = (a: DependencyAddition) => `${JSON.stringify(a.name)}${colon}${JSON.stringify(a.range)}`;
+      const keys = members.map((m) => m.key);
+      const sorted = keys.every((key, index) => index === 0 || keys[index - 1]! <= key);
+      if (!first) {
+        const inserted = multiline
+          ? `${wanted.map((a) => `${eol}${lineIndentAt(text, member.keyStart)}${indent}${entry(a)}`).join(',')}${eol}${lineIndentAt(text, member.keyStart)}`
+          : `${style.pad}${wanted.map(entry).join(style.comma)}${style.pad}`;
+        text = text.slice(0, section.open + 1) + inserted + text.slice(section.close);
+        continue;
+      }
+      const memberIndent = lineIndentAt(text, first.keyStart);
+      const between = multiline ? `,${eol}${memberIndent}` : members[1] ? text.slice(members[0]!.valueEnd, members[1].keyStart) : style.comma;
+      // each entry goes before the first member that sorts after it (in a sorted section), else after the last
+      const byPlace = new Map<number, string[]>();
+      for (const addition of wanted) {
+        const before = sorted ? members.findIndex((m) => m.key > addition.name) : -1;
+        const place = before === -1 ? members.length : before;
+        byPlace.set(place, [...(byPlace.get(place) ?? []), entry(addition)]);
+      }
+      for (const place of [...byPlace.keys()].sort((a, b) => b - a)) {
+        const entries = byPlace.get(place)!;
+        if (place < members.length) {
+          const at = members[place]!.keyStart;
+          text = text.slice(0, at) + entries.join(between) + between + text.slice(at);
+        } else {
+          const at = members[members.length - 1]!.valueEnd;
+          text = text.slice(0, at) + between + entries.join(between) + text.slice(at);
+        }
+      }
     } else if (member) {
       throw new Error(`package.json: "${field}" is not an object`);
     } else {
       const multiline = /[\r\n]/.test(text.slice(top.open, top.close));
       const last = top.members[top.members.length - 1];
-      const entries = wanted.map((a) => `${JSON.stringify(a.name)}: ${JSON.stringify(a.range)}`);
+      const entries = wanted.map((a) => `${JSON.stringify(a.name)}${style.colon}${JSON.stringify(a.range)}`);
       const memberIndent = last ? lineIndentAt(text, last.keyStart) : indent;
       const block = multiline
-        ? `${JSON.stringify(field)}: {${eol}${entries.map((e) => memberIndent + indent + e).join(`,${eol}`)}${eol}${memberIndent}}`
-        : `${JSON.stringify(field)}: { ${entries.join(', ')} }`;
+        ? `${JSON.stringify(field)}${style.colon}{${eol}${entries.map((e) => memberIndent + indent + e).join(`,${eol}`)}${eol}${memberIndent}}`
+        : `${JSON.stringify(field)}${style.colon}{${style.pad}${entries.join(style.comma)}${style.pad}}`;
       const at = last ? last.valueEnd : top.open + 1;
-      const lead = multiline ? `${last ? ',' : ''}${eol}${memberIndent}` : `${last ? ', ' : ' '}`;
+      const lead = multiline ? `${last ? ',' : ''}${eol}${memberIndent}` : `${last ? style.comma : ' '}`;
       text = text.slice(0, at) + lead + block + (last || multiline ? '' : ' ') + (!last && multiline ? eol : '') + text.slice(at);
     }
   }
@@ -117,9 +141,23 @@ function insertAsText(body: string, missing: readonly DependencyAddition[], inde
   return text;
 }
 
+/** How the manifest writes `:` (its first member's), and whether it writes `, ` and `{ x }` or `,` and `{x}`. */
+function oneLineStyle(text: string): { colon: string; comma: string; pad: string } {
+  const first = scanObject(text, text.indexOf('{')).members[0];
+  const colon = first ? colonOf(text, first) : ': ';
+  const compact = colon === ':' && !/,[ \t]+"/.test(text);
+  return { colon, comma: compact ? ',' : ', ', pad: compact ? '' : ' ' };
+}
+
+/** The `:` after a member's key as written, with the space after it (`: ` or `:`). */
+function colonOf(text: string, member: Member): string {
+  return text.slice(member.keyEnd, member.valueStart).replace(/^\s+/, '').replace(/[\r\n][\s\S]*$/, '') || ': ';
+}
+
 interface Member {
   key: string;
   keyStart: number;
+  keyEnd: number;
   valueStart: number;
   valueEnd: number;
 }
@@ -138,7 +176,7 @@ function scanObject(text: string, open: number): { open: number; close: number; 
     if (text[i] !== ':') throw new Error(`package.json: expected ':' at ${i}`);
     const valueStart = skipSpace(text, i + 1);
     const valueEnd = skipValue(text, valueStart);
-    members.push({ key, keyStart, valueStart, valueEnd });
+    members.push({ key, keyStart, keyEnd, valueStart, valueEnd });
     i = skipSpace(text, valueEnd);
     if (text[i] === ',') i = skipSpace(text, i + 1);
   }

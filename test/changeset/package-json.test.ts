@@ -41,7 +41,7 @@ describe('addDependencies', () => {
     const after = addDependencies(text, [{ name: 'ioredis', range: '^5.9.0', dev: false }]);
     expect(after.match(/"dependencies"/g)).toHaveLength(1);
     expect(JSON.parse(after)).toEqual({ name: 'x', dependencies: { express: '^4', ioredis: '^5.9.0' }, private: true });
-    expect(after).toContain('\n      "ioredis": "^5.9.0",\n      "express": "^4"\n');
+    expect(after).toContain('\n      "express": "^4",\n      "ioredis": "^5.9.0"\n},');
   });
 
   it('adds a missing section to a one-line manifest on its one line, and keeps strings with braces intact', () => {
@@ -49,5 +49,14 @@ describe('addDependencies', () => {
     const after = addDependencies(text, [{ name: 'pino', range: '^10.4.0', dev: false }]);
     expect(JSON.parse(after)).toEqual({ ...JSON.parse(text), dependencies: { pino: '^10.4.0' } });
     expect(after.split('\n')).toHaveLength(2);
+  });
+
+  it('writes an entry into a hand-formatted section in its sorted place and spelling', () => {
+    const add = (text: string) => addDependencies(text, [{ name: 'pino', range: '^10.4.0', dev: false }]);
+    expect(add('{"name":"x","dependencies":{"express":"4"}}')).toBe('{"name":"x","dependencies":{"express":"4","pino":"^10.4.0"}}');
+    expect(add('{"name":"x","dependencies":{ "express": "4", "zod": "3" }}')).toBe('{"name":"x","dependencies":{ "express": "4", "pino": "^10.4.0", "zod": "3" }}');
+    // not sorted: at the end
+    expect(add('{"dependencies":{"zod":"3","express":"4"}}')).toBe('{"dependencies":{"zod":"3","express":"4","pino":"^10.4.0"}}');
+    expect(add('{"name":"x"}')).toBe('{"name":"x","dependencies":{"pino":"^10.4.0"}}');
   });
 });
