@@ -269,9 +269,15 @@ function printedLayout(
     // says how it was written.
     const runTogether =
       printedLine(printed[openP]!.start) === printedLine(printed[p]!.start) ||
-      [...listLevel(printed, openP, p)].some((at) => {
-        const token = printed[at]!;
-        return printedText.slice(token.start, token.end) === ',' && at + 1 < p && /^[ \t]*([^\s]|$)/.test(printedText.slice(token.end, printed[at + 1]!.start));
+      [...listLevel(printed, openP, p)].some((k) => {
+        const token = printed[k]!;
+        if (printedText.slice(token.start, token.end) !== ',' || k + 1 >= p) return false;
+        const gap = printedText.slice(token.end, printed[k + 1]!.start);
+        if (!/^[ \t]*([^\s]|$)/.test(gap)) return false;
+        // a comment at the end of the item's line is no item when the original has it there too (`}), // note`)
+        const entry = list[at.get(k) ?? -1];
+        const comment = lineEndComment(gap);
+        return !(comment && entry?.kind === 'same' && comment === lineEndComment(source.slice(original[entry.o]!.end, original[entry.o + 1]?.start ?? source.length)));
       });
     if (runTogether) {
       const opener = list[lo]!;
@@ -372,6 +378,11 @@ function inFileUnit(unit: string, width: number): (printed: string) => string {
   if (unit !== '\t') return (printed) => printed;
   const levels = new RegExp(`^(?:${' '.repeat(width)})+`);
   return (printed) => printed.replace(levels, (run) => '\t'.repeat(run.length / width));
+}
+
+/** The comment a gap starts with on its first line (`// note`, `/* note *\/`), if any. */
+function lineEndComment(gap: string): string | undefined {
+  return /^[ \t]*(\/\/[^\r\n]*|\/\*[^\r\n]*?\*\/)/.exec(gap)?.[1];
 }
 
 /**

@@ -112,6 +112,13 @@ describe('reconcile', () => {
     expect(reconcile(source, "import { a, b } from 'm';\nexport const x = [a, b]\n", esm)).toBe("import { a, b } from 'm';\nexport const x = [a, b]\n");
   });
 
+  it('does not take a list with a comment after an item for a list the printer ran together (parse-server FilesRouter)', () => {
+    const source =
+      "function f() {\n    router.post(\n      '/files',\n      raw({\n        type: () => {\n          return true;\n        },\n        limit: max,\n      }), // any Content-Type\n      M.headers,\n      M.session,\n      this.handler\n    );\n}\n";
+    const printed = source.replace('      M.session,', '      asyncHandler(M.session),');
+    expect(reconcile(source, printed, js)).toBe(printed);
+  });
+
   it('indents generated code with tabs in a file indented with tabs', () => {
     const source = 'const s = {\n\ta: 1\n}\n\nf(x).then(() => g())\n';
     const printed = 'const s = {\n\ta: 1\n}\n\nf(x, {\n  k: 1,\n  m: 2\n}).then(() => g());\n';
