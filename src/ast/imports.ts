@@ -204,7 +204,9 @@ function importIndex(j: JSCodeshift, body: any[], locals: readonly string[] | un
   let firstUse = locals ? firstUseIndex(j, body, locals) : body.length;
   if (firstUse === -1) firstUse = body.length;
   let index = -1;
-  for (let i = 0; i < firstUse; i += 1) if (isImport(body[i])) index = i;
+  // an import declaration goes after the file's last one, not after requires that follow them
+  const esmOnly = locals === undefined && body.some((node) => node.type === 'ImportDeclaration');
+  for (let i = 0; i < firstUse; i += 1) if (esmOnly ? body[i].type === 'ImportDeclaration' : isImport(body[i])) index = i;
   return index === -1 && firstUse < body.length ? firstUse : index + 1;
 }
 
