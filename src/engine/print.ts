@@ -4,6 +4,7 @@
  */
 import { parse as babelParse } from '@babel/parser';
 import recast from 'recast';
+import { lineDiff, splitLines } from './line-diff.js';
 import { maskShebang, unmaskSeparators, type ParsedFile, type TextStyle } from './parse.js';
 import { reconcile } from './reconcile.js';
 
@@ -23,7 +24,45 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     wrapColumn: 100,
   }).code;
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
-  return reconcile(source, whole, parsed.options);
+  return joinInsertedImports(source, reconcile(source, whole, parsed.options));
+}
+
+/** One top-level import or require on one line: `import x from 'm';`, `const { a } = require('m');`. */
+const IMPORT_LINE = /^(import\s[^;'"]*?\sfrom\s*(['"])[^'"\r\n]+\2|import\s*(['"])[^'"\r\n]+\3|(?:const|let|var)\s+[\w${}\s,:]+=\s*require\((['"])[^'"\r\n]+\4\)(?:\.[\w$]+)?)\s*;?[ \t]*(\/\/[^\r\n]*)?\r?\n?$/;
+const BLANK_LINE = /^[ \t]*\r?\n?$/;
+const isImportLine = (line: string) => line.length < 300 && IMPORT_LINE.test(line);
+
+/**
+ * Imports and requires harden inserted after a file's import group join that group: recast sets a
+ * new statement apart with blank lines, so `A` `` `NEW` `` `B` (NEW after the blank line that ended
+ * the group) becomes `A` `NEW` `` `B`, as an author adds an import. Only lines harden inserted move;
+ * the result still differs from the source by inserted lines alone.
+ */
+export function joinInsertedImports(source: string, text: string): string {
+  if (source === text || !/\b(import|require)\b/.test(text)) return text;
+  const runs = lineDiff(splitLines(source), splitLines(text));
+  if (!runs.some((run) => run.kind === 'added')) return text;
+  const lines: string[] = [];
+  const inserted: boolean[] = [];
+  runs.forEach((run, i) => {
+    if (run.kind === 'removed') return;
+    const pure = run.kind === 'added' && runs[i - 1]?.kind !== 'removed' && runs[i + 1]?.kind !== 'removed';
+    for (const line of run.lines) {
+      lines.push(line);
+      inserted.push(pure);
+    }
+  });
+  const drop = new Set<number>();
+  for (let k = 1; k < lines.length; k += 1) {
+    // lines[k] blank after an import of the file's own, then imports all inserted, then a blank line
+    if (!BLANK_LINE.test(lines[k]!) || inserted[k - 1] || !isImportLine(lines[k - 1]!)) continue;
+    let m = k + 1;
+    while (m < lines.length && inserted[m] && isImportLine(lines[m]!)) m += 1;
+    if (m === k + 1 || m >= lines.length || !BLANK_LINE.test(lines[m]!) || !(inserted[k] || inserted[m])) continue;
+    drop.add(k);
+    k = m;
+  }
+  return drop.size === 0 ? text : lines.filter((_, index) => !drop.has(index)).join('');
 }
 
 function unmaskShebang(source: string, printed: string): string {

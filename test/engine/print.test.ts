@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { joinInsertedImports } from '../../src/engine/print.js';
+
+describe('joinInsertedImports', () => {
+  it("moves an inserted import up to the file's import group, keeping the blank line that ended it", () => {
+    const source = "import a from 'a';\n// config\nimport * as c from './c';\n\n// server\nconst app = a();\n";
+    const printed = "import a from 'a';\n// config\nimport * as c from './c';\n\nimport { x } from './lib/x';\n\n// server\nconst app = a();\n";
+    expect(joinInsertedImports(source, printed)).toBe("import a from 'a';\n// config\nimport * as c from './c';\nimport { x } from './lib/x';\n\n// server\nconst app = a();\n");
+  });
+
+  it('does the same for requires, with CRLF', () => {
+    const source = "const a = require('a');\r\n\r\nrun(a);\r\n";
+    const printed = "const a = require('a');\r\n\r\nconst { logger } = require('./lib/logger');\r\n\r\nrun(a);\r\n";
+    expect(joinInsertedImports(source, printed)).toBe("const a = require('a');\r\nconst { logger } = require('./lib/logger');\r\n\r\nrun(a);\r\n");
+  });
+
+  it('leaves an import set apart from code (no import above it), edited lines and a blank line the file had twice', () => {
+    const code = "run();\n\nconst { logger } = require('./lib/logger');\n\nlogger.info('x');\n";
+    expect(joinInsertedImports("run();\n\nlogger.info('x');\n", code)).toBe(code);
+    // the import line above was edited (merged): not the file's own line
+    const merged = "import { a, b } from 'a';\n\nimport { x } from './x';\n\nrun(a, b, x);\n";
+    expect(joinInsertedImports("import { a } from 'a';\nimport { b } from 'a';\n\nrun(a, b, x);\n", merged)).toBe(merged);
+    const twice = "import a from 'a';\n\nimport { x } from './x';\n\nrun(a, x);\n";
+    expect(joinInsertedImports("import a from 'a';\n\n\nrun(a, x);\n", twice)).toBe(twice);
+  });
+});
