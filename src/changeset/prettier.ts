@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { diffArrays } from 'diff';
+import { insertedLines } from '../engine/line-diff.js';
 import { parseForAnalysis } from '../engine/parse.js';
 import { toAbsolute } from '../engine/paths.js';
 import { sameProgram } from '../engine/reconcile.js';
@@ -99,21 +99,11 @@ export async function formatInserted(path: string, before: string, after: string
   return out.join('');
 }
 
-/**
- * For each line of `after`, whether harden inserted it: new, and not in place of removed lines (an
- * edited line holds the user's code; only what stands between untouched lines was inserted).
- */
+/** For each line of `after` (with their line ends), whether harden inserted it (line ends aside). */
 function newLines(before: string, after: string[]): boolean[] {
   const strip = (line: string) => line.replace(/(\r\n|\r|\n)$/, '');
   const old = (before.match(/[^\r\n]*(\r\n|\r|\n|$)/g) ?? []).slice(0, -1).map(strip);
-  const added: boolean[] = [];
-  const parts = diffArrays(old, after.map(strip));
-  parts.forEach((part, index) => {
-    if (part.removed) return;
-    const inserted = Boolean(part.added) && !parts[index - 1]?.removed && !parts[index + 1]?.removed;
-    for (let k = 0; k < part.value.length; k += 1) added.push(inserted);
-  });
-  return added;
+  return insertedLines(old, after.map(strip));
 }
 
 /** The outermost statements (at any depth) whose every line is new. */

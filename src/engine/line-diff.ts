@@ -121,3 +121,18 @@ function uniqueAnchors(a: readonly string[], aFrom: number, aTo: number, b: read
   for (let k = tops.length > 0 ? tops[tops.length - 1]! : -1; k !== -1; k = previous[k]!) chain.push(pairs[k]!);
   return chain.reverse();
 }
+
+/**
+ * For each line of `after`, whether it was inserted: new, and not in place of removed lines (an
+ * edited line holds the user's code; only what stands between untouched lines was inserted).
+ */
+export function insertedLines(before: readonly string[], after: readonly string[]): boolean[] {
+  const runs = lineDiff(before, after);
+  const inserted: boolean[] = [];
+  runs.forEach((run, index) => {
+    if (run.kind === 'removed') return;
+    const pure = run.kind === 'added' && runs[index - 1]?.kind !== 'removed' && runs[index + 1]?.kind !== 'removed';
+    for (let k = 0; k < run.lines.length; k += 1) inserted.push(pure);
+  });
+  return inserted;
+}

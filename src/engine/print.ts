@@ -4,7 +4,7 @@
  */
 import { parse as babelParse } from '@babel/parser';
 import recast from 'recast';
-import { lineDiff, splitLines } from './line-diff.js';
+import { insertedLines, splitLines } from './line-diff.js';
 import { maskShebang, unmaskSeparators, type ParsedFile, type TextStyle } from './parse.js';
 import { reconcile } from './reconcile.js';
 
@@ -40,18 +40,9 @@ const isImportLine = (line: string) => line.length < 300 && IMPORT_LINE.test(lin
  */
 export function joinInsertedImports(source: string, text: string): string {
   if (source === text || !/\b(import|require)\b/.test(text)) return text;
-  const runs = lineDiff(splitLines(source), splitLines(text));
-  if (!runs.some((run) => run.kind === 'added')) return text;
-  const lines: string[] = [];
-  const inserted: boolean[] = [];
-  runs.forEach((run, i) => {
-    if (run.kind === 'removed') return;
-    const pure = run.kind === 'added' && runs[i - 1]?.kind !== 'removed' && runs[i + 1]?.kind !== 'removed';
-    for (const line of run.lines) {
-      lines.push(line);
-      inserted.push(pure);
-    }
-  });
+  const lines = splitLines(text);
+  const inserted = insertedLines(splitLines(source), lines);
+  if (!inserted.some(Boolean)) return text;
   const drop = new Set<number>();
   for (let k = 1; k < lines.length; k += 1) {
     // lines[k] blank after an import of the file's own, then imports all inserted, then a blank line
