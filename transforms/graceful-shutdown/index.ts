@@ -1,0 +1,256 @@
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { z } from 'zod';
+import { addImport, dominantQuote, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesSemicolons } from '../../src/ast/imports.js';
+import { flavourOf, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
+import { harden } from '../../src/package-root.js';
+import { defineTransform, type FileInfo, type ProjectView } from '../../src/transform.js';
+import { findProjectLogger } from '../console-to-logger/detect-logger.js';
+import { planFor } from './plan.js';
+import { findResources, mongooseConnects, type Stage } from './resources.js';
+import { serverStarts, type Kept } from './servers.js';
+
+const template = (name: string) => readFileSync(harden('transforms', 'graceful-shutdown', 'templates', name), 'utf8');
+const TEMPLATES: Record<Flavour, string> = {
+  ts: template('graceful-shutdown.ts'),
+  esm: template('graceful-shutdown.esm.js'),
+  cjs: template('graceful-shutdown.cjs.js'),
+};
+const isGenerated = (text: string) => Object.values(TEMPLATES).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+
+const SKIP_REASONS = {
+  'signal-handled':
+    'the package already handles SIGTERM or SIGINT (`process.on(\'SIGTERM\', …)`): it has a shutdown path of its own; make it close the server and the connections rather than adding a second one',
+  'shutdown-library': 'the package depends on a shutdown library (terminus, http-graceful-shutdown, lightship, …) that owns the signals; register the connections with it',
+  serverless: 'the package is deployed as a serverless function (serverless-http, @vendia/serverless-express, …): the platform freezes and ends the process, not a signal',
+  'framework-lifecycle': 'the server is a Fastify, NestJS or hapi app, whose own close() runs its shutdown hooks; enable them (app.enableShutdownHooks(), fastify.close()) instead',
+  'several-servers': 'the package starts more than one server (each place listed); harden cannot tell which process owns which, so it adds no shutdown path; close them by hand',
+  'websocket-server':
+    'the package serves WebSockets (socket.io, ws): an upgraded connection keeps server.close() waiting until the hard timeout; close the WebSocket server first, by hand',
+  'started-by-caller': 'the server is started inside an exported function or a method: the code that calls it owns the process, and is where the shutdown belongs',
+  'server-not-kept':
+    'the server `listen` returns is not kept in a form harden can name (`return app.listen()`, a listen inside an expression or an unbraced `if`): keep it in a `const server` and run harden again',
+  'resource-in-function': 'the client is created inside a function, so there is no module-level name to close it by; register it with closeOnShutdown where it is created',
+  'resource-not-named': 'the client is not held in a module-level variable (`module.exports = new Redis()`, `export default new PrismaClient()`); give it a name and run harden again',
+  'mixed-module-kinds': 'this module and the file that starts the server would import different shutdown modules (CommonJS and ES module, or JavaScript and TypeScript); register the client by hand',
+  'module-path-taken': 'a file that is not harden\'s graceful-shutdown module already exists where it would be generated; move that file, or add the shutdown by hand',
+} as const;
+
+type Reason = keyof typeof SKIP_REASONS;
+
+export const MODULE_STEM = 'graceful-shutdown';
+
+/** Where the shutdown module of a file goes, and its flavour. */
+function moduleTarget(project: ProjectView, file: Pick<FileInfo, 'path' | 'package'>, flavour: Flavour): { relative: string; target: string } {
+  const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
+  const packageDir = file.package?.dir ?? '';
+  const relative = `${supportFolder(project, packageDir)}${MODULE_STEM}${ext}`;
+  return { relative, target: posix.join(packageDir, relative) };
+}
+
+/** The flavour of another file of the project, from its extension and syntax. */
+function flavourOfPath(j: any, project: ProjectView, path: string, pkg: FileInfo['package']): Flavour {
+  if (!/\.[cm]?jsx?$/.test(path)) return 'ts';
+  if (path.endsWith('.mjs')) return 'esm';
+  if (path.endsWith('.cjs')) return 'cjs';
+  const root = project.parse(path);
+  void pkg;
+  return root && isEsmFile(j, root) ? 'esm' : 'cjs';
+}
+
+export default defineTransform({
+  id: 'graceful-shutdown',
+  title: 'Close the server and its connections on SIGTERM instead of dropping requests',
+  description:
+    'The server `app.listen()` returns is kept and handed to a generated `shutdownGracefully(server)`: on SIGTERM or SIGINT it stops accepting, ' +
+    'lets the requests in flight finish (idle keep-alive connections are closed), stops BullMQ workers, then closes the Mongoose, ioredis, Prisma and BullMQ clients the ' +
+    'server loads (each registered where it is created), logs through the project\'s logger and exits; a hard timeout (SHUTDOWN_TIMEOUT_MS, 10 s) ends a shutdown that hangs.',
+  seed: [
+    { review: '002', finding: 'Containerization & Deployment' },
+    { review: '000', finding: 'Monitoring & Observability' },
+  ],
+  skipReasons: SKIP_REASONS,
+  needs: ['.listen(', '.connect(', 'ioredis', 'bullmq', 'PrismaClient', 'createConnection'],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, file, sites, request, project }) {
+    const plan = planFor(project, file.package, isGenerated);
+    const flavour = flavourOf(j, root, file);
+    const own = moduleTarget(project, file, flavour);
+    const existing = project.readFile(own.target);
+    const taken = existing !== undefined && !isGenerated(existing);
+    const quote = dominantQuote(file.source) === 'double' ? '"' : "'";
+    const end = usesSemicolons(file.source) ? ';' : '';
+    const moduleRequested = { done: false };
+    const requestModule = () => {
+      if (!moduleRequested.done) request.file(own.relative, TEMPLATES[flavour]);
+      moduleRequested.done = true;
+    };
+    /** The local names of the module's exports in this file, imported (in one declaration) when missing. */
+    const importNames = (names: string[]): Record<string, string> => {
+      const specifier = relativeSpecifier(file.path, own.target, needsJsSuffix(j, root, file));
+      const same = (source: string) => source === specifier || source.replace(/\.[cm]?[jt]s$/, '') === specifier.replace(/\.[cm]?[jt]s$/, '');
+      const locals: Record<string, string> = {};
+      const missing: Array<{ imported: string; local: string }> = [];
+      for (const name of names) {
+        const found = findImportedLocal(j, root, same, name);
+        if (found) locals[name] = found;
+        else {
+          let local = name;
+          for (let n = 2; isNameTaken(j, root, local) || Object.values(locals).includes(local); n += 1) local = `${name}${n}`;
+          locals[name] = local;
+          missing.push({ imported: name, local });
+        }
+      }
+      const [first, ...rest] = missing;
+      if (first) addImport(j, root, { source: specifier, ...first }, flavour !== 'cjs', rest, end === ';');
+      return locals;
+    };
+    const statement = (code: string) => j(`\n${code}${end}\n`).get().node.program.body[0];
+
+    // the server
+    // a test's, a script's or a front-end's server is not the deployed process: not a site
+    if (file.role !== 'source') return;
+    const starts = serverStarts(j, root, file.source);
+    const installed = starts.length > 0 && findImportedLocal(j, root, (s) => /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/.test(s), 'shutdownGracefully') !== undefined;
+    if (!installed) {
+      for (const start of starts) {
+        const node = start.call.node;
+        const refuse = (reason: Reason, detail?: string) => sites.skipped(node, reason, detail);
+        if (plan.refusal) refuse(plan.refusal.reason, plan.refusal.detail);
+        else if (start.startedBy) refuse('started-by-caller', start.startedBy);
+        else if (!start.kept) refuse('server-not-kept');
+        else if (taken) refuse('module-path-taken', own.target);
+        else {
+          const closes = describeLoaded(plan.loaded.size - 1);
+          if (!sites.changed(node, `on SIGTERM/SIGINT: stops accepting, lets requests in flight finish, then closes${closes} and exits`)) continue;
+          keepServer(j, root, start.kept, file, plan.loaded, project, statement, importNames, requestModule);
+        }
+      }
+    }
+
+    // what the server's process opens
+    if (plan.refusal || !plan.entry || !plan.loaded.has(file.path)) return;
+    if (!entryRewritable(j, project, plan.entry, file.path === plan.entry ? starts : undefined)) return;
+    const entryTarget = moduleTarget(project, { path: plan.entry, package: file.package }, file.path === plan.entry ? flavour : flavourOfPath(j, project, plan.entry, file.package));
+    const registered = registeredNames(j, root);
+    const plans: Array<{ node: any; after: any; stage: Stage; name: string; close: string; what: string }> = [];
+    for (const resource of findResources(j, root)) {
+      if (resource.refusal) {
+        sites.skipped(resource.node, resource.refusal, resource.what);
+        continue;
+      }
+      if (registered.has(resource.name!)) continue;
+      plans.push({ node: resource.node, after: resource.after, stage: resource.stage, name: resource.name!, close: resource.close!, what: resource.what });
+    }
+    if (file.path === plan.mongooseOwner && !registered.has('mongoose')) {
+      const [connect] = mongooseConnects(j, root);
+      if (connect) plans.push({ node: connect.node, after: connect.statement, stage: 'close', name: 'mongoose', close: `${connect.mongoose}.disconnect()`, what: 'Mongoose default connection' });
+    }
+    const wanted = plans.filter((item) => {
+      if (own.target !== entryTarget.target) return void sites.skipped(item.node, 'mixed-module-kinds', `${own.target} here, ${entryTarget.target} for ${plan.entry}`);
+      if (taken) return void sites.skipped(item.node, 'module-path-taken', own.target);
+      const verb = item.stage === 'drain' ? 'stops taking jobs' : 'closed';
+      return sites.changed(item.node, `${item.what} \`${item.name}\` ${verb} on shutdown (${item.close})`);
+    });
+    if (wanted.length === 0) return;
+    const functions = [...new Set(wanted.map((item) => (item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown')))];
+    const locals = importNames(functions);
+    requestModule();
+    for (const item of wanted.sort((a, b) => b.node.start - a.node.start)) {
+      const register = locals[item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown'];
+      insertAfter(item.after, statement(`${register}(${quote}${item.name}${quote}, () => ${item.close})`));
+    }
+  },
+});
+
+/** ` the 3 clients it loads`-style text for the change message. */
+function describeLoaded(modules: number): string {
+  return modules > 0 ? ' the clients registered by the modules it loads' : ' what is registered';
+}
+
+/** Whether the entry's one server start will be (or was) rewritten, so registrations elsewhere have a reader. */
+function entryRewritable(j: any, project: ProjectView, entry: string, starts: ReturnType<typeof serverStarts> | undefined): boolean {
+  let list = starts;
+  if (!list) {
+    const root = project.parse(entry);
+    const text = project.readFile(entry);
+    if (!root || text === undefined) return false;
+    if (findImportedLocal(j, root, (s) => /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/.test(s), 'shutdownGracefully')) return true;
+    list = serverStarts(j, root, text);
+  }
+  return list.length === 1 && list[0]!.kept !== undefined && list[0]!.startedBy === undefined;
+}
+
+/** Names already registered in the file: `closeOnShutdown('name', …)` / `drainOnShutdown('name', …)`. */
+function registeredNames(j: any, root: any): Set<string> {
+  const names = new Set<string>();
+  root.find(j.CallExpression).forEach((path: any) => {
+    const callee = path.node.callee;
+    if (callee.type !== 'Identifier' || !/^(closeOnShutdown|drainOnShutdown)\d*$/.test(callee.name)) return;
+    const first = path.node.arguments[0];
+    if (first && typeof first.value === 'string') names.add(first.value);
+  });
+  return names;
+}
+
+/** Inserts `node` after the statement at `statementPath`, found by identity (an import added above moves indexes). */
+function insertAfter(statementPath: any, node: any): void {
+  const list = statementList(statementPath);
+  list.splice(list.indexOf(statementPath.node) + 1, 0, node);
+}
+
+/** The statement list (a body, a case's consequent) holding the statement at `statementPath`. */
+function statementList(statementPath: any): any[] {
+  const container = statementPath.parent.node;
+  return Array.isArray(container.body) ? container.body : container.consequent;
+}
+
+/** `const server = app.listen(…)` (kept as it is, or bound now), then `shutdownGracefully(server, logger)` after it. */
+function keepServer(
+  j: any,
+  root: any,
+  kept: Kept,
+  file: FileInfo,
+  loaded: ReadonlySet<string>,
+  project: ProjectView,
+  statement: (code: string) => any,
+  importNames: (names: string[]) => Record<string, string>,
+  requestModule: () => void,
+): void {
+  const list = statementList(kept.statement);
+  let anchor = kept.statement.node;
+  let serverCode: string;
+  if (kept.kind === 'binding') serverCode = kept.name;
+  else if (kept.kind === 'assigned') serverCode = j(kept.target).toSource();
+  else {
+    let name = isNameTaken(j, root, 'server') ? 'httpServer' : 'server';
+    for (let n = 2; isNameTaken(j, root, name); n += 1) name = `server${n}`;
+    const declaration = statement(`const ${name} = PLACEHOLDER`);
+    declaration.declarations[0].init = kept.expression.node;
+    declaration.comments = anchor.comments;
+    list[list.indexOf(anchor)] = declaration;
+    anchor = declaration;
+    serverCode = name;
+  }
+  const logger = loggerFor(j, root, file, loaded, project);
+  const { shutdownGracefully } = importNames(['shutdownGracefully']);
+  requestModule();
+  list.splice(list.indexOf(anchor) + 1, 0, statement(`${shutdownGracefully}(${serverCode}${logger ? `, ${logger}` : ''})`));
+}
+
+/** The local name of the project's logger in the entry (imported when the server loads its module anyway), or undefined for console. */
+function loggerFor(j: any, root: any, file: FileInfo, loaded: ReadonlySet<string>, project: ProjectView): string | undefined {
+  const logger = findProjectLogger(project, file.package?.dir ?? '');
+  if (!logger || logger.path === file.path) return undefined;
+  const bound = findImportedLocal(j, root, (source) => project.resolveImport(file.path, source) === logger.path, logger.exportName);
+  if (bound) return bound;
+  if (!loaded.has(logger.path)) return undefined;
+  const preferred = logger.exportName === 'default' || logger.exportName === '*' ? 'logger' : logger.exportName;
+  let local = preferred;
+  for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${preferred}${n}`;
+  const esm = flavourOf(j, root, file) !== 'cjs';
+  const suffix = needsJsSuffix(j, root, file);
+  addImport(j, root, { source: relativeSpecifier(file.path, logger.path, suffix), imported: logger.exportName, local }, esm, [], usesSemicolons(file.source));
+  return local;
+}
