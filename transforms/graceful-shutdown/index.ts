@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesSemicolons } from '../../src/ast/imports.js';
 import { flavourOf, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
-import { defineTransform, type FileInfo, type ProjectView } from '../../src/transform.js';
+import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
-import { planFor } from './plan.js';
+import { planFor, type Plan } from './plan.js';
 import { findResources, mongooseConnects, type Stage } from './resources.js';
 import { serverStarts, type Kept } from './servers.js';
 
@@ -39,6 +39,8 @@ const SKIP_REASONS = {
 type Reason = keyof typeof SKIP_REASONS;
 
 export const MODULE_STEM = 'graceful-shutdown';
+/** A specifier of harden's shutdown module, from any file. */
+const GENERATED_SPECIFIER = /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/;
 
 /** Where the shutdown module of a file goes, and its flavour. */
 function moduleTarget(project: ProjectView, file: Pick<FileInfo, 'path' | 'package'>, flavour: Flavour): { relative: string; target: string } {
@@ -49,12 +51,11 @@ function moduleTarget(project: ProjectView, file: Pick<FileInfo, 'path' | 'packa
 }
 
 /** The flavour of another file of the project, from its extension and syntax. */
-function flavourOfPath(j: any, project: ProjectView, path: string, pkg: FileInfo['package']): Flavour {
+function flavourOfPath(j: any, project: ProjectView, path: string): Flavour {
   if (!/\.[cm]?jsx?$/.test(path)) return 'ts';
   if (path.endsWith('.mjs')) return 'esm';
   if (path.endsWith('.cjs')) return 'cjs';
   const root = project.parse(path);
-  void pkg;
   return root && isEsmFile(j, root) ? 'esm' : 'cjs';
 }
 
@@ -108,65 +109,83 @@ export default defineTransform({
     };
     const statement = (code: string) => j(`\n${code}${end}\n`).get().node.program.body[0];
 
-    // the server
     // a test's, a script's or a front-end's server is not the deployed process: not a site
     if (file.role !== 'source') return;
+
+    // the server
     const starts = serverStarts(j, root, file.source);
-    const installed = starts.length > 0 && findImportedLocal(j, root, (s) => /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/.test(s), 'shutdownGracefully') !== undefined;
-    if (!installed) {
-      for (const start of starts) {
-        const node = start.call.node;
-        const refuse = (reason: Reason, detail?: string) => sites.skipped(node, reason, detail);
-        if (plan.refusal) refuse(plan.refusal.reason, plan.refusal.detail);
-        else if (start.startedBy) refuse('started-by-caller', start.startedBy);
-        else if (!start.kept) refuse('server-not-kept');
-        else if (taken) refuse('module-path-taken', own.target);
-        else {
-          const closes = describeLoaded(plan.loaded.size - 1);
-          if (!sites.changed(node, `on SIGTERM/SIGINT: stops accepting, lets requests in flight finish, then closes${closes} and exits`)) continue;
-          keepServer(j, root, start.kept, file, plan.loaded, project, statement, importNames, requestModule);
-        }
-      }
+    const installed = starts.length > 0 && findImportedLocal(j, root, (s) => GENERATED_SPECIFIER.test(s), 'shutdownGracefully') !== undefined;
+    let server: Kept | undefined;
+    for (const start of installed ? [] : starts) {
+      const node = start.call.node;
+      const refuse = (reason: Reason, detail?: string) => sites.skipped(node, reason, detail);
+      if (plan.refusal) refuse(plan.refusal.reason, plan.refusal.detail);
+      else if (start.startedBy) refuse('started-by-caller', start.startedBy);
+      else if (!start.kept) refuse('server-not-kept');
+      else if (taken) refuse('module-path-taken', own.target);
+      else if (sites.changed(node, 'on SIGTERM/SIGINT: stops accepting, lets the requests in flight finish, then closes what the server loads and exits')) server = start.kept;
     }
 
-    // what the server's process opens
-    if (plan.refusal || !plan.entry || !plan.loaded.has(file.path)) return;
-    if (!entryRewritable(j, project, plan.entry, file.path === plan.entry ? starts : undefined)) return;
-    const entryTarget = moduleTarget(project, { path: plan.entry, package: file.package }, file.path === plan.entry ? flavour : flavourOfPath(j, project, plan.entry, file.package));
-    const registered = registeredNames(j, root);
-    const plans: Array<{ node: any; after: any; stage: Stage; name: string; close: string; what: string }> = [];
-    for (const resource of findResources(j, root)) {
-      if (resource.refusal) {
-        sites.skipped(resource.node, resource.refusal, resource.what);
-        continue;
-      }
-      if (registered.has(resource.name!)) continue;
-      plans.push({ node: resource.node, after: resource.after, stage: resource.stage, name: resource.name!, close: resource.close!, what: resource.what });
-    }
-    if (file.path === plan.mongooseOwner && !registered.has('mongoose')) {
-      const [connect] = mongooseConnects(j, root);
-      if (connect) plans.push({ node: connect.node, after: connect.statement, stage: 'close', name: 'mongoose', close: `${connect.mongoose}.disconnect()`, what: 'Mongoose default connection' });
-    }
-    const wanted = plans.filter((item) => {
-      if (own.target !== entryTarget.target) return void sites.skipped(item.node, 'mixed-module-kinds', `${own.target} here, ${entryTarget.target} for ${plan.entry}`);
-      if (taken) return void sites.skipped(item.node, 'module-path-taken', own.target);
-      const verb = item.stage === 'drain' ? 'stops taking jobs' : 'closed';
-      return sites.changed(item.node, `${item.what} \`${item.name}\` ${verb} on shutdown (${item.close})`);
-    });
-    if (wanted.length === 0) return;
-    const functions = [...new Set(wanted.map((item) => (item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown')))];
-    const locals = importNames(functions);
+    // what the server's process opens, registered where it is created
+    const registrations = plan.refusal || !plan.entry || !plan.loaded.has(file.path) || !entryRewritable(j, project, plan.entry, file.path === plan.entry ? starts : undefined)
+      ? []
+      : registrationsOf(j, root, file, plan, flavour, own.target, taken, sites, project);
+    if (!server && registrations.length === 0) return;
+
+    const functions = [...new Set(registrations.map((item) => (item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown')))];
+    const locals = importNames([...(server ? ['shutdownGracefully'] : []), ...functions]);
     requestModule();
-    for (const item of wanted.sort((a, b) => b.node.start - a.node.start)) {
+    for (const item of registrations.sort((a, b) => b.node.start - a.node.start)) {
       const register = locals[item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown'];
       insertAfter(item.after, statement(`${register}(${quote}${item.name}${quote}, () => ${item.close})`));
     }
+    if (server) keepServer(j, root, server, file, plan.loaded, project, statement, locals['shutdownGracefully']!);
   },
 });
 
-/** ` the 3 clients it loads`-style text for the change message. */
-function describeLoaded(modules: number): string {
-  return modules > 0 ? ' the clients registered by the modules it loads' : ' what is registered';
+interface Registration {
+  node: any;
+  after: any;
+  stage: Stage;
+  name: string;
+  close: string;
+  what: string;
+}
+
+/** The clients of this module to register, each reported as a changed site (or skipped, with why). */
+function registrationsOf(
+  j: any,
+  root: any,
+  file: FileInfo,
+  plan: Plan,
+  flavour: Flavour,
+  target: string,
+  taken: boolean,
+  sites: Sites<Reason>,
+  project: ProjectView,
+): Registration[] {
+  const entry = plan.entry!;
+  const entryTarget = moduleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(j, project, entry));
+  const registered = registeredNames(j, root);
+  const found: Registration[] = [];
+  for (const resource of findResources(j, root)) {
+    if (resource.refusal) {
+      sites.skipped(resource.node, resource.refusal, resource.what);
+      continue;
+    }
+    if (registered.has(resource.name!)) continue;
+    found.push({ node: resource.node, after: resource.after, stage: resource.stage, name: resource.name!, close: resource.close!, what: resource.what });
+  }
+  if (file.path === plan.mongooseOwner && !registered.has('mongoose')) {
+    const [connect] = mongooseConnects(j, root);
+    if (connect) found.push({ node: connect.node, after: connect.statement, stage: 'close', name: 'mongoose', close: `${connect.mongoose}.disconnect()`, what: 'Mongoose default connection' });
+  }
+  return found.filter((item) => {
+    if (target !== entryTarget.target) return void sites.skipped(item.node, 'mixed-module-kinds', `${target} here, ${entryTarget.target} for ${entry}`);
+    if (taken) return void sites.skipped(item.node, 'module-path-taken', target);
+    const verb = item.stage === 'drain' ? 'stops taking jobs' : 'closed';
+    return sites.changed(item.node, `${item.what} \`${item.name}\` ${verb} on shutdown (${item.close})`);
+  });
 }
 
 /** Whether the entry's one server start will be (or was) rewritten, so registrations elsewhere have a reader. */
@@ -176,7 +195,7 @@ function entryRewritable(j: any, project: ProjectView, entry: string, starts: Re
     const root = project.parse(entry);
     const text = project.readFile(entry);
     if (!root || text === undefined) return false;
-    if (findImportedLocal(j, root, (s) => /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/.test(s), 'shutdownGracefully')) return true;
+    if (findImportedLocal(j, root, (s) => GENERATED_SPECIFIER.test(s), 'shutdownGracefully')) return true;
     list = serverStarts(j, root, text);
   }
   return list.length === 1 && list[0]!.kept !== undefined && list[0]!.startedBy === undefined;
@@ -200,6 +219,16 @@ function insertAfter(statementPath: any, node: any): void {
   list.splice(list.indexOf(statementPath.node) + 1, 0, node);
 }
 
+/** A comment's text, its continuation lines moved left by the comment's column (it is placed anew). */
+function commentText(source: string, comment: any): string {
+  const column = comment.loc?.start.column ?? 0;
+  return source
+    .slice(comment.start, comment.end)
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : line.slice(Math.min(column, line.length - line.trimStart().length))))
+    .join('\n');
+}
+
 /** The statement list (a body, a case's consequent) holding the statement at `statementPath`. */
 function statementList(statementPath: any): any[] {
   const container = statementPath.parent.node;
@@ -215,8 +244,7 @@ function keepServer(
   loaded: ReadonlySet<string>,
   project: ProjectView,
   statement: (code: string) => any,
-  importNames: (names: string[]) => Record<string, string>,
-  requestModule: () => void,
+  shutdownGracefully: string,
 ): void {
   const list = statementList(kept.statement);
   let anchor = kept.statement.node;
@@ -226,16 +254,20 @@ function keepServer(
   else {
     let name = isNameTaken(j, root, 'server') ? 'httpServer' : 'server';
     for (let n = 2; isNameTaken(j, root, name); n += 1) name = `server${n}`;
-    const declaration = statement(`const ${name} = PLACEHOLDER`);
+    // parsed with the statement's own comments and semicolon (comment nodes of the file cannot move
+    // into a new statement), then the listen call itself, printed from the file's text, goes in
+    const original = anchor;
+    const comments = (where: 'leading' | 'trailing') => (original.comments ?? []).filter((c: any) => c[where]).map((c: any) => commentText(file.source, c));
+    const leading = comments('leading').map((text: string) => `${text}\n`).join('');
+    const trailing = comments('trailing').map((text: string) => ` ${text}`).join('');
+    const semicolon = file.source.slice(original.start, original.end).trimEnd().endsWith(';') ? ';' : '';
+    const declaration = j(`\n${leading}const ${name} = PLACEHOLDER${semicolon}${trailing}\n`).get().node.program.body[0];
     declaration.declarations[0].init = kept.expression.node;
-    declaration.comments = anchor.comments;
     list[list.indexOf(anchor)] = declaration;
     anchor = declaration;
     serverCode = name;
   }
   const logger = loggerFor(j, root, file, loaded, project);
-  const { shutdownGracefully } = importNames(['shutdownGracefully']);
-  requestModule();
   list.splice(list.indexOf(anchor) + 1, 0, statement(`${shutdownGracefully}(${serverCode}${logger ? `, ${logger}` : ''})`));
 }
 
