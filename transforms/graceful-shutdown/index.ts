@@ -75,7 +75,7 @@ export default defineTransform({
   scope: 'file',
   options: z.object({}),
   apply({ j, root, file, sites, request, project }) {
-    const plan = planFor(project, file.package, isGenerated);
+    const plan = planFor(project, file.package, isGenerated, { path: file.path, text: file.source, root });
     const flavour = flavourOf(j, root, file);
     const own = moduleTarget(project, file, flavour);
     const existing = project.readFile(own.target);
@@ -113,13 +113,14 @@ export default defineTransform({
     if (file.role !== 'source') return;
 
     // the server
-    const starts = serverStarts(j, root, file.source);
+    const starts = serverStarts(j, root);
     const installed = starts.length > 0 && findImportedLocal(j, root, (s) => GENERATED_SPECIFIER.test(s), 'shutdownGracefully') !== undefined;
     let server: Kept | undefined;
     for (const start of installed ? [] : starts) {
       const node = start.call.node;
       const refuse = (reason: Reason, detail?: string) => sites.skipped(node, reason, detail);
       if (plan.refusal) refuse(plan.refusal.reason, plan.refusal.detail);
+      else if (plan.entry !== file.path) continue;
       else if (start.startedBy) refuse('started-by-caller', start.startedBy);
       else if (!start.kept) refuse('server-not-kept');
       else if (taken) refuse('module-path-taken', own.target);
@@ -196,7 +197,7 @@ function entryRewritable(j: any, project: ProjectView, entry: string, starts: Re
     const text = project.readFile(entry);
     if (!root || text === undefined) return false;
     if (findImportedLocal(j, root, (s) => GENERATED_SPECIFIER.test(s), 'shutdownGracefully')) return true;
-    list = serverStarts(j, root, text);
+    list = serverStarts(j, root);
   }
   return list.length === 1 && list[0]!.kept !== undefined && list[0]!.startedBy === undefined;
 }
@@ -220,10 +221,11 @@ function insertAfter(statementPath: any, node: any): void {
 }
 
 /** A comment's text, its continuation lines moved left by the comment's column (it is placed anew). */
-function commentText(source: string, comment: any): string {
+function commentText(comment: any): string {
   const column = comment.loc?.start.column ?? 0;
-  return source
-    .slice(comment.start, comment.end)
+  const value = String(comment.value).replace(/\r\n?/g, '\n');
+  const text = comment.type === 'CommentLine' || comment.type === 'Line' ? `//${value}` : `/*${value}*/`;
+  return text
     .split('\n')
     .map((line, i) => (i === 0 ? line : line.slice(Math.min(column, line.length - line.trimStart().length))))
     .join('\n');
@@ -257,10 +259,10 @@ function keepServer(
     // parsed with the statement's own comments and semicolon (comment nodes of the file cannot move
     // into a new statement), then the listen call itself, printed from the file's text, goes in
     const original = anchor;
-    const comments = (where: 'leading' | 'trailing') => (original.comments ?? []).filter((c: any) => c[where]).map((c: any) => commentText(file.source, c));
+    const comments = (where: 'leading' | 'trailing') => (original.comments ?? []).filter((c: any) => c[where]).map(commentText);
     const leading = comments('leading').map((text: string) => `${text}\n`).join('');
     const trailing = comments('trailing').map((text: string) => ` ${text}`).join('');
-    const semicolon = file.source.slice(original.start, original.end).trimEnd().endsWith(';') ? ';' : '';
+    const semicolon = usesSemicolons(file.source) ? ';' : '';
     const declaration = j(`\n${leading}const ${name} = PLACEHOLDER${semicolon}${trailing}\n`).get().node.program.body[0];
     declaration.declarations[0].init = kept.expression.node;
     list[list.indexOf(anchor)] = declaration;

@@ -51,16 +51,25 @@ const plans = new WeakMap<ProjectView, Map<string, Plan>>();
  * The plan of the package rooted at `packageDir`. `isGenerated(path, text)` tells harden's own
  * shutdown module (it handles the signals, and is not the project's handler).
  */
-export function planFor(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean): Plan {
+export function planFor(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: Current): Plan {
   const packageDir = pkg?.dir ?? '';
   let perProject = plans.get(project);
   if (!perProject) plans.set(project, (perProject = new Map()));
   let plan = perProject.get(packageDir);
-  if (!plan) perProject.set(packageDir, (plan = decide(project, pkg, isGenerated)));
+  if (!plan) perProject.set(packageDir, (plan = decide(project, pkg, isGenerated, current)));
   return plan;
 }
 
-function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean): Plan {
+/** The file being transformed: its text and tree stand in where the project cannot read it (a fixture's input). */
+export interface Current {
+  path: string;
+  text: string;
+  root: any;
+}
+
+function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: Current): Plan {
+  const read = (path: string) => project.readFile(path) ?? (path === current.path ? current.text : undefined);
+  const parse = (path: string) => project.parse(path) ?? (path === current.path ? current.root : undefined);
   const packageDir = pkg?.dir ?? '';
   const prefix = packageDir === '' ? '' : `${packageDir}/`;
   const files = project.files.filter((path) => path.startsWith(prefix) && project.roleOf(path) === 'source' && !ownedByInnerPackage(project, packageDir, path));
@@ -74,21 +83,21 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   const framework = declared(FRAMEWORKS);
   if (framework) return { ...none, refusal: { reason: 'framework-lifecycle', detail: framework } };
   for (const path of files) {
-    const text = project.readFile(path) ?? '';
+    const text = read(path) ?? '';
     if (SIGNAL.test(text) && LISTENER.test(text) && !isGenerated(text)) {
       const line = text.slice(0, text.search(SIGNAL)).split('\n').length;
       return { ...none, refusal: { reason: 'signal-handled', detail: `${path}:${line}` } };
     }
   }
-  const websocket = declared(WEBSOCKETS) ?? (pkg?.dependencyRange('ws') !== undefined && files.some((path) => /WebSocketServer|WebSocket\.Server|new\s+(ws\.)?Server\s*\(\s*\{[^}]*\bserver\b/.test(project.readFile(path) ?? '')) ? 'ws' : undefined);
+  const websocket = declared(WEBSOCKETS) ?? (pkg?.dependencyRange('ws') !== undefined && files.some((path) => /WebSocketServer|WebSocket\.Server|new\s+(ws\.)?Server\s*\(\s*\{[^}]*\bserver\b/.test(read(path) ?? '')) ? 'ws' : undefined);
 
   const starts: Array<{ path: string; line: number }> = [];
   for (const path of files) {
-    const text = project.readFile(path);
+    const text = read(path);
     if (!text || !text.includes('.listen(')) continue;
-    const root = project.parse(path);
+    const root = parse(path);
     if (!root) continue;
-    for (const start of serverStarts(J, root, text)) starts.push({ path, line: start.call.node.loc?.start.line ?? 0 });
+    for (const start of serverStarts(J, root)) starts.push({ path, line: start.call.node.loc?.start.line ?? 0 });
   }
   if (starts.length === 0) return none;
   if (starts.length > 1) {
@@ -98,9 +107,9 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   const entry = starts[0]!.path;
   const loaded = new Set([entry, ...[...importClosure(project, entry)].filter((path) => files.includes(path))]);
   const mongooseOwner = [...loaded].sort().find((path) => {
-    const text = project.readFile(path) ?? '';
+    const text = read(path) ?? '';
     if (!text.includes('mongoose') || !text.includes('.connect(')) return false;
-    const root = project.parse(path);
+    const root = parse(path);
     return root !== undefined && mongooseConnects(J, root).length > 0;
   });
   return { entry, loaded, ...(mongooseOwner ? { mongooseOwner } : {}) };

@@ -5,6 +5,7 @@
  * whether the code that starts it runs in this process's own start-up rather than for a caller.
  */
 import { isFunctionNode } from '../../src/ast/functions.js';
+import { exportTarget } from '../../src/ast/routes.js';
 import { referencesTo, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 
 export type Kept =
@@ -26,26 +27,37 @@ export interface ServerStart {
 const CHAIN = new Set(['on', 'once', 'addListener', 'prependListener']);
 
 /** Every `X.listen(…)` of the file whose first argument reads like a port, a socket path or listen options. */
-export function serverStarts(j: any, root: any, source: string): ServerStart[] {
+export function serverStarts(j: any, root: any): ServerStart[] {
   const found: ServerStart[] = [];
   root.find(j.CallExpression).forEach((path: any) => {
     const callee = path.node.callee;
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.name !== 'listen') return;
-    if (!listensOnPort(path.node.arguments[0], source)) return;
+    if (!listensOnPort(path.node.arguments[0])) return;
     found.push({ call: path, kept: keptAs(path), startedBy: startedBy(j, path) });
   });
   return found;
 }
 
 /** A port, a socket path or an options object: not `io.listen(server)`. */
-function listensOnPort(argument: any, source: string): boolean {
+function listensOnPort(argument: any): boolean {
   if (!argument) return true;
   const node = unwrapExpression(argument);
   if (node.type === 'NumericLiteral' || (node.type === 'Literal' && typeof node.value === 'number')) return true;
   if (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral') return true;
   if (node.type === 'ObjectExpression') return node.properties.some((p: any) => /^(port|path|host)$/.test(p.key?.name ?? p.key?.value ?? ''));
-  const text = typeof node.start === 'number' ? source.slice(node.start, node.end) : '';
-  return /port/i.test(text);
+  return mentionsPort(node, 0);
+}
+
+/** `PORT`, `config.port`, `Number(process.env.PORT)`, `app.get('port')`: a name or string saying port, a few levels down. */
+function mentionsPort(node: any, depth: number): boolean {
+  if (!node || typeof node !== 'object' || depth > 6) return false;
+  if (node.type === 'Identifier' && /port/i.test(node.name)) return true;
+  if ((node.type === 'StringLiteral' || node.type === 'Literal') && typeof node.value === 'string' && /port/i.test(node.value)) return true;
+  for (const key of ['object', 'property', 'callee', 'arguments', 'left', 'right', 'expression', 'test', 'consequent', 'alternate']) {
+    const child = node[key];
+    if (Array.isArray(child) ? child.some((c) => mentionsPort(c, depth + 1)) : mentionsPort(child, depth + 1)) return true;
+  }
+  return false;
 }
 
 function keptAs(path: any): Kept | undefined {
@@ -97,6 +109,8 @@ function startedBy(j: any, path: any): string | undefined {
     if (node.type === 'ClassMethod' || node.type === 'ClassPrivateMethod' || node.type === 'ObjectMethod') {
       return `in the method \`${node.key?.name ?? 'of a class'}\`: whoever creates the object starts the server`;
     }
+    const exported = parent?.type === 'AssignmentExpression' && parent.right === node ? exportTarget(parent.left) : undefined;
+    if (exported) return `in \`${exported === 'default' ? 'module.exports' : exported}\`, which the module exports: the code that calls it owns the process`;
     const name = node.type === 'FunctionDeclaration' ? node.id?.name : parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : undefined;
     if (!name) return 'in a function harden cannot follow to its caller';
     const binding = resolveBinding(current, name);
