@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { addImport, dominantQuote, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesSemicolons } from '../../src/ast/imports.js';
+import { addImport, dominantQuote, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
 import { flavourOf, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
-import { planFor, type Plan } from './plan.js';
+import { LIMITER_MODULE, planFor, type Plan } from './plan.js';
 import { findResources, mongooseConnects, type Stage } from './resources.js';
 import { serverStarts, type Kept } from './servers.js';
 
@@ -71,7 +71,7 @@ export default defineTransform({
     { review: '000', finding: 'Monitoring & Observability' },
   ],
   skipReasons: SKIP_REASONS,
-  needs: ['.listen(', '.connect(', 'ioredis', 'bullmq', 'PrismaClient', 'createConnection'],
+  needs: ['.listen(', '.connect(', 'ioredis', 'bullmq', 'PrismaClient', 'createConnection', 'rate-limit-redis', 'rate-limit-store'],
   scope: 'file',
   options: z.object({}),
   apply({ j, root, file, sites, request, project }) {
@@ -138,7 +138,16 @@ export default defineTransform({
     requestModule();
     for (const item of registrations.sort((a, b) => b.node.start - a.node.start)) {
       const register = locals[item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown'];
-      insertAfter(item.after, statement(`${register}(${quote}${item.name}${quote}, () => ${item.close})`));
+      if (item.limiter) {
+        // below every import, the ones just added included
+        const close = `${limiterClose(j, root, file, item.limiter)}()`;
+        const body = root.get().node.program.body as any[];
+        let last = -1;
+        body.forEach((node, index) => {
+          if (node.type === 'ImportDeclaration' || (node.type === 'VariableDeclaration' && node.declarations.some((d: any) => requiredModule(d.init) !== undefined))) last = index;
+        });
+        body.splice(last + 1, 0, statement(`${register}(${quote}${item.name}${quote}, () => ${close})`));
+      } else insertAfter(item.after, statement(`${register}(${quote}${item.name}${quote}, () => ${item.close})`));
     }
     if (server) keepServer(j, root, server, file, plan.loaded, project, statement, locals['shutdownGracefully']!);
   },
@@ -151,6 +160,21 @@ interface Registration {
   name: string;
   close: string;
   what: string;
+  /** For harden's rate-limiter client: its module, whose `closeRateLimitRedis` the file imports. */
+  limiter?: string;
+}
+
+/** The last top-level import/require statement of the file that loads one of harden's rate-limiter modules. */
+function importStatementOf(j: any, root: any, path: string, module: string, project: ProjectView): any {
+  const stem = module.replace(/rate-limit-redis\.[cm]?[jt]s$/, '');
+  let found: any;
+  root.find(j.Program).get('body').each((statement: any) => {
+    const node = statement.node;
+    const source = node.type === 'ImportDeclaration' ? String(node.source.value) : node.type === 'VariableDeclaration' ? node.declarations.map((d: any) => requiredModule(d.init)).find(Boolean) : undefined;
+    const resolved = source ? project.resolveImport(path, source) : undefined;
+    if (resolved && resolved.startsWith(stem) && /rate-limit-(redis|store)\.[cm]?[jt]s$/.test(resolved)) found = statement;
+  });
+  return found;
 }
 
 /** The clients of this module to register, each reported as a changed site (or skipped, with why). */
@@ -169,6 +193,8 @@ function registrationsOf(
   const entryTarget = moduleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(j, project, entry));
   const registered = registeredNames(j, root);
   const found: Registration[] = [];
+  // harden's own rate-limiter module is not edited: its client is registered by its first importer
+  if (LIMITER_MODULE.test(file.source)) return [];
   for (const resource of findResources(j, root)) {
     if (resource.refusal) {
       sites.skipped(resource.node, resource.refusal, resource.what);
@@ -181,12 +207,37 @@ function registrationsOf(
     const [connect] = mongooseConnects(j, root);
     if (connect) found.push({ node: connect.node, after: connect.statement, stage: 'close', name: 'mongoose', close: `${connect.mongoose}.disconnect()`, what: 'Mongoose default connection' });
   }
+  if (plan.limiter?.owner === file.path && !registered.has('rateLimitRedis')) {
+    const statement = importStatementOf(j, root, file.path, plan.limiter.module, project);
+    if (statement) found.push({ node: statement.node, after: statement, stage: 'close', name: 'rateLimitRedis', close: 'closeRateLimitRedis()', what: "harden's rate-limiter Redis client", limiter: plan.limiter.module });
+  }
   return found.filter((item) => {
     if (target !== entryTarget.target) return void sites.skipped(item.node, 'mixed-module-kinds', `${target} here, ${entryTarget.target} for ${entry}`);
     if (taken) return void sites.skipped(item.node, 'module-path-taken', target);
     const verb = item.stage === 'drain' ? 'stops taking jobs' : 'closed';
     return sites.changed(item.node, `${item.what} \`${item.name}\` ${verb} on shutdown (${item.close})`);
   });
+}
+
+/** The local name of `closeRateLimitRedis` in the file: imported from harden's rate-limiter module. */
+function limiterClose(j: any, root: any, file: FileInfo, module: string): string {
+  const specifier = relativeSpecifier(file.path, module, needsJsSuffix(j, root, file));
+  const same = (source: string) => source.replace(/\.[cm]?[jt]s$/, '') === specifier.replace(/\.[cm]?[jt]s$/, '');
+  const found = findImportedLocal(j, root, same, 'closeRateLimitRedis');
+  if (found) return found;
+  let local = 'closeRateLimitRedis';
+  for (let n = 2; isNameTaken(j, root, local); n += 1) local = `closeRateLimitRedis${n}`;
+  // one more name in the file's existing ES import of the module (a CommonJS destructuring would be
+  // reprinted over several lines), else an import of its own
+  const body = root.get().node.program.body as any[];
+  for (const statement of body) {
+    if (statement.type === 'ImportDeclaration' && same(String(statement.source.value)) && statement.importKind !== 'type' && (statement.specifiers ?? []).every((s: any) => s.type === 'ImportSpecifier')) {
+      statement.specifiers.push(j.importSpecifier(j.identifier('closeRateLimitRedis'), j.identifier(local)));
+      return local;
+    }
+  }
+  addImport(j, root, { source: specifier, imported: 'closeRateLimitRedis', local }, flavourOf(j, root, file) !== 'cjs', [], usesSemicolons(file.source));
+  return local;
 }
 
 /** Whether the entry's one server start will be (or was) rewritten, so registrations elsewhere have a reader. */
