@@ -6,6 +6,8 @@
  * Config reads are cached per run (per `ProjectView`).
  */
 import { posix } from 'node:path';
+import jscodeshift from 'jscodeshift';
+import { requiredModule } from './imports.js';
 import { parseJsonc } from './jsonc.js';
 import type { ProjectView } from '../transform.js';
 
@@ -138,4 +140,41 @@ function readJsonc(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a package.json between `packageDir` and the file makes the file another package's. */
+export function ownedByInnerPackage(project: ProjectView, packageDir: string, path: string): boolean {
+  const parts = path.split('/').slice(0, -1);
+  const depth = packageDir === '' ? 0 : packageDir.split('/').length;
+  for (let i = parts.length; i > depth; i -= 1) {
+    if (project.exists(`${parts.slice(0, i).join('/')}/package.json`)) return true;
+  }
+  return false;
+}
+
+/** Every project module `path` imports, directly or through other project modules. */
+export function importClosure(project: ProjectView, path: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [path];
+  while (queue.length > 0) {
+    const current = queue.pop()!;
+    const root = project.parse(current);
+    if (!root) continue;
+    const specifiers: string[] = [];
+    root.find(jscodeshift.ImportDeclaration).forEach((p: any) => specifiers.push(String(p.node.source.value)));
+    root.find(jscodeshift.ExportNamedDeclaration).forEach((p: any) => p.node.source && specifiers.push(String(p.node.source.value)));
+    root.find(jscodeshift.ExportAllDeclaration).forEach((p: any) => specifiers.push(String(p.node.source.value)));
+    root.find(jscodeshift.CallExpression).forEach((p: any) => {
+      const module = requiredModule(p.node);
+      if (module) specifiers.push(module);
+    });
+    for (const specifier of specifiers) {
+      const resolved = project.resolveImport(current, specifier);
+      if (resolved && !seen.has(resolved) && resolved !== path) {
+        seen.add(resolved);
+        queue.push(resolved);
+      }
+    }
+  }
+  return seen;
 }

@@ -35,6 +35,8 @@ export interface Trap {
 export interface AppExpectation {
   /** Presets to try in order; the first that exists runs. */
   presets: string[];
+  /** Further presets, each run on its own fresh copy with the same checks (`node-ops`). */
+  more?: string[];
   language: 'ts' | 'js';
   transforms: Record<string, TransformExpectation>;
   traps: Trap[];
@@ -45,8 +47,19 @@ const saved = 'the document is changed and saved; .lean() removes save()';
 export const EXPECTED: Record<string, AppExpectation> = {
   edgeai: {
     presets: ['mongo-express'],
+    more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'graceful-shutdown': {
+        changed: [
+          { at: 'src/server.ts:10', why: 'app.listen inside start(), called once at the top level: kept as const server and handed to shutdownGracefully' },
+          { at: 'src/config/mongoose.ts:16', why: 'mongoose.connect: mongoose.disconnect() on shutdown' },
+          { at: 'src/config/redis.ts:5', why: 'the shared ioredis connection of BullMQ: quit() last' },
+          { at: 'src/queues/video.queue.ts:12', why: 'BullMQ queue: closed' },
+          { at: 'src/workers/video.worker.ts:23', why: 'BullMQ worker: drained with the server (active jobs finish)' },
+        ],
+        exact: true,
+      },
       'mongo-filter-eq': {
         changed: [],
         exact: true,
@@ -142,8 +155,14 @@ export const EXPECTED: Record<string, AppExpectation> = {
 
   vfxb: {
     presets: ['node-basics', 'mongo-express'],
+    more: ['node-ops'],
     language: 'js',
     transforms: {
+      'graceful-shutdown': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/server.js:4', reason: 'signal-handled', why: 'src/server.js:12 already closes the server on SIGTERM' }],
+      },
       'secret-fallbacks': {
         changed: [{ at: 'src/config/index.js:16', why: "jwtSecret: process.env.JWT_SECRET || 'vfxb-dev-secret' at module level: required in production" }],
         exact: true,
@@ -204,8 +223,16 @@ export const EXPECTED: Record<string, AppExpectation> = {
 
   monitor: {
     presets: ['mongo-express'],
+    more: ['node-ops'],
     language: 'js',
     transforms: {
+      'graceful-shutdown': {
+        changed: [
+          { at: 'server.js:9', why: 'app.listen in the connectDB().then callback: kept and handed to shutdownGracefully' },
+          { at: 'src/config/db.js:5', why: 'mongoose.connect: mongoose.disconnect() on shutdown' },
+        ],
+        exact: true,
+      },
       'dedupe-imports': { changed: [], exact: true },
       'mongoose-pool-options': { changed: ['src/config/db.js:5'] },
       'rate-limiter-redis': {
@@ -284,8 +311,14 @@ export const EXPECTED: Record<string, AppExpectation> = {
 
   unified: {
     presets: ['node-basics', 'mongo-express'],
+    // no node-ops run: unified compiles only after dedupe-imports (its graceful-shutdown site is a refusal, signal-handled)
     language: 'ts',
     transforms: {
+      'graceful-shutdown': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/server.ts:38', reason: 'signal-handled', why: 'src/server.ts:42 closes the WebSocket server, Prisma and the server on SIGTERM' }],
+      },
       'dedupe-imports': {
         // 13 + 8 + 3 repeated value imports, and the second `import type` of '../types'.
         changed: Array.from({ length: 25 }, (_, i) => `src/services/openai-integration.ts:${i + 7}`),
@@ -339,8 +372,14 @@ export const EXPECTED: Record<string, AppExpectation> = {
   // Built by the split-god-service work; only the generic checks run until it lists its sites.
   medianest: {
     presets: [],
+    more: ['node-ops'],
     language: 'ts',
-    transforms: {},
+    transforms: {
+      'graceful-shutdown': {
+        changed: [{ at: 'src/server.ts:4', why: 'createApp().listen(port): bound to const server and handed to shutdownGracefully' }],
+        exact: true,
+      },
+    },
     traps: [],
   },
 };

@@ -105,10 +105,12 @@ it('every sample app has an entry in the expectation table', () => {
   expect(apps).toEqual(expect.arrayContaining(['edgeai', 'monitor', 'unified', 'vfxb']));
 });
 
-for (const app of apps.filter((name) => EXPECTED[name])) {
+const runs = apps.filter((name) => EXPECTED[name]).flatMap((app) => [undefined, ...(EXPECTED[app]!.more ?? [])].map((preset) => ({ app, preset })));
+
+for (const { app, preset } of runs) {
   const expectation = EXPECTED[app]!;
 
-  describe(`fixtures/apps/${app}`, () => {
+  describe(`fixtures/apps/${app}${preset ? ` (${preset})` : ''}`, () => {
     let root = '';
     let original: Record<string, Buffer> = {};
     let chain: string[] = [];
@@ -119,7 +121,7 @@ for (const app of apps.filter((name) => EXPECTED[name])) {
     beforeAll(() => {
       ({ root, files: original } = appRepo(app));
       writeFileSync(join(root, '.git', 'info', 'exclude'), 'node_modules\n');
-      chain = chainFor(expectation);
+      chain = preset ? ['--preset', preset] : chainFor(expectation);
 
       const dry = harden(['apply', ...chain, '--dry-run', '.'], root);
       expect(dry.status, dry.stderr).toBe(0);
@@ -191,7 +193,7 @@ for (const app of apps.filter((name) => EXPECTED[name])) {
       expect(result.status, result.output).toBe(0);
     });
 
-    if (app === 'unified') {
+    if (app === 'unified' && !preset) {
       it('did not compile before harden, only because of the repeated imports (review 003, finding 1)', () => {
         const before = typecheck(join(APPS, 'unified'));
         const errors = before.output.split('\n').filter((line) => /error TS\d+/.test(line));

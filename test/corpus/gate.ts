@@ -58,7 +58,7 @@ function repositories(options: Options): string[] {
 function runFor(runs: SelectionRun[], transform: string): SelectionRun | undefined {
   const by = (name: string) => runs.find((r) => r.selection === name);
   if (transform === 'split-god-service') return by('split');
-  for (const name of ['mongo-express', 'node-basics', 'express-safety']) {
+  for (const name of ['mongo-express', 'node-basics', 'express-safety', 'node-ops']) {
     const run = by(name);
     if (run?.dry?.transforms.some((t) => t.id === transform)) return run;
   }

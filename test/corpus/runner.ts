@@ -19,7 +19,7 @@ export const SELECTIONS: Selection[] = [
   { name: 'node-basics', args: ['--preset', 'node-basics'] },
   { name: 'express-safety', args: ['--preset', 'express-safety'] },
   { name: 'split', args: ['--transform', 'split-god-service'] },
-  { name: 'express-safety', args: ['--preset', 'express-safety'] },
+  { name: 'node-ops', args: ['--preset', 'node-ops'] },
 ];
 
 export interface Proc {

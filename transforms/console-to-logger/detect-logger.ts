@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import jscodeshift from 'jscodeshift';
 import { findImportedLocal, requiredModule, type ImportedName } from '../../src/ast/imports.js';
+import { importClosure, ownedByInnerPackage } from '../../src/ast/module-resolve.js';
 import type { ProjectView } from '../../src/transform.js';
 
 /** The API the logger modules are read with (made once: `withParser` copies every builder). */
@@ -75,16 +76,6 @@ export function findProjectLogger(project: ProjectView, packageDir: string): Log
   found.sort((a, b) => named(a.path) - named(b.path) || a.path.length - b.path.length || (a.path < b.path ? -1 : 1));
   perProject.set(packageDir, found[0]);
   return found[0];
-}
-
-/** Whether a package.json between `packageDir` and the file makes the file another package's. */
-function ownedByInnerPackage(project: ProjectView, packageDir: string, path: string): boolean {
-  const parts = path.split('/').slice(0, -1);
-  const depth = packageDir === '' ? 0 : packageDir.split('/').length;
-  for (let i = parts.length; i > depth; i -= 1) {
-    if (project.exists(`${parts.slice(0, i).join('/')}/package.json`)) return true;
-  }
-  return false;
 }
 
 /** Reads one module: the logger instance it creates and exports, if it does. */
@@ -269,33 +260,6 @@ function winstonIsAsync(options: any, text: string): boolean {
   const isConsole = (node: any) =>
     node?.type === 'NewExpression' && (node.callee.name === 'Console' || node.callee.property?.name === 'Console');
   return !list.every(isConsole);
-}
-
-/** Every project module `path` imports, directly or through other project modules. */
-export function importClosure(project: ProjectView, path: string): Set<string> {
-  const seen = new Set<string>();
-  const queue = [path];
-  while (queue.length > 0) {
-    const current = queue.pop()!;
-    const root = project.parse(current);
-    if (!root) continue;
-    const specifiers: string[] = [];
-    root.find(jscodeshift.ImportDeclaration).forEach((p: any) => specifiers.push(String(p.node.source.value)));
-    root.find(jscodeshift.ExportNamedDeclaration).forEach((p: any) => p.node.source && specifiers.push(String(p.node.source.value)));
-    root.find(jscodeshift.ExportAllDeclaration).forEach((p: any) => specifiers.push(String(p.node.source.value)));
-    root.find(jscodeshift.CallExpression).forEach((p: any) => {
-      const module = requiredModule(p.node);
-      if (module) specifiers.push(module);
-    });
-    for (const specifier of specifiers) {
-      const resolved = project.resolveImport(current, specifier);
-      if (resolved && !seen.has(resolved) && resolved !== path) {
-        seen.add(resolved);
-        queue.push(resolved);
-      }
-    }
-  }
-  return seen;
 }
 
 /** `a/b/c.ts` -> `a/b/c`: for comparing a specifier's target with a module that may not exist yet. */

@@ -8,7 +8,8 @@ import { posix } from 'node:path';
 import { harden } from '../../src/package-root.js';
 import { supportFolder } from '../../src/ast/support-module.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
-import { defaultLevels, findProjectLogger, importClosure, LOGGER_FILE_NAME, type LoggerLibrary, type LoggerModule } from './detect-logger.js';
+import { importClosure } from '../../src/ast/module-resolve.js';
+import { defaultLevels, findProjectLogger, LOGGER_FILE_NAME, type LoggerLibrary, type LoggerModule } from './detect-logger.js';
 
 export const DEPENDENCY_RANGES: Record<LoggerLibrary, string> = { pino: '^10.4.0', winston: '^3.19.0' };
 
