@@ -34,9 +34,9 @@ const isImportLine = (line: string) => line.length < 300 && IMPORT_LINE.test(lin
 
 /**
  * Imports and requires harden inserted after a file's import group join that group: recast sets a
- * new statement apart with blank lines, so `A` `` `NEW` `` `B` (NEW after the blank line that ended
- * the group) becomes `A` `NEW` `` `B`, as an author adds an import. Only lines harden inserted move;
- * the result still differs from the source by inserted lines alone.
+ * new statement apart with blank lines, so `A` `` `NEW` `` `B` (NEW after the blank lines that ended
+ * the group) becomes `A` `NEW` `` `B`, as an author adds an import. Only blank lines harden added
+ * go; the result still differs from the source by inserted lines alone.
  */
 export function joinInsertedImports(source: string, text: string): string {
   if (source === text || !/\b(import|require)\b/.test(text)) return text;
@@ -45,13 +45,21 @@ export function joinInsertedImports(source: string, text: string): string {
   if (!inserted.some(Boolean)) return text;
   const drop = new Set<number>();
   for (let k = 1; k < lines.length; k += 1) {
-    // lines[k] blank after an import of the file's own, then imports all inserted, then a blank line
+    // blank lines after an import of the file's own, then imports all inserted, then blank lines
     if (!BLANK_LINE.test(lines[k]!) || inserted[k - 1] || !isImportLine(lines[k - 1]!)) continue;
-    let m = k + 1;
+    let first = k;
+    while (first < lines.length && BLANK_LINE.test(lines[first]!)) first += 1;
+    let m = first;
     while (m < lines.length && inserted[m] && isImportLine(lines[m]!)) m += 1;
-    if (m === k + 1 || m >= lines.length || !BLANK_LINE.test(lines[m]!) || !(inserted[k] || inserted[m])) continue;
-    drop.add(k);
-    k = m;
+    let end = m;
+    while (end < lines.length && BLANK_LINE.test(lines[end]!)) end += 1;
+    if (m === first || end === m || end >= lines.length) continue;
+    // the blank lines above the imports go only when as many blank lines around them are new
+    const blanksAbove = first - k;
+    const newBlanks = [...inserted.slice(k, first), ...inserted.slice(m, end)].filter(Boolean).length;
+    if (newBlanks < blanksAbove) continue;
+    for (let d = k; d < first; d += 1) drop.add(d);
+    k = end - 1;
   }
   return drop.size === 0 ? text : lines.filter((_, index) => !drop.has(index)).join('');
 }

@@ -8,6 +8,12 @@ describe('joinInsertedImports', () => {
     expect(joinInsertedImports(source, printed)).toBe("import a from 'a';\n// config\nimport * as c from './c';\nimport { x } from './lib/x';\n\n// server\nconst app = a();\n");
   });
 
+  it('keeps the two blank lines a file sets after its imports', () => {
+    const source = 'import app from "./app";\n\n\n/** doc */\nrun(app);\n';
+    const printed = 'import app from "./app";\n\n\nimport { x } from "./x";\nimport y from "./y";\n\n\n/** doc */\nrun(app);\n';
+    expect(joinInsertedImports(source, printed)).toBe('import app from "./app";\nimport { x } from "./x";\nimport y from "./y";\n\n\n/** doc */\nrun(app);\n');
+  });
+
   it('does the same for requires, with CRLF', () => {
     const source = "const a = require('a');\r\n\r\nrun(a);\r\n";
     const printed = "const a = require('a');\r\n\r\nconst { logger } = require('./lib/logger');\r\n\r\nrun(a);\r\n";
