@@ -9,6 +9,7 @@ import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
 import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
+import guardJsonParse from './guard-json-parse/index.js';
 import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
@@ -27,6 +28,7 @@ export const transforms: readonly AnyTransform[] = [
   consoleToLogger,
   fsSyncToAsync,
   expressAsyncErrors,
+  guardJsonParse,
   secretFallbacks,
   mongoFilterEq,
   splitGodService,

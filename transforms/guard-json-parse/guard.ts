@@ -1,0 +1,138 @@
+/**
+ * The statement around a parse, and the guarded statements that replace it:
+ *
+ *   const message: Message = JSON.parse(data.toString());
+ *
+ * becomes
+ *
+ *   let message: Message;
+ *   try {
+ *     message = JSON.parse(data.toString());
+ *   } catch {
+ *     return;
+ *   }
+ *
+ * The snippet is written in the file's indentation, quotes and semicolons and parsed; the
+ * declared name, its type and the parse itself are the original nodes (printed from the original
+ * text), and every other name or message goes in as a node, never as pasted text.
+ */
+import { unwrapExpression } from '../../src/ast/scope.js';
+
+export type Shape =
+  /** `const x = JSON.parse(…)` (one declarator, an identifier): `let x; try { x = … } catch { … }`. */
+  | { kind: 'declaration'; statement: any; declarator: any }
+  /** `x = JSON.parse(…);` or `JSON.parse(…);`: the statement goes into the `try`. */
+  | { kind: 'statement'; statement: any };
+
+export type ShapeRefusal = { refusal: 'complex-statement'; detail: string };
+
+const WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'ParenthesizedExpression']);
+
+/** How the statement holding the parse at `callPath` can be guarded, or why it cannot. */
+export function shapeOf(callPath: any): Shape | ShapeRefusal {
+  let top = callPath;
+  while (top.parent && WRAPPERS.has(top.parent.node.type)) top = top.parent;
+  const parent = top.parent;
+  const node = parent?.node;
+  if (node?.type === 'VariableDeclarator' && node.init === top.node) {
+    const declaration = parent.parent;
+    if (node.id.type !== 'Identifier') return { refusal: 'complex-statement', detail: 'the parsed value is destructured' };
+    if (declaration.node.declarations.length !== 1) return { refusal: 'complex-statement', detail: 'the declaration declares several variables' };
+    if (!inStatementList(declaration)) return { refusal: 'complex-statement', detail: 'the declaration is not a statement of a block' };
+    return { kind: 'declaration', statement: declaration, declarator: parent };
+  }
+  if (node?.type === 'AssignmentExpression' && node.operator === '=' && node.right === top.node && parent.parent?.node.type === 'ExpressionStatement') {
+    if (unwrapExpression(node.left)?.type !== 'Identifier') return { refusal: 'complex-statement', detail: 'the parsed value is assigned to a property, whose setter would run inside the try' };
+    return { kind: 'statement', statement: parent.parent };
+  }
+  if (node?.type === 'ExpressionStatement') return { kind: 'statement', statement: parent };
+  return { refusal: 'complex-statement', detail: 'the parse is part of a larger expression' };
+}
+
+function inStatementList(path: any): boolean {
+  return Array.isArray(path.parent?.node.body) || path.parent?.node.type === 'SwitchCase';
+}
+
+/** What the `catch` does before `return`. */
+export type Reaction =
+  /** `res.status(400).json({ error: message })` */
+  | { kind: 'respond'; res: string; message: string }
+  /** `socket.send(JSON.stringify({ error: 'invalid JSON' }))` */
+  | { kind: 'reply'; socket: string }
+  /** `logger.warn(message)` (`console` when the file has no logger) */
+  | { kind: 'log'; logger: string; message: string }
+  /** nothing: the frame is dropped */
+  | { kind: 'drop' };
+
+export interface Style {
+  semicolons: boolean;
+  indent: string;
+  quote: "'" | '"';
+}
+
+const VALUE = '__hardenValue';
+const PARSE = '__hardenParse';
+const TARGET = '__hardenTarget';
+const MESSAGE = '__hardenMessage';
+
+/** The statements that replace the shape's statement. */
+export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style): any[] {
+  const end = style.semicolons ? ';' : '';
+  const inner = shape.kind === 'declaration' ? `${VALUE} = ${PARSE}${end}` : `${PARSE}${end}`;
+  const lines = [
+    ...(shape.kind === 'declaration' ? [`let ${VALUE}${end}`] : []),
+    'try {',
+    `${style.indent}${inner}`,
+    '} catch {',
+    ...reactionLines(reaction, end, style.quote).map((line) => `${style.indent}${line}`),
+    `${style.indent}return${end}`,
+    '}',
+  ];
+  // inside a function so that `return` parses; the lines keep their own indentation
+  const statements = j(`function ${VALUE}() {\n${lines.join('\n')}\n}\n`).get().node.program.body[0].body.body as any[];
+  const tryStatement = statements[statements.length - 1];
+  if (shape.kind === 'declaration') {
+    const [declaration] = statements;
+    const original = shape.statement.node;
+    declaration.kind = original.kind === 'var' ? 'var' : 'let';
+    declaration.declarations[0].id = shape.declarator.node.id;
+    const assignment = tryStatement.block.body[0].expression;
+    assignment.left = j.identifier(shape.declarator.node.id.name);
+    assignment.right = shape.declarator.node.init;
+    // a type the initialiser asserted (`JSON.parse(s) as Message`) is kept on the assignment
+    declaration.comments = original.comments;
+  } else {
+    tryStatement.block.body[0] = shape.statement.node;
+    tryStatement.comments = shape.statement.node.comments;
+    shape.statement.node.comments = null;
+  }
+  fill(j, tryStatement.handler.body, reaction);
+  return statements;
+}
+
+function reactionLines(reaction: Reaction, end: string, q: string): string[] {
+  switch (reaction.kind) {
+    case 'respond':
+      return [`${TARGET}.status(400).json({ error: ${q}${MESSAGE}${q} })${end}`];
+    case 'reply':
+      return [`${TARGET}.send(JSON.stringify({ error: ${q}invalid JSON${q} }))${end}`];
+    case 'log':
+      return [`${TARGET}.warn(${q}${MESSAGE}${q})${end}`];
+    case 'drop':
+      return [];
+  }
+}
+
+/** Puts the names and the message into the snippet's placeholders, as nodes. */
+function fill(j: any, block: any, reaction: Reaction): void {
+  if (reaction.kind === 'drop') return;
+  const target = reaction.kind === 'respond' ? reaction.res : reaction.kind === 'reply' ? reaction.socket : reaction.logger;
+  j(block)
+    .find(j.Identifier, { name: TARGET })
+    .forEach((path: any) => path.replace(j.identifier(target)));
+  if (reaction.kind === 'reply') return;
+  j(block)
+    .find(j.Node)
+    .filter((path: any) => (path.node.type === 'StringLiteral' || path.node.type === 'Literal') && path.node.value === MESSAGE)
+    .forEach((path: any) => path.replace(j.stringLiteral(reaction.message)));
+}

@@ -1,0 +1,146 @@
+/**
+ * Which functions are listeners for data from outside the process, and what kind: a WebSocket
+ * frame (`ws.on('message', data => …)` on a socket the server accepted), a socket.io event, or a
+ * message of another transport (Redis pub/sub, Postgres LISTEN, IPC, MQTT, a WebSocket client).
+ * An exception thrown there is thrown inside the library's event loop callback: the process stops.
+ * Consumers of brokers that acknowledge (amqplib, kafkajs, BullMQ) and stream chunks (`'data'`)
+ * are recognised so they can be refused.
+ */
+import { unwrapExpression, resolveBinding } from '../../src/ast/scope.js';
+import type { PackageInfo } from '../../src/transform.js';
+
+export type Channel = 'websocket' | 'socket.io' | 'other';
+
+export interface Listener {
+  channel: Channel;
+  /** The event name (`message`, `notification`, a socket.io event). */
+  event: string;
+  /** The registration call (`socket.on(…)`), for messages. */
+  registration: any;
+  /** The receiver (`socket` of `socket.on(…)`), when it is a plain identifier. */
+  receiver?: { name: string; scope: any };
+}
+
+export type ListenerRefusal = { refusal: 'broker-ack' | 'stream-chunk'; detail: string };
+
+const REGISTER = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
+/** node-redis 4 `subscribe(channel, listener)`. */
+const SUBSCRIBE = new Set(['subscribe', 'pSubscribe', 'sSubscribe']);
+/** Events that carry a whole message from another process. */
+const MESSAGE_EVENTS = new Set(['message', 'pmessage', 'messageBuffer', 'pmessageBuffer', 'smessage', 'notification']);
+/** socket.io's own events, which carry no client payload. */
+const SOCKET_IO_RESERVED = new Set(['disconnect', 'disconnecting', 'error', 'connect', 'connect_error', 'newListener', 'removeListener']);
+/** Callers of a consumer that acknowledge, retry or dead-letter by what it throws. */
+const BROKER_METHODS = new Map([
+  ['consume', 'amqplib channel.consume'],
+  ['process', 'a Bull queue.process'],
+]);
+const BROKER_KEYS = new Map([
+  ['eachMessage', 'kafkajs eachMessage'],
+  ['eachBatch', 'kafkajs eachBatch'],
+  ['handleMessage', 'an sqs-consumer handleMessage'],
+  ['handleMessageBatch', 'an sqs-consumer handleMessageBatch'],
+]);
+
+/** The listener the function at `fnPath` is registered as, a refusal for a broker consumer or a stream chunk, or undefined. */
+export function listenerOf(j: any, fnPath: any, pkg: PackageInfo | undefined): Listener | ListenerRefusal | undefined {
+  let up = fnPath.parent;
+  while (up && ['TSAsExpression', 'ParenthesizedExpression'].includes(up.node.type)) up = up.parent;
+  const parent = up?.node;
+  const fn = fnPath.node;
+  if (!parent) return undefined;
+  // socket.onmessage = (event) => …
+  if (parent.type === 'AssignmentExpression' && parent.right === fn && parent.left.type === 'MemberExpression' && !parent.left.computed && parent.left.property.name === 'onmessage') {
+    return withReceiver(j, fnPath, { channel: channelOf(fnPath, parent.left.object, 'message', pkg), event: 'message', registration: up }, parent.left.object);
+  }
+  if (parent.type === 'ObjectProperty' && parent.value === fn && BROKER_KEYS.has(keyName(parent) ?? '')) {
+    return { refusal: 'broker-ack', detail: BROKER_KEYS.get(keyName(parent)!)! };
+  }
+  if (fn.type === 'ObjectMethod' && BROKER_KEYS.has(keyName(fn) ?? '')) return { refusal: 'broker-ack', detail: BROKER_KEYS.get(keyName(fn)!)! };
+  if (parent.type === 'NewExpression' && parent.arguments.includes(fn) && parent.callee.type === 'Identifier' && parent.callee.name === 'Worker' && pkg?.dependencyRange('bullmq')) {
+    return { refusal: 'broker-ack', detail: 'a BullMQ Worker processor' };
+  }
+  if (parent.type !== 'CallExpression' || !parent.arguments.includes(fn)) return undefined;
+  const callee = unwrapExpression(parent.callee);
+  if (callee?.type !== 'MemberExpression' || callee.computed) return undefined;
+  const method = callee.property.name;
+  if (BROKER_METHODS.has(method) && (method === 'consume' || pkg?.dependencyRange('bull'))) return { refusal: 'broker-ack', detail: BROKER_METHODS.get(method)! };
+  if (SUBSCRIBE.has(method) && parent.arguments.indexOf(fn) >= 1) {
+    return withReceiver(j, fnPath, { channel: 'other', event: 'message', registration: up }, callee.object);
+  }
+  if (!REGISTER.has(method) || parent.arguments.indexOf(fn) < 1) return undefined;
+  const event = stringValue(parent.arguments[0]);
+  if (event === undefined) return undefined;
+  if (event === 'data') return { refusal: 'stream-chunk', detail: `'data' listener` };
+  const channel = channelOf(fnPath, callee.object, event, pkg);
+  if (channel === 'socket.io' ? SOCKET_IO_RESERVED.has(event) : !MESSAGE_EVENTS.has(event)) return undefined;
+  // Google Pub/Sub and the like: the listener acknowledges the message itself
+  if (acknowledges(j, fnPath)) return { refusal: 'broker-ack', detail: 'the listener calls ack()/nack()' };
+  return withReceiver(j, fnPath, { channel, event, registration: up }, callee.object);
+}
+
+function withReceiver(_j: any, fnPath: any, listener: Listener, object: any): Listener {
+  const receiver = unwrapExpression(object);
+  if (receiver?.type !== 'Identifier') return listener;
+  const scope = fnPath.parent?.scope?.lookup(receiver.name);
+  return scope ? { ...listener, receiver: { name: receiver.name, scope } } : listener;
+}
+
+/**
+ * A socket a server accepted: the first parameter of a `connection` listener, or a binding typed
+ * `WebSocket`. socket.io when the package depends on socket.io and not on ws; any other receiver
+ * of `message` is another transport (a client of some server, a subscriber, a child process).
+ */
+function channelOf(fnPath: any, object: any, event: string, pkg: PackageInfo | undefined): Channel {
+  const receiver = unwrapExpression(object);
+  if (receiver?.type !== 'Identifier') return 'other';
+  const binding = resolveBinding(fnPath, receiver.name);
+  if (binding?.kind !== 'parameter') return 'other';
+  const owner = ownerPath(fnPath, binding.fn);
+  const param = binding.fn.params?.find((p: any) => (p.type === 'TSParameterProperty' ? p.parameter : p)?.name === receiver.name);
+  const typed = typeName(param?.typeAnnotation?.typeAnnotation);
+  const socketIo = pkg?.dependencyRange('socket.io') !== undefined && pkg?.dependencyRange('ws') === undefined;
+  if (typed && /(^|\.)WebSocket$/.test(typed)) return event === 'message' ? 'websocket' : 'other';
+  if (typed && /(^|\.)Socket$/.test(typed) && socketIo) return 'socket.io';
+  const connection = owner && binding.fn.params[0] === param && isConnectionListener(owner);
+  if (!connection) return 'other';
+  if (socketIo) return 'socket.io';
+  return event === 'message' ? 'websocket' : 'other';
+}
+
+function isConnectionListener(fnPath: any): boolean {
+  const parent = fnPath.parent?.node;
+  if (parent?.type !== 'CallExpression' || !parent.arguments.includes(fnPath.node)) return false;
+  const callee = unwrapExpression(parent.callee);
+  return callee?.type === 'MemberExpression' && !callee.computed && REGISTER.has(callee.property.name) && ['connection', 'connect'].includes(stringValue(parent.arguments[0]) ?? '');
+}
+
+/** Whether the listener calls `x.ack(…)` / `x.nack(…)` (also in its callbacks). */
+function acknowledges(j: any, fnPath: any): boolean {
+  return j(fnPath)
+    .find(j.CallExpression, { callee: { type: 'MemberExpression' } })
+    .some((path: any) => !path.node.callee.computed && ['ack', 'nack'].includes(path.node.callee.property.name));
+}
+
+function ownerPath(path: any, fn: any): any {
+  let current = path;
+  while (current && current.node !== fn) current = current.parent;
+  return current;
+}
+
+export function stringValue(node: any): string | undefined {
+  if (node?.type === 'StringLiteral' || (node?.type === 'Literal' && typeof node.value === 'string')) return node.value;
+  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked;
+  return undefined;
+}
+
+function keyName(node: any): string | undefined {
+  if (node.computed) return undefined;
+  return node.key?.name ?? (typeof node.key?.value === 'string' ? node.key.value : undefined);
+}
+
+function typeName(node: any): string | undefined {
+  if (node?.type !== 'TSTypeReference') return undefined;
+  const name = (n: any): string => (n.type === 'Identifier' ? n.name : n.type === 'TSQualifiedName' ? `${name(n.left)}.${n.right.name}` : '');
+  return name(node.typeName);
+}

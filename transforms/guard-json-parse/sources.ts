@@ -1,0 +1,157 @@
+/**
+ * Where the text given to `JSON.parse` comes from: a parameter of a function (a listener's data,
+ * read further in listeners.ts), or a part of an Express request (`req.body.x`, `req.query.x`,
+ * a local destructured from them). Anything else (a database row, a file, a closure variable, a
+ * call's result) is not followed: harden cannot tell that a client wrote it.
+ */
+import { requestParam } from '../../src/ast/functions.js';
+import { isReassigned, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+
+/** The parts of a request a client writes. */
+const REQUEST_PARTS = new Set(['body', 'query', 'params', 'headers', 'cookies', 'signedCookies']);
+
+/** The request accessors that answer a header: `req.get('X-Context')`, `req.header('X-Context')`. */
+const HEADER_GETTERS = new Set(['get', 'header']);
+
+export type Source =
+  /** The text is (read from) parameter `index` of the function at `fnPath`. */
+  | { kind: 'parameter'; fnPath: any; index: number; name: string }
+  /** The text is part of the request `req` of the handler at `fnPath`: `field` names it for the client (`filters`, `body`). */
+  | { kind: 'request'; fnPath: any; field: string };
+
+/**
+ * The source of `node` (the parse's argument) as seen from `path` (the parse), through
+ * `.toString()`, `String(x)`, `.trim()`, member reads (`data.payload`, `req.query.filters`) and
+ * up to three local constants (`const raw = data.toString()`, `const { filters } = req.query`).
+ */
+export function sourceOf(j: any, root: any, path: any, node: any, depth = 0): Source | undefined {
+  const value = textValue(unwrapExpression(node));
+  if (!value || depth > 3) return undefined;
+  // the member chain down to its root identifier: req.query.filters -> ['query', 'filters']
+  const chain: string[] = [];
+  let base = value;
+  for (;;) {
+    base = unwrapExpression(base);
+    if (base?.type === 'MemberExpression' || base?.type === 'OptionalMemberExpression') {
+      const key = memberKey(base);
+      if (key === undefined) return undefined;
+      chain.unshift(key);
+      base = base.object;
+      continue;
+    }
+    // req.get('X-Context') / req.header('X-Context')
+    if (base?.type === 'CallExpression' && chain.length === 0 && isHeaderGetter(base)) {
+      chain.unshift('headers', String(base.arguments[0].value));
+      base = base.callee.object;
+      continue;
+    }
+    break;
+  }
+  if (base?.type !== 'Identifier') return undefined;
+  const binding = resolveBinding(path, base.name);
+  if (!binding) return undefined;
+  if (binding.kind === 'parameter') {
+    const fnPath = functionPathOf(path, binding.fn);
+    if (!fnPath) return undefined;
+    const index = fnPath.node.params.findIndex((param: any) => paramName(param) === base.name);
+    if (index === -1) return undefined;
+    if (chain.length > 0 && REQUEST_PARTS.has(chain[0]!) && requestParam(fnPath) === base.name) {
+      return { kind: 'request', fnPath, field: chain.length > 1 ? chain[chain.length - 1]! : chain[0]! };
+    }
+    if (requestParam(fnPath) === base.name) return undefined; // another part of the request (req.user, req.session): the server's own
+    return { kind: 'parameter', fnPath, index, name: base.name };
+  }
+  if (binding.kind === 'variable' && (binding.declaration?.kind === 'const' || !isReassigned(j, root, base.name, binding.declaration))) {
+    const declarator = binding.declarator;
+    if (!declarator?.init) return undefined;
+    if (binding.destructured) {
+      // const { filters } = req.query -> req.query.filters
+      const key = destructuredKey(declarator.id, base.name);
+      if (key === undefined || chain.length > 0) return undefined;
+      const from = sourceOf(j, root, path, declarator.init, depth + 1);
+      if (from?.kind === 'request') return { ...from, field: key };
+      if (from?.kind === 'parameter') return from;
+      return undefined;
+    }
+    const from = sourceOf(j, root, path, declarator.init, depth + 1);
+    if (from?.kind === 'request' && chain.length > 0) return { ...from, field: chain[chain.length - 1]! };
+    return from;
+  }
+  return undefined;
+}
+
+/** `x.toString()`, `x.toString('utf8')`, `String(x)`, `x.trim()`, `` `${x}` ``: the `x` whose text it is. */
+function textValue(node: any): any {
+  let current = node;
+  for (;;) {
+    current = unwrapExpression(current);
+    if (current?.type === 'CallExpression') {
+      const callee = current.callee;
+      if (callee.type === 'MemberExpression' && !callee.computed && ['toString', 'trim'].includes(callee.property.name) && current.arguments.length <= 1) {
+        current = callee.object;
+        continue;
+      }
+      if (callee.type === 'Identifier' && callee.name === 'String' && current.arguments.length === 1) {
+        current = current.arguments[0];
+        continue;
+      }
+    }
+    if (current?.type === 'TemplateLiteral' && current.expressions.length === 1 && current.quasis.every((q: any) => q.value.cooked === '')) {
+      current = current.expressions[0];
+      continue;
+    }
+    return current;
+  }
+}
+
+function memberKey(node: any): string | undefined {
+  if (!node.computed) return node.property?.name;
+  const property = node.property;
+  if (property?.type === 'StringLiteral' || (property?.type === 'Literal' && typeof property.value === 'string')) return property.value;
+  return undefined;
+}
+
+function isHeaderGetter(call: any): boolean {
+  const callee = call.callee;
+  const first = call.arguments[0];
+  return (
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    HEADER_GETTERS.has(callee.property.name) &&
+    call.arguments.length === 1 &&
+    (first?.type === 'StringLiteral' || (first?.type === 'Literal' && typeof first.value === 'string'))
+  );
+}
+
+function paramName(param: any): string | undefined {
+  if (param?.type === 'Identifier') return param.name;
+  if (param?.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name;
+  if (param?.type === 'TSParameterProperty') return paramName(param.parameter);
+  return undefined;
+}
+
+function destructuredKey(pattern: any, name: string): string | undefined {
+  if (pattern?.type !== 'ObjectPattern') return undefined;
+  for (const property of pattern.properties) {
+    if (property.type === 'RestElement' || property.computed) continue;
+    const value = property.value?.type === 'AssignmentPattern' ? property.value.left : property.value;
+    if (value?.type === 'Identifier' && value.name === name) return property.key?.name ?? property.key?.value;
+  }
+  return undefined;
+}
+
+/** The ancestor path of `path` whose node is `fn`. */
+function functionPathOf(path: any, fn: any): any {
+  let current = path;
+  while (current && current.node !== fn) current = current.parent;
+  return current;
+}
+
+/** Whether `path` lies in the block of a `try` that has a `catch`, below the function at `fnPath`. */
+export function insideTry(path: any, fnPath: any): boolean {
+  for (let p = path; p && p.node !== fnPath.node; p = p.parent) {
+    const parent = p.parent?.node;
+    if (parent?.type === 'TryStatement' && parent.block === p.node && parent.handler) return true;
+  }
+  return false;
+}
