@@ -21,6 +21,8 @@ import { unwrapExpression } from '../../src/ast/scope.js';
 export type Shape =
   /** `const x = JSON.parse(…)` (one declarator, an identifier): `let x; try { x = … } catch { … }`. */
   | { kind: 'declaration'; statement: any; declarator: any }
+  /** `const { a, b } = JSON.parse(…)`: the parse goes into a new `let` (`temp`), the destructuring reads it after the `try`. */
+  | { kind: 'destructured'; statement: any; declarator: any; temp: string }
   /** `x = JSON.parse(…);` or `JSON.parse(…);`: the statement goes into the `try`. */
   | { kind: 'statement'; statement: any };
 
@@ -29,16 +31,16 @@ export type ShapeRefusal = { refusal: 'complex-statement'; detail: string };
 const WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'ParenthesizedExpression']);
 
 /** How the statement holding the parse at `callPath` can be guarded, or why it cannot. */
-export function shapeOf(callPath: any): Shape | ShapeRefusal {
+export function shapeOf(callPath: any, freshName: () => string): Shape | ShapeRefusal {
   let top = callPath;
   while (top.parent && WRAPPERS.has(top.parent.node.type)) top = top.parent;
   const parent = top.parent;
   const node = parent?.node;
   if (node?.type === 'VariableDeclarator' && node.init === top.node) {
     const declaration = parent.parent;
-    if (node.id.type !== 'Identifier') return { refusal: 'complex-statement', detail: 'the parsed value is destructured' };
     if (declaration.node.declarations.length !== 1) return { refusal: 'complex-statement', detail: 'the declaration declares several variables' };
     if (!inStatementList(declaration)) return { refusal: 'complex-statement', detail: 'the declaration is not a statement of a block' };
+    if (node.id.type !== 'Identifier') return { kind: 'destructured', statement: declaration, declarator: parent, temp: freshName() };
     return { kind: 'declaration', statement: declaration, declarator: parent };
   }
   if (node?.type === 'AssignmentExpression' && node.operator === '=' && node.right === top.node && parent.parent?.node.type === 'ExpressionStatement') {
@@ -78,9 +80,10 @@ const MESSAGE = '__hardenMessage';
 /** The statements that replace the shape's statement. */
 export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style): any[] {
   const end = style.semicolons ? ';' : '';
-  const inner = shape.kind === 'declaration' ? `${VALUE} = ${PARSE}${end}` : `${PARSE}${end}`;
+  const declares = shape.kind !== 'statement';
+  const inner = declares ? `${VALUE} = ${PARSE}${end}` : `${PARSE}${end}`;
   const lines = [
-    ...(shape.kind === 'declaration' ? [`let ${VALUE}${end}`] : []),
+    ...(declares ? [`${shape.statement.node.kind === 'var' ? 'var' : 'let'} ${VALUE}${end}`] : []),
     'try {',
     `${style.indent}${inner}`,
     '} catch {',
@@ -94,13 +97,29 @@ export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style):
   if (shape.kind === 'declaration') {
     const [declaration] = statements;
     const original = shape.statement.node;
-    declaration.kind = original.kind === 'var' ? 'var' : 'let';
-    declaration.declarations[0].id = shape.declarator.node.id;
+    const { id, init } = shape.declarator.node;
+    declaration.declarations[0].id = id;
     const assignment = tryStatement.block.body[0].expression;
-    assignment.left = j.identifier(shape.declarator.node.id.name);
-    assignment.right = shape.declarator.node.init;
-    // a type the initialiser asserted (`JSON.parse(s) as Message`) is kept on the assignment
+    assignment.left = j.identifier(id.name);
+    assignment.right = init;
+    // `const x = JSON.parse(s) as Message` -> `let x: Message;` and `x = JSON.parse(s);`
+    const asserted = init.type === 'TSAsExpression' || init.type === 'TSTypeAssertion' ? init : undefined;
+    if (asserted && !id.typeAnnotation && !isConstAssertion(asserted.typeAnnotation)) {
+      declaration.declarations[0].id = j.identifier.from({ name: id.name, typeAnnotation: j.tsTypeAnnotation(asserted.typeAnnotation) });
+      assignment.right = asserted.expression;
+    }
     declaration.comments = original.comments;
+  } else if (shape.kind === 'destructured') {
+    // let parsed; try { parsed = JSON.parse(…); } catch { … } const { a, b } = parsed;
+    const [declaration] = statements;
+    declaration.declarations[0].id = j.identifier(shape.temp);
+    const assignment = tryStatement.block.body[0].expression;
+    assignment.left = j.identifier(shape.temp);
+    assignment.right = shape.declarator.node.init;
+    declaration.comments = shape.statement.node.comments;
+    shape.statement.node.comments = null;
+    shape.declarator.node.init = j.identifier(shape.temp);
+    statements.push(shape.statement.node);
   } else {
     tryStatement.block.body[0] = shape.statement.node;
     tryStatement.comments = shape.statement.node.comments;
@@ -108,6 +127,10 @@ export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style):
   }
   fill(j, tryStatement.handler.body, reaction);
   return statements;
+}
+
+function isConstAssertion(type: any): boolean {
+  return type?.type === 'TSTypeReference' && type.typeName?.type === 'Identifier' && type.typeName.name === 'const';
 }
 
 function reactionLines(reaction: Reaction, end: string, q: string): string[] {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { enclosingFunction } from '../../src/ast/functions.js';
-import { dominantQuote, findImportedLocal, usesSemicolons } from '../../src/ast/imports.js';
+import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
+import { dominantQuote, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 import { detectPrintStyle } from '../../src/engine/parse.js';
 import { defineTransform, type FileInfo, type ProjectView } from '../../src/transform.js';
@@ -8,7 +8,7 @@ import { findProjectLogger } from '../console-to-logger/detect-logger.js';
 import { guarded, shapeOf, type Reaction, type Shape, type Style } from './guard.js';
 import { listenerOf, type Listener } from './listeners.js';
 import { relayedListener } from './relay.js';
-import { insideTry, sourceOf, type Source } from './sources.js';
+import { insideTry, REQUEST_PARTS, sourceOf, type Source } from './sources.js';
 
 const SKIP_REASONS = {
   'already-guarded': 'the parse is already inside a try with a catch: what happens to malformed input there is the code\'s own decision',
@@ -49,7 +49,7 @@ export default defineTransform({
   standAloneSites: true,
   options: z.object({}),
   apply({ j, root, file, sites, project }) {
-    const plans: Array<{ shape: Shape; reaction: Reaction; node: any; message: string }> = [];
+    const plans: Array<{ shape: Shape; reaction: Reaction }> = [];
     root
       .find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'Identifier', name: 'JSON' }, property: { name: 'parse' } } })
       .forEach((path: any) => {
@@ -57,20 +57,18 @@ export default defineTransform({
         const verdict = judge(j, root, file, project, path);
         if (!verdict) return;
         if ('refusal' in verdict) return sites.skipped(path.node, verdict.refusal, verdict.detail);
-        plans.push({ ...verdict, node: path.node });
+        if (sites.changed(path.node, verdict.message)) plans.push(verdict);
       });
     if (plans.length === 0) return;
     const source = file.source;
     const print = detectPrintStyle(source);
     const style: Style = {
       semicolons: usesSemicolons(source),
-      indent: print.useTabs ? '\t' : ' '.repeat(print.tabWidth),
+      // in columns: the printer turns them into the file's tabs
+      indent: ' '.repeat(print.tabWidth),
       quote: dominantQuote(source) === 'double' ? '"' : "'",
     };
-    for (const plan of plans) {
-      if (!sites.changed(plan.node, plan.message)) continue;
-      plan.shape.statement.replace(...guarded(j, plan.shape, plan.reaction, style));
-    }
+    for (const plan of plans) plan.shape.statement.replace(...guarded(j, plan.shape, plan.reaction, style));
   },
 });
 
@@ -90,16 +88,20 @@ function judge(j: any, root: any, file: FileInfo, project: ProjectView, path: an
   if (!exposed || 'refusal' in exposed) return exposed;
   if (insideTry(path, exposed.fnPath)) return { refusal: 'already-guarded' };
   if (enclosingFunction(path)?.node !== exposed.fnPath.node) return { refusal: 'inside-callback' };
+  let res: string | undefined;
+  if (exposed.kind === 'request') {
+    const param = exposed.fnPath.node.params[1];
+    if (param?.type !== 'Identifier') return { refusal: 'callers-rely-on-exception', detail: 'the function has no response parameter: its callers get the exception' };
+    if (!file.package?.dependencyRange('express')) return { refusal: 'not-express' };
+    res = param.name;
+  }
   const returnType = exposed.fnPath.node.returnType?.typeAnnotation;
   if (returnType && !voidLike(returnType)) return { refusal: 'returns-value', detail: file.source.slice(returnType.start, returnType.end) };
-  const shape = shapeOf(path);
+  const shape = shapeOf(path, () => freshName(j, root));
   if ('refusal' in shape) return shape;
   if (exposed.kind === 'request') {
-    const res = exposed.fnPath.node.params[1];
-    if (res?.type !== 'Identifier') return { refusal: 'callers-rely-on-exception', detail: 'the function has no response parameter' };
-    if (!file.package?.dependencyRange('express')) return { refusal: 'not-express' };
     const message = `${exposed.field} is not valid JSON`;
-    return { shape, reaction: { kind: 'respond', res: res.name, message }, message: `guarded: malformed JSON in ${exposed.field} is answered with 400` };
+    return { shape, reaction: { kind: 'respond', res: res!, message }, message: `guarded: malformed JSON in ${exposed.field} is answered with 400` };
   }
   const { listener } = exposed;
   const where = exposed.via ? ` (called by the '${listener.event}' listener at line ${exposed.via.join(', ')})` : '';
@@ -122,12 +124,28 @@ function judge(j: any, root: any, file: FileInfo, project: ProjectView, path: an
 
 /** Whether the source is data from outside: a request part of a handler, or a listener's data (directly or through functions only listeners call). */
 function exposure(j: any, root: any, file: FileInfo, project: ProjectView, source: Source): Exposure | { refusal: Reason; detail?: string } | undefined {
-  if (source.kind === 'request') return { kind: 'request', fnPath: source.fnPath, field: source.field };
   const direct = listenerOf(j, source.fnPath, file.package);
   if (direct) return 'refusal' in direct ? direct : { kind: 'listener', fnPath: source.fnPath, listener: direct };
+  if (requestParam(source.fnPath) === source.name) {
+    // req.user, req.session: the server's own values
+    if (!REQUEST_PARTS.has(source.chain[0] ?? '')) return undefined;
+    return { kind: 'request', fnPath: source.fnPath, field: source.chain[source.chain.length - 1]! };
+  }
   const relay = relayedListener(j, root, file, project, source.fnPath, source.index);
   if (!relay) return undefined;
   return 'refusal' in relay ? relay : { kind: 'listener', fnPath: source.fnPath, listener: relay.listener, via: relay.lines };
+}
+
+/** `parsed`, or `parsed2`, … when the file uses the name (each call reserves its answer). */
+const reserved = new WeakMap<object, Set<string>>();
+function freshName(j: any, root: any): string {
+  const program = root.get().node;
+  let taken = reserved.get(program);
+  if (!taken) reserved.set(program, (taken = new Set()));
+  let name = 'parsed';
+  for (let n = 2; taken.has(name) || isNameTaken(j, root, name); n += 1) name = `parsed${n}`;
+  taken.add(name);
+  return name;
 }
 
 function isJsonCall(node: any, method: string): boolean {
@@ -142,10 +160,27 @@ function voidLike(type: any): boolean {
   return type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && type.typeName.name === 'Promise' && params.length === 1 && voidLike(params[0]);
 }
 
-/** The project's pino/winston logger when this file imports it (and it has `warn`), else `console`. */
+/**
+ * The logger the warning goes to: the project's pino/winston instance when this file imports it
+ * (and it has `warn`); else a module-level binding this file already calls as `x.warn('text')`
+ * with one string (a logger whose `warn` takes a message alone, whatever library it is); else
+ * `console`.
+ */
 function loggerAt(j: any, root: any, file: FileInfo, project: ProjectView, path: any): string {
   const found = findProjectLogger(project, file.package?.dir ?? '');
-  if (!found || !found.levels?.has('warn')) return 'console';
-  const local = findImportedLocal(j, root, (specifier) => project.resolveImport(file.path, specifier) === found.path, found.exportName);
-  return local && resolveBinding(path, local)?.kind === 'import' ? local : 'console';
+  if (found?.levels?.has('warn')) {
+    const local = findImportedLocal(j, root, (specifier) => project.resolveImport(file.path, specifier) === found.path, found.exportName);
+    if (local && resolveBinding(path, local)?.kind === 'import') return local;
+  }
+  const programScope = root.get().scope;
+  let used: string | undefined;
+  root
+    .find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'Identifier' }, property: { type: 'Identifier', name: 'warn' } } })
+    .forEach((call: any) => {
+      const [only, extra] = call.node.arguments;
+      const name = call.node.callee.object.name;
+      if (used || extra || name === 'console' || !['StringLiteral', 'TemplateLiteral', 'Literal'].includes(only?.type) || typeof (only.value ?? '') !== 'string') return;
+      if (call.scope?.lookup(name) === programScope && path.scope?.lookup(name) === programScope) used = name;
+    });
+  return used ?? 'console';
 }

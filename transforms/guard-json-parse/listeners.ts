@@ -6,7 +6,7 @@
  * Consumers of brokers that acknowledge (amqplib, kafkajs, BullMQ) and stream chunks (`'data'`)
  * are recognised so they can be refused.
  */
-import { unwrapExpression, resolveBinding } from '../../src/ast/scope.js';
+import { referencesTo, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 import type { PackageInfo } from '../../src/transform.js';
 
 export type Channel = 'websocket' | 'socket.io' | 'other';
@@ -42,47 +42,75 @@ const BROKER_KEYS = new Map([
   ['handleMessageBatch', 'an sqs-consumer handleMessageBatch'],
 ]);
 
-/** The listener the function at `fnPath` is registered as, a refusal for a broker consumer or a stream chunk, or undefined. */
+/**
+ * The listener the function at `fnPath` is registered as (inline, or by the name of a local
+ * function or constant every use of which is a registration), a refusal for a broker consumer
+ * or a stream chunk, or undefined.
+ */
 export function listenerOf(j: any, fnPath: any, pkg: PackageInfo | undefined): Listener | ListenerRefusal | undefined {
+  const inline = registrationOf(j, fnPath, fnPath, pkg);
+  if (inline) return inline;
+  const name = holderName(fnPath);
+  const scope = name && fnPath.parent?.scope?.lookup(name);
+  if (!scope) return undefined;
+  const refs = referencesTo(j, scope, name);
+  const found = refs.map((ref: any) => registrationOf(j, ref, fnPath, pkg));
+  return found.length > 0 && found.every(Boolean) ? found[0] : undefined;
+}
+
+/** `const onMessage = (…) => …` / `function onMessage(…) {…}`: the name the function is held by. */
+export function holderName(fnPath: any): string | undefined {
+  if (fnPath.node.type === 'FunctionDeclaration') return fnPath.node.id?.name;
   let up = fnPath.parent;
   while (up && ['TSAsExpression', 'ParenthesizedExpression'].includes(up.node.type)) up = up.parent;
+  return up?.node.type === 'VariableDeclarator' && up.node.id.type === 'Identifier' ? up.node.id.name : undefined;
+}
+
+/** The registration `at` (the function itself, or a reference to it) is an argument of. */
+function registrationOf(j: any, at: any, fnPath: any, pkg: PackageInfo | undefined): Listener | ListenerRefusal | undefined {
+  let up = at.parent;
+  let value = at.node;
+  while (up && ['TSAsExpression', 'ParenthesizedExpression'].includes(up.node.type)) {
+    value = up.node;
+    up = up.parent;
+  }
   const parent = up?.node;
   const fn = fnPath.node;
   if (!parent) return undefined;
   // socket.onmessage = (event) => …
-  if (parent.type === 'AssignmentExpression' && parent.right === fn && parent.left.type === 'MemberExpression' && !parent.left.computed && parent.left.property.name === 'onmessage') {
-    return withReceiver(j, fnPath, { channel: channelOf(fnPath, parent.left.object, 'message', pkg), event: 'message', registration: up }, parent.left.object);
+  if (parent.type === 'AssignmentExpression' && parent.right === value && parent.left.type === 'MemberExpression' && !parent.left.computed && parent.left.property.name === 'onmessage') {
+    return withReceiver(at, { channel: channelOf(at, parent.left.object, 'message', pkg), event: 'message', registration: up }, parent.left.object);
   }
-  if (parent.type === 'ObjectProperty' && parent.value === fn && BROKER_KEYS.has(keyName(parent) ?? '')) {
+  if (parent.type === 'ObjectProperty' && parent.value === value && BROKER_KEYS.has(keyName(parent) ?? '')) {
     return { refusal: 'broker-ack', detail: BROKER_KEYS.get(keyName(parent)!)! };
   }
-  if (fn.type === 'ObjectMethod' && BROKER_KEYS.has(keyName(fn) ?? '')) return { refusal: 'broker-ack', detail: BROKER_KEYS.get(keyName(fn)!)! };
-  if (parent.type === 'NewExpression' && parent.arguments.includes(fn) && parent.callee.type === 'Identifier' && parent.callee.name === 'Worker' && pkg?.dependencyRange('bullmq')) {
+  if (fn.type === 'ObjectMethod' && value === fn && BROKER_KEYS.has(keyName(fn) ?? '')) return { refusal: 'broker-ack', detail: BROKER_KEYS.get(keyName(fn)!)! };
+  if (parent.type === 'NewExpression' && parent.arguments.includes(value) && parent.callee.type === 'Identifier' && parent.callee.name === 'Worker' && pkg?.dependencyRange('bullmq')) {
     return { refusal: 'broker-ack', detail: 'a BullMQ Worker processor' };
   }
-  if (parent.type !== 'CallExpression' || !parent.arguments.includes(fn)) return undefined;
+  if (parent.type !== 'CallExpression' || !parent.arguments.includes(value)) return undefined;
   const callee = unwrapExpression(parent.callee);
   if (callee?.type !== 'MemberExpression' || callee.computed) return undefined;
   const method = callee.property.name;
   if (BROKER_METHODS.has(method) && (method === 'consume' || pkg?.dependencyRange('bull'))) return { refusal: 'broker-ack', detail: BROKER_METHODS.get(method)! };
-  if (SUBSCRIBE.has(method) && parent.arguments.indexOf(fn) >= 1) {
-    return withReceiver(j, fnPath, { channel: 'other', event: 'message', registration: up }, callee.object);
+  if (SUBSCRIBE.has(method) && parent.arguments.indexOf(value) >= 1) {
+    return withReceiver(at, { channel: 'other', event: 'message', registration: up }, callee.object);
   }
-  if (!REGISTER.has(method) || parent.arguments.indexOf(fn) < 1) return undefined;
+  if (!REGISTER.has(method) || parent.arguments.indexOf(value) < 1) return undefined;
   const event = stringValue(parent.arguments[0]);
   if (event === undefined) return undefined;
   if (event === 'data') return { refusal: 'stream-chunk', detail: `'data' listener` };
-  const channel = channelOf(fnPath, callee.object, event, pkg);
+  const channel = channelOf(at, callee.object, event, pkg);
   if (channel === 'socket.io' ? SOCKET_IO_RESERVED.has(event) : !MESSAGE_EVENTS.has(event)) return undefined;
   // Google Pub/Sub and the like: the listener acknowledges the message itself
   if (acknowledges(j, fnPath)) return { refusal: 'broker-ack', detail: 'the listener calls ack()/nack()' };
-  return withReceiver(j, fnPath, { channel, event, registration: up }, callee.object);
+  return withReceiver(at, { channel, event, registration: up }, callee.object);
 }
 
-function withReceiver(_j: any, fnPath: any, listener: Listener, object: any): Listener {
+function withReceiver(at: any, listener: Listener, object: any): Listener {
   const receiver = unwrapExpression(object);
   if (receiver?.type !== 'Identifier') return listener;
-  const scope = fnPath.parent?.scope?.lookup(receiver.name);
+  const scope = at.parent?.scope?.lookup(receiver.name);
   return scope ? { ...listener, receiver: { name: receiver.name, scope } } : listener;
 }
 
@@ -91,12 +119,12 @@ function withReceiver(_j: any, fnPath: any, listener: Listener, object: any): Li
  * `WebSocket`. socket.io when the package depends on socket.io and not on ws; any other receiver
  * of `message` is another transport (a client of some server, a subscriber, a child process).
  */
-function channelOf(fnPath: any, object: any, event: string, pkg: PackageInfo | undefined): Channel {
+function channelOf(at: any, object: any, event: string, pkg: PackageInfo | undefined): Channel {
   const receiver = unwrapExpression(object);
   if (receiver?.type !== 'Identifier') return 'other';
-  const binding = resolveBinding(fnPath, receiver.name);
+  const binding = resolveBinding(at, receiver.name);
   if (binding?.kind !== 'parameter') return 'other';
-  const owner = ownerPath(fnPath, binding.fn);
+  const owner = ownerPath(at, binding.fn);
   const param = binding.fn.params?.find((p: any) => (p.type === 'TSParameterProperty' ? p.parameter : p)?.name === receiver.name);
   const typed = typeName(param?.typeAnnotation?.typeAnnotation);
   const socketIo = pkg?.dependencyRange('socket.io') !== undefined && pkg?.dependencyRange('ws') === undefined;

@@ -7,7 +7,8 @@
 import { findCallers } from '../../src/ast/callers.js';
 import { enclosingFunction } from '../../src/ast/functions.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
-import { listenerOf, type Listener } from './listeners.js';
+import { holderName, listenerOf, type Listener } from './listeners.js';
+import { referencesTo } from '../../src/ast/scope.js';
 import { insideTry, sourceOf } from './sources.js';
 
 export type Relay = { listener: Listener; lines: number[] } | { refusal: 'callers-rely-on-exception'; detail: string };
@@ -18,7 +19,7 @@ export type Relay = { listener: Listener; lines: number[] } | { refusal: 'caller
  * exception; undefined when no listener calls it (the data is not known to come from outside).
  */
 export function relayedListener(j: any, root: any, file: FileInfo, project: ProjectView, fnPath: any, index: number): Relay | undefined {
-  const callers = findCallers(j, root, file.path, project, fnPath);
+  const callers = localCalls(j, fnPath) ?? findCallers(j, root, file.path, project, fnPath);
   if ('unresolved' in callers || callers.calls.length === 0) return undefined;
   let listener: Listener | undefined;
   const lines: number[] = [];
@@ -27,7 +28,7 @@ export function relayedListener(j: any, root: any, file: FileInfo, project: Proj
     const line = call.node.loc?.start.line;
     const argument = call.node.arguments?.[index];
     const source = argument && sourceOf(j, root, call, argument);
-    const from = source?.kind === 'parameter' ? listenerOf(j, source.fnPath, file.package) : undefined;
+    const from = source ? listenerOf(j, source.fnPath, file.package) : undefined;
     if (!from || 'refusal' in from || !isTail(call, source!.fnPath)) {
       other ??= `the call at line ${line} ${from && !('refusal' in from) ? 'is not the last thing its listener does, or its result or exception is used' : 'does not pass listener data'}`;
       continue;
@@ -45,6 +46,16 @@ export function relayedListener(j: any, root: any, file: FileInfo, project: Proj
     if (mention) return { refusal: 'callers-rely-on-exception', detail: `${mention} mentions ${name}, which is not private` };
   }
   return { listener, lines };
+}
+
+/** The calls of a function held by a name local to a function (`const onMessage = (…) => …` in a method), when calls are its only uses. */
+function localCalls(j: any, fnPath: any): { calls: any[] } | { unresolved: string } | undefined {
+  const name = holderName(fnPath);
+  const scope = name && fnPath.parent?.scope?.lookup(name);
+  if (!scope || scope.isGlobal || scope.path.node.type === 'Program') return undefined;
+  const refs = referencesTo(j, scope, name);
+  const calls = refs.filter((ref: any) => ref.parent.node.type === 'CallExpression' && ref.parent.node.callee === ref.node).map((ref: any) => ref.parent);
+  return calls.length === refs.length ? { calls } : { unresolved: `${name} is used as a value` };
 }
 
 /**

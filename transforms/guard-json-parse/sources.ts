@@ -4,25 +4,30 @@
  * a local destructured from them). Anything else (a database row, a file, a closure variable, a
  * call's result) is not followed: harden cannot tell that a client wrote it.
  */
-import { requestParam } from '../../src/ast/functions.js';
-import { isReassigned, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
-
-/** The parts of a request a client writes. */
-const REQUEST_PARTS = new Set(['body', 'query', 'params', 'headers', 'cookies', 'signedCookies']);
+import { bindingNames, isReassigned, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 
 /** The request accessors that answer a header: `req.get('X-Context')`, `req.header('X-Context')`. */
 const HEADER_GETTERS = new Set(['get', 'header']);
 
-export type Source =
-  /** The text is (read from) parameter `index` of the function at `fnPath`. */
-  | { kind: 'parameter'; fnPath: any; index: number; name: string }
-  /** The text is part of the request `req` of the handler at `fnPath`: `field` names it for the client (`filters`, `body`). */
-  | { kind: 'request'; fnPath: any; field: string };
+/** The parts of a request a client writes. */
+export const REQUEST_PARTS = new Set(['body', 'query', 'params', 'headers', 'cookies', 'signedCookies']);
+
+/**
+ * The text is (read from) parameter `index` of the function at `fnPath`, through the member keys
+ * `chain` (`req.query.filters` -> ['query', 'filters'], `data.payload` -> ['payload']).
+ */
+export interface Source {
+  fnPath: any;
+  index: number;
+  name: string;
+  chain: string[];
+}
 
 /**
  * The source of `node` (the parse's argument) as seen from `path` (the parse), through
- * `.toString()`, `String(x)`, `.trim()`, member reads (`data.payload`, `req.query.filters`) and
- * up to three local constants (`const raw = data.toString()`, `const { filters } = req.query`).
+ * `.toString()`, `String(x)`, `.trim()`, member reads (`data.payload`, `req.query.filters`),
+ * `req.get('X-Header')`, and up to three local constants (`const raw = data.toString()`,
+ * `const { filters } = req.query`).
  */
 export function sourceOf(j: any, root: any, path: any, node: any, depth = 0): Source | undefined {
   const value = textValue(unwrapExpression(node));
@@ -53,34 +58,28 @@ export function sourceOf(j: any, root: any, path: any, node: any, depth = 0): So
   if (binding.kind === 'parameter') {
     const fnPath = functionPathOf(path, binding.fn);
     if (!fnPath) return undefined;
-    const index = fnPath.node.params.findIndex((param: any) => paramName(param) === base.name);
+    const index = fnPath.node.params.findIndex((param: any) => bindingNames(param.type === 'TSParameterProperty' ? param.parameter : param).includes(base.name));
     if (index === -1) return undefined;
-    if (chain.length > 0 && REQUEST_PARTS.has(chain[0]!) && requestParam(fnPath) === base.name) {
-      return { kind: 'request', fnPath, field: chain.length > 1 ? chain[chain.length - 1]! : chain[0]! };
-    }
-    if (requestParam(fnPath) === base.name) return undefined; // another part of the request (req.user, req.session): the server's own
-    return { kind: 'parameter', fnPath, index, name: base.name };
+    return { fnPath, index, name: base.name, chain };
   }
   if (binding.kind === 'variable' && (binding.declaration?.kind === 'const' || !isReassigned(j, root, base.name, binding.declaration))) {
     const declarator = binding.declarator;
     if (!declarator?.init) return undefined;
-    if (binding.destructured) {
-      // const { filters } = req.query -> req.query.filters
-      const key = destructuredKey(declarator.id, base.name);
-      if (key === undefined || chain.length > 0) return undefined;
-      const from = sourceOf(j, root, path, declarator.init, depth + 1);
-      if (from?.kind === 'request') return { ...from, field: key };
-      if (from?.kind === 'parameter') return from;
-      return undefined;
-    }
     const from = sourceOf(j, root, path, declarator.init, depth + 1);
-    if (from?.kind === 'request' && chain.length > 0) return { ...from, field: chain[chain.length - 1]! };
-    return from;
+    if (!from) return undefined;
+    if (!binding.destructured) return { ...from, chain: [...from.chain, ...chain] };
+    // const { filters } = req.query -> req.query.filters
+    const key = destructuredKey(declarator.id, base.name);
+    return key === undefined ? undefined : { ...from, chain: [...from.chain, key, ...chain] };
   }
   return undefined;
 }
 
-/** `x.toString()`, `x.toString('utf8')`, `String(x)`, `x.trim()`, `` `${x}` ``: the `x` whose text it is. */
+/**
+ * `x.toString()`, `x.toString('utf8')`, `String(x)`, `x.trim()`, `` `${x}` ``: the `x` whose text
+ * it is; `JSON.parse(x)`: what is parsed from a client's text is the client's too (a payload
+ * encoded twice).
+ */
 function textValue(node: any): any {
   let current = node;
   for (;;) {
@@ -91,7 +90,8 @@ function textValue(node: any): any {
         current = callee.object;
         continue;
       }
-      if (callee.type === 'Identifier' && callee.name === 'String' && current.arguments.length === 1) {
+      const parse = callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.object.name === 'JSON' && callee.property.name === 'parse';
+      if (((callee.type === 'Identifier' && callee.name === 'String') || parse) && current.arguments.length >= 1) {
         current = current.arguments[0];
         continue;
       }
@@ -121,13 +121,6 @@ function isHeaderGetter(call: any): boolean {
     call.arguments.length === 1 &&
     (first?.type === 'StringLiteral' || (first?.type === 'Literal' && typeof first.value === 'string'))
   );
-}
-
-function paramName(param: any): string | undefined {
-  if (param?.type === 'Identifier') return param.name;
-  if (param?.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name;
-  if (param?.type === 'TSParameterProperty') return paramName(param.parameter);
-  return undefined;
 }
 
 function destructuredKey(pattern: any, name: string): string | undefined {
