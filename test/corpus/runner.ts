@@ -19,7 +19,6 @@ export const SELECTIONS: Selection[] = [
   { name: 'node-basics', args: ['--preset', 'node-basics'] },
   { name: 'express-safety', args: ['--preset', 'express-safety'] },
   { name: 'split', args: ['--transform', 'split-god-service'] },
-  { name: 'express-safety', args: ['--preset', 'express-safety'] },
 ];
 
 export interface Proc {
