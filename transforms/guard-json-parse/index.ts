@@ -92,6 +92,7 @@ function judge(j: any, root: any, file: FileInfo, project: ProjectView, path: an
   if (exposed.kind === 'request') {
     const param = exposed.fnPath.node.params[1];
     if (param?.type !== 'Identifier') return { refusal: 'callers-rely-on-exception', detail: 'the function has no response parameter: its callers get the exception' };
+    if (path.scope?.lookup(param.name)?.node !== exposed.fnPath.node) return { refusal: 'complex-statement', detail: `\`${param.name}\` is not the handler's response here` };
     if (!file.package?.dependencyRange('express')) return { refusal: 'not-express' };
     res = param.name;
   }

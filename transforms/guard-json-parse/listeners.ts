@@ -21,7 +21,7 @@ export interface Listener {
   receiver?: { name: string; scope: any };
 }
 
-export type ListenerRefusal = { refusal: 'broker-ack' | 'stream-chunk'; detail: string };
+export type ListenerRefusal = { refusal: 'broker-ack' | 'stream-chunk' | 'callers-rely-on-exception'; detail: string };
 
 const REGISTER = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 /** node-redis 4 `subscribe(channel, listener)`. */
@@ -104,6 +104,9 @@ function registrationOf(j: any, at: any, fnPath: any, pkg: PackageInfo | undefin
   if (channel === 'socket.io' ? SOCKET_IO_RESERVED.has(event) : !MESSAGE_EVENTS.has(event)) return undefined;
   // Google Pub/Sub and the like: the listener acknowledges the message itself
   if (acknowledges(j, fnPath)) return { refusal: 'broker-ack', detail: 'the listener calls ack()/nack()' };
+  // the file emits the event itself: what the listener throws reaches that emit() call
+  const emitted = emitLine(j, at, callee.object, event);
+  if (emitted !== undefined) return { refusal: 'callers-rely-on-exception', detail: `this file emits '${event}' itself (line ${emitted}): the exception reaches that emit() call` };
   return withReceiver(at, { channel, event, registration: up }, callee.object);
 }
 
@@ -148,6 +151,40 @@ function acknowledges(j: any, fnPath: any): boolean {
   return j(fnPath)
     .find(j.CallExpression, { callee: { type: 'MemberExpression' } })
     .some((path: any) => !path.node.callee.computed && ['ack', 'nack'].includes(path.node.callee.property.name));
+}
+
+/** The line of an `x.emit(event, …)` in the file on the same receiver as the registration (`bus.on` / `bus.emit`), if any. */
+function emitLine(j: any, at: any, receiver: any, event: string): number | undefined {
+  let top = at;
+  while (top.parent) top = top.parent;
+  const same = sameReceiver(at, receiver);
+  const emit = j(top)
+    .find(j.CallExpression, { callee: { type: 'MemberExpression', property: { type: 'Identifier', name: 'emit' } } })
+    .filter((path: any) => stringValue(path.node.arguments[0]) === event && same(path, path.node.callee.object))
+    .nodes()[0];
+  return emit ? emit.loc?.start.line ?? 0 : undefined;
+}
+
+/** Whether another expression names the receiver: the same binding, or the same `this.x` / `a.b` chain. */
+function sameReceiver(at: any, receiver: any): (path: any, other: any) => boolean {
+  const mine = unwrapExpression(receiver);
+  const text = memberText(mine);
+  const scope = mine?.type === 'Identifier' ? at.scope?.lookup(mine.name) : undefined;
+  return (path, other) => {
+    const theirs = unwrapExpression(other);
+    if (mine?.type === 'Identifier') return theirs?.type === 'Identifier' && theirs.name === mine.name && path.scope?.lookup(mine.name) === scope;
+    return text !== undefined && memberText(theirs) === text;
+  };
+}
+
+function memberText(node: any): string | undefined {
+  if (node?.type === 'ThisExpression') return 'this';
+  if (node?.type === 'Identifier') return node.name;
+  if (node?.type === 'MemberExpression' && !node.computed) {
+    const object = memberText(node.object);
+    return object === undefined ? undefined : `${object}.${node.property.name}`;
+  }
+  return undefined;
 }
 
 function ownerPath(path: any, fn: any): any {
