@@ -9,7 +9,8 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harden, repo } from '../support/cli.js';
-import { connect, startServer } from './servers.js';
+import { startServer } from '../support/server-process.js';
+import { connect } from './servers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

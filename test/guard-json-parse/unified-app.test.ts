@@ -18,7 +18,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPECTED } from '../apps/expected.js';
 import { appRepo, misses, parseReport } from '../apps/support.js';
 import { harden } from '../support/cli.js';
-import { connect, startServer } from './servers.js';
+import { startServer } from '../support/server-process.js';
+import { connect } from './servers.js';
 
 const RUN = `const { WebSocketServer } = require('ws');
 const { WebSocketServerService } = require('./src/services/websocket-server');
