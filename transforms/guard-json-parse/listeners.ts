@@ -7,6 +7,8 @@
  * are recognised so they can be refused.
  */
 import { referencesTo, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { keyName, literalText, memberText, typeName } from '../../src/ast/values.js';
+import { ancestorHolding } from './sources.js';
 import type { PackageInfo } from '../../src/transform.js';
 
 export type Channel = 'websocket' | 'socket.io' | 'other';
@@ -97,7 +99,7 @@ function registrationOf(j: any, at: any, fnPath: any, pkg: PackageInfo | undefin
     return withReceiver(at, { channel: 'other', event: 'message', registration: up }, callee.object);
   }
   if (!REGISTER.has(method) || parent.arguments.indexOf(value) < 1) return undefined;
-  const event = stringValue(parent.arguments[0]);
+  const event = literalText(parent.arguments[0]);
   if (event === undefined) return undefined;
   if (event === 'data') return { refusal: 'stream-chunk', detail: `'data' listener` };
   const channel = channelOf(at, callee.object, event, pkg);
@@ -127,7 +129,7 @@ function channelOf(at: any, object: any, event: string, pkg: PackageInfo | undef
   if (receiver?.type !== 'Identifier') return 'other';
   const binding = resolveBinding(at, receiver.name);
   if (binding?.kind !== 'parameter') return 'other';
-  const owner = ownerPath(at, binding.fn);
+  const owner = ancestorHolding(at, binding.fn);
   const param = binding.fn.params?.find((p: any) => (p.type === 'TSParameterProperty' ? p.parameter : p)?.name === receiver.name);
   const typed = typeName(param?.typeAnnotation?.typeAnnotation);
   const socketIo = pkg?.dependencyRange('socket.io') !== undefined && pkg?.dependencyRange('ws') === undefined;
@@ -143,7 +145,7 @@ function isConnectionListener(fnPath: any): boolean {
   const parent = fnPath.parent?.node;
   if (parent?.type !== 'CallExpression' || !parent.arguments.includes(fnPath.node)) return false;
   const callee = unwrapExpression(parent.callee);
-  return callee?.type === 'MemberExpression' && !callee.computed && REGISTER.has(callee.property.name) && ['connection', 'connect'].includes(stringValue(parent.arguments[0]) ?? '');
+  return callee?.type === 'MemberExpression' && !callee.computed && REGISTER.has(callee.property.name) && ['connection', 'connect'].includes(literalText(parent.arguments[0]) ?? '');
 }
 
 /** Whether the listener calls `x.ack(…)` / `x.nack(…)` (also in its callbacks). */
@@ -160,7 +162,7 @@ function emitLine(j: any, at: any, receiver: any, event: string): number | undef
   const same = sameReceiver(at, receiver);
   const emit = j(top)
     .find(j.CallExpression, { callee: { type: 'MemberExpression', property: { type: 'Identifier', name: 'emit' } } })
-    .filter((path: any) => stringValue(path.node.arguments[0]) === event && same(path, path.node.callee.object))
+    .filter((path: any) => literalText(path.node.arguments[0]) === event && same(path, path.node.callee.object))
     .nodes()[0];
   return emit ? emit.loc?.start.line ?? 0 : undefined;
 }
@@ -177,35 +179,7 @@ function sameReceiver(at: any, receiver: any): (path: any, other: any) => boolea
   };
 }
 
-function memberText(node: any): string | undefined {
-  if (node?.type === 'ThisExpression') return 'this';
-  if (node?.type === 'Identifier') return node.name;
-  if (node?.type === 'MemberExpression' && !node.computed) {
-    const object = memberText(node.object);
-    return object === undefined ? undefined : `${object}.${node.property.name}`;
-  }
-  return undefined;
-}
 
-function ownerPath(path: any, fn: any): any {
-  let current = path;
-  while (current && current.node !== fn) current = current.parent;
-  return current;
-}
 
-export function stringValue(node: any): string | undefined {
-  if (node?.type === 'StringLiteral' || (node?.type === 'Literal' && typeof node.value === 'string')) return node.value;
-  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked;
-  return undefined;
-}
 
-function keyName(node: any): string | undefined {
-  if (node.computed) return undefined;
-  return node.key?.name ?? (typeof node.key?.value === 'string' ? node.key.value : undefined);
-}
 
-function typeName(node: any): string | undefined {
-  if (node?.type !== 'TSTypeReference') return undefined;
-  const name = (n: any): string => (n.type === 'Identifier' ? n.name : n.type === 'TSQualifiedName' ? `${name(n.left)}.${n.right.name}` : '');
-  return name(node.typeName);
-}

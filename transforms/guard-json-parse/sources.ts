@@ -5,6 +5,7 @@
  * call's result) is not followed: harden cannot tell that a client wrote it.
  */
 import { bindingNames, isReassigned, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { literalText } from '../../src/ast/values.js';
 
 /** The request accessors that answer a header: `req.get('X-Context')`, `req.header('X-Context')`. */
 const HEADER_GETTERS = new Set(['get', 'header']);
@@ -46,7 +47,7 @@ export function sourceOf(j: any, root: any, path: any, node: any, depth = 0): So
     }
     // req.get('X-Context') / req.header('X-Context')
     if (base?.type === 'CallExpression' && chain.length === 0 && isHeaderGetter(base)) {
-      chain.unshift('headers', String(base.arguments[0].value));
+      chain.unshift('headers', literalText(base.arguments[0])!);
       base = base.callee.object;
       continue;
     }
@@ -56,7 +57,7 @@ export function sourceOf(j: any, root: any, path: any, node: any, depth = 0): So
   const binding = resolveBinding(path, base.name);
   if (!binding) return undefined;
   if (binding.kind === 'parameter') {
-    const fnPath = functionPathOf(path, binding.fn);
+    const fnPath = ancestorHolding(path, binding.fn);
     if (!fnPath) return undefined;
     const index = fnPath.node.params.findIndex((param: any) => bindingNames(param.type === 'TSParameterProperty' ? param.parameter : param).includes(base.name));
     if (index === -1) return undefined;
@@ -105,22 +106,12 @@ function textValue(node: any): any {
 }
 
 function memberKey(node: any): string | undefined {
-  if (!node.computed) return node.property?.name;
-  const property = node.property;
-  if (property?.type === 'StringLiteral' || (property?.type === 'Literal' && typeof property.value === 'string')) return property.value;
-  return undefined;
+  return node.computed ? literalText(node.property) : node.property?.name;
 }
 
 function isHeaderGetter(call: any): boolean {
   const callee = call.callee;
-  const first = call.arguments[0];
-  return (
-    callee.type === 'MemberExpression' &&
-    !callee.computed &&
-    HEADER_GETTERS.has(callee.property.name) &&
-    call.arguments.length === 1 &&
-    (first?.type === 'StringLiteral' || (first?.type === 'Literal' && typeof first.value === 'string'))
-  );
+  return callee.type === 'MemberExpression' && !callee.computed && HEADER_GETTERS.has(callee.property.name) && call.arguments.length === 1 && literalText(call.arguments[0]) !== undefined;
 }
 
 function destructuredKey(pattern: any, name: string): string | undefined {
@@ -133,10 +124,10 @@ function destructuredKey(pattern: any, name: string): string | undefined {
   return undefined;
 }
 
-/** The ancestor path of `path` whose node is `fn`. */
-function functionPathOf(path: any, fn: any): any {
+/** The ancestor path of `path` whose node is `node`. */
+export function ancestorHolding(path: any, node: any): any {
   let current = path;
-  while (current && current.node !== fn) current = current.parent;
+  while (current && current.node !== node) current = current.parent;
   return current;
 }
 
