@@ -104,11 +104,15 @@ export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style):
     assignment.right = init;
     // `const x = JSON.parse(s) as Message` -> `let x: Message;` and `x = JSON.parse(s);`
     const asserted = init.type === 'TSAsExpression' || init.type === 'TSTypeAssertion' ? init : undefined;
-    if (asserted && !id.typeAnnotation && !isConstAssertion(asserted.typeAnnotation)) {
+    // only a type asserted on the parse itself: `JSON.parse(s) as unknown as T` stays as written
+    let inner = asserted?.expression;
+    while (inner?.type === 'ParenthesizedExpression') inner = inner.expression;
+    const direct = inner?.type === 'CallExpression';
+    if (asserted && direct && !id.typeAnnotation && !isConstAssertion(asserted.typeAnnotation)) {
       declaration.declarations[0].id = j.identifier.from({ name: id.name, typeAnnotation: j.tsTypeAnnotation(asserted.typeAnnotation) });
       assignment.right = asserted.expression;
     }
-    declaration.comments = original.comments;
+    moveComments(original, declaration, tryStatement.block.body[0]);
   } else if (shape.kind === 'destructured') {
     // let parsed; try { parsed = JSON.parse(…); } catch { … } const { a, b } = parsed;
     const [declaration] = statements;
@@ -116,17 +120,25 @@ export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style):
     const assignment = tryStatement.block.body[0].expression;
     assignment.left = j.identifier(shape.temp);
     assignment.right = shape.declarator.node.init;
-    declaration.comments = shape.statement.node.comments;
-    shape.statement.node.comments = null;
+    moveComments(shape.statement.node, declaration, shape.statement.node);
     shape.declarator.node.init = j.identifier(shape.temp);
     statements.push(shape.statement.node);
   } else {
     tryStatement.block.body[0] = shape.statement.node;
-    tryStatement.comments = shape.statement.node.comments;
-    shape.statement.node.comments = null;
+    moveComments(shape.statement.node, tryStatement, shape.statement.node);
   }
   fill(j, tryStatement.handler.body, reaction);
   return statements;
+}
+
+/** The statement's leading comments go to `leading` (the first new statement), its trailing ones to `trailing`. */
+function moveComments(from: any, leading: any, trailing: any): void {
+  const comments: any[] = from.comments ?? [];
+  from.comments = null;
+  const before = comments.filter((comment) => comment.leading);
+  const after = comments.filter((comment) => !comment.leading);
+  if (before.length > 0) leading.comments = [...before, ...(leading.comments ?? [])];
+  if (after.length > 0) trailing.comments = [...(trailing.comments ?? []), ...after];
 }
 
 function isConstAssertion(type: any): boolean {

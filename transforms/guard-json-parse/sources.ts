@@ -77,9 +77,9 @@ export function sourceOf(j: any, root: any, path: any, node: any, depth = 0): So
 }
 
 /**
- * `x.toString()`, `x.toString('utf8')`, `String(x)`, `x.trim()`, `` `${x}` ``: the `x` whose text
- * it is; `JSON.parse(x)`: what is parsed from a client's text is the client's too (a payload
- * encoded twice).
+ * `x.toString()`, `x.toString('utf8')`, `String(x)`, `x.trim()`, `` `${x}` ``, `x || '{}'`: the `x`
+ * whose text it is; `JSON.parse(x)`: what is parsed from a client's text is the client's too (a
+ * payload encoded twice).
  */
 function textValue(node: any): any {
   let current = node;
@@ -96,6 +96,11 @@ function textValue(node: any): any {
         current = current.arguments[0];
         continue;
       }
+    }
+    // req.query.filters || '{}', data ?? '[]': the fallback is the code's own, the left side the client's
+    if (current?.type === 'LogicalExpression' && ['||', '??'].includes(current.operator) && literalText(current.right) !== undefined) {
+      current = current.left;
+      continue;
     }
     if (current?.type === 'TemplateLiteral' && current.expressions.length === 1 && current.quasis.every((q: any) => q.value.cooked === '')) {
       current = current.expressions[0];
