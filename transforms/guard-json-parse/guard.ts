@@ -21,8 +21,8 @@ import { unwrapExpression } from '../../src/ast/scope.js';
 export type Shape =
   /** `const x = JSON.parse(…)` (one declarator, an identifier): `let x; try { x = … } catch { … }`. */
   | { kind: 'declaration'; statement: any; declarator: any }
-  /** `const { a, b } = JSON.parse(…)`: the parse goes into a new `let` (`temp`), the destructuring reads it after the `try`. */
-  | { kind: 'destructured'; statement: any; declarator: any; temp: string }
+  /** `const { a, b } = JSON.parse(…)`: the parse goes into a new `let parsed`, the destructuring reads it after the `try`. */
+  | { kind: 'destructured'; statement: any; declarator: any }
   /** `x = JSON.parse(…);` or `JSON.parse(…);`: the statement goes into the `try`. */
   | { kind: 'statement'; statement: any };
 
@@ -31,7 +31,7 @@ export type ShapeRefusal = { refusal: 'complex-statement'; detail: string };
 const WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'ParenthesizedExpression']);
 
 /** How the statement holding the parse at `callPath` can be guarded, or why it cannot. */
-export function shapeOf(callPath: any, freshName: () => string): Shape | ShapeRefusal {
+export function shapeOf(callPath: any): Shape | ShapeRefusal {
   let top = callPath;
   while (top.parent && WRAPPERS.has(top.parent.node.type)) top = top.parent;
   const parent = top.parent;
@@ -40,7 +40,7 @@ export function shapeOf(callPath: any, freshName: () => string): Shape | ShapeRe
     const declaration = parent.parent;
     if (declaration.node.declarations.length !== 1) return { refusal: 'complex-statement', detail: 'the declaration declares several variables' };
     if (!inStatementList(declaration)) return { refusal: 'complex-statement', detail: 'the declaration is not a statement of a block' };
-    if (node.id.type !== 'Identifier') return { kind: 'destructured', statement: declaration, declarator: parent, temp: freshName() };
+    if (node.id.type !== 'Identifier') return { kind: 'destructured', statement: declaration, declarator: parent };
     return { kind: 'declaration', statement: declaration, declarator: parent };
   }
   if (node?.type === 'AssignmentExpression' && node.operator === '=' && node.right === top.node && parent.parent?.node.type === 'ExpressionStatement') {
@@ -77,8 +77,8 @@ const PARSE = '__hardenParse';
 const TARGET = '__hardenTarget';
 const MESSAGE = '__hardenMessage';
 
-/** The statements that replace the shape's statement. */
-export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style): any[] {
+/** The statements that replace the shape's statement; `freshName` names the variable a destructured parse goes into. */
+export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style, freshName: () => string): any[] {
   const end = style.semicolons ? ';' : '';
   const declares = shape.kind !== 'statement';
   const inner = declares ? `${VALUE} = ${PARSE}${end}` : `${PARSE}${end}`;
@@ -116,12 +116,13 @@ export function guarded(j: any, shape: Shape, reaction: Reaction, style: Style):
   } else if (shape.kind === 'destructured') {
     // let parsed; try { parsed = JSON.parse(…); } catch { … } const { a, b } = parsed;
     const [declaration] = statements;
-    declaration.declarations[0].id = j.identifier(shape.temp);
+    const temp = freshName();
+    declaration.declarations[0].id = j.identifier(temp);
     const assignment = tryStatement.block.body[0].expression;
-    assignment.left = j.identifier(shape.temp);
+    assignment.left = j.identifier(temp);
     assignment.right = shape.declarator.node.init;
     moveComments(shape.statement.node, declaration, shape.statement.node);
-    shape.declarator.node.init = j.identifier(shape.temp);
+    shape.declarator.node.init = j.identifier(temp);
     statements.push(shape.statement.node);
   } else {
     tryStatement.block.body[0] = shape.statement.node;

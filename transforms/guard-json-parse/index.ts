@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
 import { dominantQuote, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { literalText } from '../../src/ast/values.js';
 import { detectPrintStyle } from '../../src/engine/parse.js';
 import { defineTransform, type FileInfo, type ProjectView } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
@@ -13,6 +14,8 @@ import { insideTry, REQUEST_PARTS, sourceOf, type Source } from './sources.js';
 const SKIP_REASONS = {
   'already-guarded': 'the parse is already inside a try with a catch: what happens to malformed input there is the code\'s own decision',
   clone: 'JSON.parse(JSON.stringify(x)) copies a value the program built; it never meets malformed text',
+  'trusted-source':
+    'the message comes from a process this program started or was started by (process.on(\'message\') IPC, a worker_threads Worker, a forked child): the program writes those messages itself, so a malformed one is a bug to see, not input to drop',
   'broker-ack':
     'the function consumes a message broker (amqplib consume, kafkajs eachMessage, BullMQ or Bull processors, sqs-consumer, a listener that calls ack()/nack()): what it throws decides redelivery or dead-lettering, and returning would acknowledge the bad message. Reject it with the broker\'s own nack or dead-letter queue by hand',
   'stream-chunk':
@@ -68,7 +71,8 @@ export default defineTransform({
       indent: ' '.repeat(print.tabWidth),
       quote: dominantQuote(source) === 'double' ? '"' : "'",
     };
-    for (const plan of plans) plan.shape.statement.replace(...guarded(j, plan.shape, plan.reaction, style));
+    const taken = new Set<string>();
+    for (const plan of plans) plan.shape.statement.replace(...guarded(j, plan.shape, plan.reaction, style, () => freshName(j, root, taken)));
   },
 });
 
@@ -98,7 +102,7 @@ function judge(j: any, root: any, file: FileInfo, project: ProjectView, path: an
   }
   const returnType = exposed.fnPath.node.returnType?.typeAnnotation;
   if (returnType && !voidLike(returnType)) return { refusal: 'returns-value', detail: file.source.slice(returnType.start, returnType.end) };
-  const shape = shapeOf(path, () => freshName(j, root));
+  const shape = shapeOf(path);
   if ('refusal' in shape) return shape;
   if (exposed.kind === 'request') {
     const message = `${exposed.field} is not valid JSON`;
@@ -137,12 +141,8 @@ function exposure(j: any, root: any, file: FileInfo, project: ProjectView, sourc
   return 'refusal' in relay ? relay : { kind: 'listener', fnPath: source.fnPath, listener: relay.listener, via: relay.lines };
 }
 
-/** `parsed`, or `parsed2`, … when the file uses the name (each call reserves its answer). */
-const reserved = new WeakMap<object, Set<string>>();
-function freshName(j: any, root: any): string {
-  const program = root.get().node;
-  let taken = reserved.get(program);
-  if (!taken) reserved.set(program, (taken = new Set()));
+/** `parsed`, or `parsed2`, … when the file (or an earlier guard, in `taken`) uses the name. */
+function freshName(j: any, root: any, taken: Set<string>): string {
   let name = 'parsed';
   for (let n = 2; taken.has(name) || isNameTaken(j, root, name); n += 1) name = `parsed${n}`;
   taken.add(name);
@@ -173,15 +173,16 @@ function loggerAt(j: any, root: any, file: FileInfo, project: ProjectView, path:
     const local = findImportedLocal(j, root, (specifier) => project.resolveImport(file.path, specifier) === found.path, found.exportName);
     if (local && resolveBinding(path, local)?.kind === 'import') return local;
   }
-  const programScope = root.get().scope;
   let used: string | undefined;
   root
     .find(j.CallExpression, { callee: { type: 'MemberExpression', object: { type: 'Identifier' }, property: { type: 'Identifier', name: 'warn' } } })
     .forEach((call: any) => {
       const [only, extra] = call.node.arguments;
       const name = call.node.callee.object.name;
-      if (used || extra || name === 'console' || !['StringLiteral', 'TemplateLiteral', 'Literal'].includes(only?.type) || typeof (only.value ?? '') !== 'string') return;
-      if (call.scope?.lookup(name) === programScope && path.scope?.lookup(name) === programScope) used = name;
+      const text = only?.type === 'TemplateLiteral' || literalText(only) !== undefined;
+      if (used || extra || !text || name === 'console') return;
+      const declared = call.scope?.lookup(name);
+      if (declared?.isGlobal && path.scope?.lookup(name) === declared) used = name;
     });
   return used ?? 'console';
 }

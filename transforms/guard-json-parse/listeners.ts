@@ -23,7 +23,7 @@ export interface Listener {
   receiver?: { name: string; scope: any };
 }
 
-export type ListenerRefusal = { refusal: 'broker-ack' | 'stream-chunk' | 'callers-rely-on-exception'; detail: string };
+export type ListenerRefusal = { refusal: 'broker-ack' | 'stream-chunk' | 'callers-rely-on-exception' | 'trusted-source'; detail: string };
 
 const REGISTER = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 /** node-redis 4 `subscribe(channel, listener)`. */
@@ -106,6 +106,8 @@ function registrationOf(j: any, at: any, fnPath: any, pkg: PackageInfo | undefin
   if (channel === 'socket.io' ? SOCKET_IO_RESERVED.has(event) : !MESSAGE_EVENTS.has(event)) return undefined;
   // Google Pub/Sub and the like: the listener acknowledges the message itself
   if (acknowledges(j, fnPath)) return { refusal: 'broker-ack', detail: 'the listener calls ack()/nack()' };
+  const own = event === 'message' ? ownProcess(at, callee.object) : undefined;
+  if (own) return { refusal: 'trusted-source', detail: own };
   // the file emits the event itself: what the listener throws reaches that emit() call
   const emitted = emitLine(j, at, callee.object, event);
   if (emitted !== undefined) return { refusal: 'callers-rely-on-exception', detail: `this file emits '${event}' itself (line ${emitted}): the exception reaches that emit() call` };
@@ -153,6 +155,23 @@ function acknowledges(j: any, fnPath: any): boolean {
   return j(fnPath)
     .find(j.CallExpression, { callee: { type: 'MemberExpression' } })
     .some((path: any) => !path.node.callee.computed && ['ack', 'nack'].includes(path.node.callee.property.name));
+}
+
+/**
+ * IPC between the program's own processes: `process.on('message')` (from the parent that forked
+ * it), a `Worker` of worker_threads, a child made by `fork()` or `cluster.fork()`. Their messages
+ * are the program's own writing.
+ */
+function ownProcess(at: any, object: any): string | undefined {
+  const receiver = unwrapExpression(object);
+  if (receiver?.type === 'Identifier' && receiver.name === 'process' && !at.scope?.lookup('process')) return 'process.on(\'message\'): IPC from the parent process';
+  const made = receiver?.type === 'Identifier' ? resolveBinding(at, receiver.name) : undefined;
+  const init = made?.kind === 'variable' && !made.destructured ? unwrapExpression(made.declarator.init) : undefined;
+  if (init?.type === 'NewExpression' && init.callee.type === 'Identifier' && init.callee.name === 'Worker') return 'a worker_threads Worker this program started';
+  const callee = init?.type === 'CallExpression' ? unwrapExpression(init.callee) : undefined;
+  const name = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' && !callee.computed ? callee.property.name : undefined;
+  if (name === 'fork') return 'a child process this program forked';
+  return undefined;
 }
 
 /** The line of an `x.emit(event, …)` in the file on the same receiver as the registration (`bus.on` / `bus.emit`), if any. */

@@ -42,7 +42,7 @@ export function relayedListener(j: any, root: any, file: FileInfo, project: Proj
   const name = methodName(fnPath.node);
   if (name && !isPrivate(fnPath.node)) {
     // findCallers follows `this.f()` and instances made in this file; another module holding an instance is not followed
-    const mention = project.files.find((path) => path !== file.path && project.couldImport(path, file.path) && new RegExp(`\\b${name}\\b`).test(project.readFile(path) ?? ''));
+    const mention = project.files.find((path) => path !== file.path && project.couldImport(path, file.path) && new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`).test(project.readFile(path) ?? ''));
     if (mention) return { refusal: 'callers-rely-on-exception', detail: `${mention} mentions ${name}, which is not private` };
   }
   return { listener, lines };
