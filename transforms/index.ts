@@ -10,6 +10,7 @@ import dedupeImports from './dedupe-imports/index.js';
 import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
 import gracefulShutdown from './graceful-shutdown/index.js';
+import guardJsonParse from './guard-json-parse/index.js';
 import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
@@ -28,6 +29,7 @@ export const transforms: readonly AnyTransform[] = [
   consoleToLogger,
   fsSyncToAsync,
   expressAsyncErrors,
+  guardJsonParse,
   secretFallbacks,
   mongoFilterEq,
   gracefulShutdown,

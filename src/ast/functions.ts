@@ -2,6 +2,7 @@
  * Functions around a node: the nearest enclosing function, whether a function looks like an
  * Express handler, and how other code can name a function (for finding its callers).
  */
+import { typeName } from './values.js';
 
 const FUNCTION_TYPES = new Set([
   'FunctionDeclaration',
@@ -38,13 +39,6 @@ export function requestParam(fnPath: any): string | undefined {
   const annotation = first?.typeAnnotation?.typeAnnotation;
   if (req && annotation?.type === 'TSTypeReference' && /^(Request|express\.Request)$/.test(typeName(annotation.typeName))) return req;
   return undefined;
-}
-
-function typeName(node: any): string {
-  if (!node) return '';
-  if (node.type === 'Identifier') return node.name;
-  if (node.type === 'TSQualifiedName') return `${typeName(node.left)}.${node.right.name}`;
-  return '';
 }
 
 /** True when the function is an argument of `app.get(...)`, `router.post(...)` and the like. */

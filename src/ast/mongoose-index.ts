@@ -9,6 +9,7 @@ import type { ProjectView } from '../transform.js';
 import { resolveModule } from './module-resolve.js';
 import { isMongoose, schemaBuild, schemaFacts, type SchemaFacts } from './mongoose-schema.js';
 import { resolveBinding, unwrapExpression } from './scope.js';
+import { memberText } from './values.js';
 
 export interface ModelInfo {
   /** How the model is known: its variable name, or `this` of a schema's statics. */
@@ -267,16 +268,6 @@ function describe(node: any): string {
     default:
       return `a ${node?.type ?? 'missing value'}`;
   }
-}
-
-export function memberText(node: any): string | undefined {
-  if (node?.type === 'Identifier') return node.name;
-  if (node?.type === 'ThisExpression') return 'this';
-  if (node?.type === 'MemberExpression' && !node.computed) {
-    const object = memberText(node.object);
-    return object ? `${object}.${node.property.name}` : undefined;
-  }
-  return undefined;
 }
 
 function memberName(node: any): string | undefined {

@@ -6,9 +6,10 @@
  * Parameters and injected properties are not provably models.
  */
 import type { ProjectView } from '../transform.js';
-import { modelCall, modelIndex, memberText, type ModelIndex, type ModelInfo, type Value } from './mongoose-index.js';
+import { modelCall, modelIndex, type ModelIndex, type ModelInfo, type Value } from './mongoose-index.js';
 import { resolveModule } from './module-resolve.js';
 import { resolveBinding, unwrapExpression } from './scope.js';
+import { memberText } from './values.js';
 
 export type { ModelInfo } from './mongoose-index.js';
 

@@ -9,6 +9,7 @@
 import type { ProjectView } from '../transform.js';
 import { isFunctionNode } from './functions.js';
 import { isReferencePath, referencesTo, resolveBinding, unwrapExpression } from './scope.js';
+import { keyName } from './values.js';
 
 export interface RouteUse {
   /** `get`, `post`, …, `all`, `use`. */
@@ -174,11 +175,6 @@ interface Holder {
   local?: string;
   /** The name it is exported under, when that is its definition (`exports.x = function`). */
   exportedAs?: string;
-}
-
-function keyName(node: any): string | undefined {
-  if (!node || node.computed) return undefined;
-  return node.key?.name ?? (typeof node.key?.value === 'string' ? node.key.value : undefined);
 }
 
 function holderOf(fnPath: any): Holder | undefined {

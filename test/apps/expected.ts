@@ -359,13 +359,28 @@ export const EXPECTED: Record<string, AppExpectation> = {
         ],
         untouched: [{ at: 'src/config.ts:1-22', why: 'start-up config at module top level' }],
       },
+      // express-safety (test/guard-json-parse/unified-app.test.ts runs it on this app and checks this entry)
+      'guard-json-parse': {
+        changed: [
+          {
+            at: 'src/services/websocket-server.ts:51',
+            why: "seed 003 #2: JSON.parse(data.toString()) in handleMessage, which only the 'message' listener calls: a malformed frame is dropped",
+          },
+        ],
+        exact: true,
+        skipped: [],
+        untouched: [
+          { at: 'src/services/openai-integration.ts:66', why: 'a typed provider response, not socket input' },
+          { at: 'src/config.ts:7', why: 'a file read at start-up' },
+        ],
+      },
     },
     traps: [
       { at: 'src/config.ts', why: 'start-up config read' },
       { at: 'scripts/reprocess-failed.ts', why: 'a shebang CLI script' },
       { at: 'src/services/data-processing-pipeline.ts:2-3', why: 'import type next to a value import' },
       { at: 'src/services/screenshot-storage.ts:3-4', why: 'namespace and named import of path' },
-      { at: 'src/services/websocket-server.ts:51-51', why: 'no transform guards JSON.parse yet; nothing may touch it silently' },
+      { at: 'src/services/openai-integration.ts:66-66', why: 'JSON.parse of a trusted, typed provider response' },
     ],
   },
 

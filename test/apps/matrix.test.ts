@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, harden } from '../support/cli.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
-import { EXPECTED, UNIFIED_OPENAI_HEAD, type AppExpectation, type TransformExpectation } from './expected.js';
+import { EXPECTED, UNIFIED_OPENAI_HEAD, type AppExpectation } from './expected.js';
 import {
   APPS,
   ROOT,
@@ -27,11 +27,10 @@ import {
   parseLocation,
   parseReport,
   presets,
+  misses,
   registeredTransforms,
-  sitesAt,
   typecheck,
   type Report,
-  type ReportedSite,
 } from './support.js';
 
 const registered = registeredTransforms(ROOT);
@@ -53,38 +52,6 @@ function chainFor(expectation: AppExpectation): string[] {
   if (splitting) return ['--preset', splitting];
   if (registered.includes('split-god-service')) return ['--transform', 'split-god-service'];
   return ['--preset', 'mongo-express'];
-}
-
-/** Every way the report misses the expectation of one transform, as readable lines (empty: all met). */
-function misses(transform: string, expectation: TransformExpectation, sites: readonly ReportedSite[]): string[] {
-  const mine = sites.filter((site) => site.transform === transform);
-  const changed = mine.filter((site) => site.kind === 'changed');
-  const skipped = mine.filter((site) => site.kind === 'skipped');
-  const out: string[] = [];
-  const entries = (list: TransformExpectation['changed']) =>
-    (list ?? []).map((entry) => (typeof entry === 'string' ? { at: entry, why: '' } : { why: '', ...entry }));
-
-  for (const { at, why } of entries(expectation.changed)) {
-    if (sitesAt(changed, at).length === 0) out.push(`${at}: expected a changed site ${why}`.trimEnd());
-  }
-  for (const { at, why = '', reason } of expectation.skipped ?? []) {
-    const refusals = sitesAt(skipped, at);
-    if (sitesAt(changed, at).length > 0) out.push(`${at}: changed, but must be refused (${why})`);
-    else if (refusals.length === 0) out.push(`${at}: expected a skipped site with a reason (${why})`);
-    else if (reason && !refusals.some((site) => site.text === reason)) {
-      out.push(`${at}: refused as ${refusals.map((site) => site.text).join(', ')}, expected ${reason} (${why})`);
-    }
-  }
-  for (const { at, why = '' } of expectation.untouched ?? []) {
-    for (const site of sitesAt(changed, at)) out.push(`${site.file}:${site.line}: changed, but must not be (${why}): ${site.text}`);
-  }
-  if (expectation.exact) {
-    const wanted = new Set(entries(expectation.changed).map(({ at }) => at));
-    for (const site of changed) {
-      if (!wanted.has(`${site.file}:${site.line}`)) out.push(`${site.file}:${site.line}: unexpected changed site: ${site.text}`);
-    }
-  }
-  return out;
 }
 
 function lines(text: Buffer | string, first: number, last: number): string {

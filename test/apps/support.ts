@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { harden, repo } from '../support/cli.js';
+import type { TransformExpectation } from './expected.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const APPS = join(ROOT, 'fixtures', 'apps');
@@ -147,4 +148,36 @@ export function listFiles(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/** Every way the report misses the expectation of one transform, as readable lines (empty: all met). */
+export function misses(transform: string, expectation: TransformExpectation, sites: readonly ReportedSite[]): string[] {
+  const mine = sites.filter((site) => site.transform === transform);
+  const changed = mine.filter((site) => site.kind === 'changed');
+  const skipped = mine.filter((site) => site.kind === 'skipped');
+  const out: string[] = [];
+  const entries = (list: TransformExpectation['changed']) =>
+    (list ?? []).map((entry) => (typeof entry === 'string' ? { at: entry, why: '' } : { why: '', ...entry }));
+
+  for (const { at, why } of entries(expectation.changed)) {
+    if (sitesAt(changed, at).length === 0) out.push(`${at}: expected a changed site ${why}`.trimEnd());
+  }
+  for (const { at, why = '', reason } of expectation.skipped ?? []) {
+    const refusals = sitesAt(skipped, at);
+    if (sitesAt(changed, at).length > 0) out.push(`${at}: changed, but must be refused (${why})`);
+    else if (refusals.length === 0) out.push(`${at}: expected a skipped site with a reason (${why})`);
+    else if (reason && !refusals.some((site) => site.text === reason)) {
+      out.push(`${at}: refused as ${refusals.map((site) => site.text).join(', ')}, expected ${reason} (${why})`);
+    }
+  }
+  for (const { at, why = '' } of expectation.untouched ?? []) {
+    for (const site of sitesAt(changed, at)) out.push(`${site.file}:${site.line}: changed, but must not be (${why}): ${site.text}`);
+  }
+  if (expectation.exact) {
+    const wanted = new Set(entries(expectation.changed).map(({ at }) => at));
+    for (const site of changed) {
+      if (!wanted.has(`${site.file}:${site.line}`)) out.push(`${site.file}:${site.line}: unexpected changed site: ${site.text}`);
+    }
+  }
+  return out;
 }

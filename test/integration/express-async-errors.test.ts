@@ -8,11 +8,11 @@
  * is 5, which already forwards rejections. `HARDEN_EXPRESS4_DIR` may point at another Express 4
  * package folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { harden, repo } from '../support/cli.js';
+import { startServer, stopServers } from '../support/server-process.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const express4 = process.env.HARDEN_EXPRESS4_DIR ?? join(root, 'node_modules', 'express4');
@@ -45,32 +45,6 @@ const server = app.listen(0, '127.0.0.1', () => {
 });
 `;
 
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
-});
-
-interface Server {
-  port: number;
-  stderr: () => string;
-}
-
-function start(dir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['src/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /PORT (\d+)/.exec(stdout);
-      if (match) resolve({ port: Number(match[1]), stderr: () => stderr });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-}
-
 /** GET with a short client timeout: the status and body, or 'timeout'. */
 async function get(port: number, path: string): Promise<{ status: number; body: unknown } | 'timeout'> {
   try {
@@ -98,12 +72,12 @@ describe('express-async-errors on Express 4', () => {
     symlinkSync(express4, join(dir, 'node_modules', 'express'), 'dir');
 
     // before: the client times out and the process reports an unhandled rejection
-    const before = await start(dir);
+    const before = await startServer('src/server.js', dir);
     expect(await get(before.port, '/orders/7')).toEqual({ status: 200, body: { id: '7' } });
     expect(await get(before.port, '/orders/broken')).toBe('timeout');
     await settle();
     expect(before.stderr()).toContain('UNHANDLED database down');
-    for (const child of running.splice(0)) child.kill('SIGKILL');
+    stopServers();
 
     const run = harden(['apply', '--preset', 'express-safety', '.'], dir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -113,7 +87,7 @@ describe('express-async-errors on Express 4', () => {
     expect(existsSync(join(dir, 'src/lib/async-handler.js'))).toBe(true);
 
     // after: the error middleware answers, also with a failing and a succeeding request at once
-    const after = await start(dir);
+    const after = await startServer('src/server.js', dir);
     expect(await get(after.port, '/orders/broken')).toEqual({ status: 500, body: { error: 'database down' } });
     const [failing, succeeding, failingAgain] = await Promise.all([
       get(after.port, '/orders/broken'),

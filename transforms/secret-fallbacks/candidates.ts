@@ -5,6 +5,7 @@
  */
 import { enclosingFunction } from '../../src/ast/functions.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { literalText } from '../../src/ast/values.js';
 import { judgeName, nonSecretValue } from './names.js';
 
 export type Reason = 'not-a-secret' | 'default-not-literal' | 'empty-default' | 'read-in-function' | 'several-variables';
@@ -42,14 +43,6 @@ function isProcessEnv(path: any, node: any): boolean {
     object.property.name === 'env' &&
     resolveBinding(path, 'process') === undefined
   );
-}
-
-/** The text of a string literal or of a template literal without expressions, else undefined. */
-export function literalText(node: any): string | undefined {
-  const value = unwrapExpression(node);
-  if (value?.type === 'StringLiteral' || (value?.type === 'Literal' && typeof value.value === 'string')) return value.value;
-  if (value?.type === 'TemplateLiteral' && value.expressions.length === 0) return value.quasis.map((q: any) => q.value.cooked ?? q.value.raw).join('');
-  return undefined;
 }
 
 /** Defaults that say "no value": the variable is optional, not given a public secret. */

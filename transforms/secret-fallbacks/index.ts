@@ -5,7 +5,8 @@ import { relativeSpecifier } from '../../src/ast/imports.js';
 import { flavourOf, importSupportExport, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
-import { findCandidates, literalText } from './candidates.js';
+import { literalText } from '../../src/ast/values.js';
+import { findCandidates } from './candidates.js';
 
 const template = (name: string) => readFileSync(harden('transforms', 'secret-fallbacks', 'templates', name), 'utf8');
 const TEMPLATES: Record<Flavour, string> = {
