@@ -2,7 +2,7 @@ import recast from 'recast';
 import { z } from 'zod';
 import { parserFor } from '../../src/engine/parse.js';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
-import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { ModelResolver } from '../../src/ast/mongoose/models.js';
 import { expressMajor, routesOf } from '../../src/ast/routes.js';
 import { defineTransform } from '../../src/transform.js';
 import { originOf } from './values.js';

@@ -4,11 +4,11 @@
  * object/array literals, same-file helper functions and `return` (to the callers in the project).
  * Anything harden does not recognise is a refusal: unsure means skipped.
  */
-import type { SchemaFacts } from '../../src/ast/mongoose-schema.js';
+import type { SchemaFacts } from '../../src/ast/mongoose/schema.js';
 import { findCallers } from '../../src/ast/callers.js';
-import { modelIndex, type ModelIndex, type Value } from '../../src/ast/mongoose-index.js';
-import { ModelResolver } from '../../src/ast/mongoose-models.js';
-import { staticCallers, staticFunction, staticOf } from '../../src/ast/mongoose-statics.js';
+import { modelIndex, type ModelIndex, type Value } from '../../src/ast/mongoose/model-index.js';
+import { ModelResolver } from '../../src/ast/mongoose/models.js';
+import { staticCallers, staticFunction, staticOf } from '../../src/ast/mongoose/statics.js';
 import { resolveModule } from '../../src/ast/module-resolve.js';
 import { enclosingFunction, isFunctionNode, requestParam } from '../../src/ast/functions.js';
 import { referencesTo, resolveBinding, unwrapExpression, valueParent } from '../../src/ast/scope.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { ModelResolver } from '../../src/ast/mongoose/models.js';
 import { unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { BUILDERS, Flow, Refusal } from './flow.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findCallers } from '../../src/ast/callers.js';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
-import { ModelResolver } from '../../src/ast/mongoose-models.js';
+import { ModelResolver } from '../../src/ast/mongoose/models.js';
 import { compilerOption } from '../../src/ast/module-resolve.js';
 import { routesOf } from '../../src/ast/routes.js';
 import { referencesTo, resolveBinding, valueParent } from '../../src/ast/scope.js';

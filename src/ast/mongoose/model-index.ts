@@ -5,11 +5,11 @@
  * name (`mongoose.model('User', schema)`, for `mongoose.model('User')` look-ups), and each model's
  * schema facts. Every answer that is not a model says why, in words a user can check.
  */
-import type { ProjectView } from '../transform.js';
-import { resolveModule } from './module-resolve.js';
-import { isMongoose, schemaBuild, schemaFacts, type SchemaFacts } from './mongoose-schema.js';
-import { resolveBinding, unwrapExpression } from './scope.js';
-import { memberText } from './values.js';
+import type { ProjectView } from '../../transform.js';
+import { resolveModule } from '../module-resolve.js';
+import { isMongoose, schemaBuild, schemaFacts, type SchemaFacts } from './schema.js';
+import { resolveBinding, unwrapExpression } from '../scope.js';
+import { memberText } from '../values.js';
 
 export interface ModelInfo {
   /** How the model is known: its variable name, or `this` of a schema's statics. */

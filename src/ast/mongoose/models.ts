@@ -2,16 +2,16 @@
  * Recognising Mongoose models, not look-alikes: a receiver is a model when it is bound to
  * `mongoose.model(...)` / `model(...)` (also a look-up by name, `mongoose.model('User')`), imported
  * from a project module that exports one (followed through re-exports, barrels and tsconfig path
- * aliases by the run's model index, see mongoose-index.ts), or `this` inside a schema static.
+ * aliases by the run's model index, see model-index.ts), or `this` inside a schema static.
  * Parameters and injected properties are not provably models.
  */
-import type { ProjectView } from '../transform.js';
-import { modelCall, modelIndex, type ModelIndex, type ModelInfo, type Value } from './mongoose-index.js';
-import { resolveModule } from './module-resolve.js';
-import { resolveBinding, unwrapExpression } from './scope.js';
-import { memberText } from './values.js';
+import type { ProjectView } from '../../transform.js';
+import { modelCall, modelIndex, type ModelIndex, type ModelInfo, type Value } from './model-index.js';
+import { resolveModule } from '../module-resolve.js';
+import { resolveBinding, unwrapExpression } from '../scope.js';
+import { memberText } from '../values.js';
 
-export type { ModelInfo } from './mongoose-index.js';
+export type { ModelInfo } from './model-index.js';
 
 export type ReceiverVerdict =
   | { kind: 'model'; model: ModelInfo }

@@ -4,7 +4,7 @@
  * not among them: that is a projection the query applies to lean and hydrated results alike.)
  * Read from the schema's constructor call and the statements of its module that touch it.
  */
-import { resolveBinding, unwrapExpression } from './scope.js';
+import { resolveBinding, unwrapExpression } from '../scope.js';
 
 export interface SchemaFacts {
   /** Virtual names (`schema.virtual('x')`, `virtuals: { x }` in the options). */

@@ -7,13 +7,13 @@
  * to), so `User.list()` in a controller and `this.list()` in another static of the same schema
  * are both calls of `list`.
  */
-import type { ProjectView } from '../transform.js';
-import { isFunctionNode } from './functions.js';
-import { ModelResolver, staticsSchema } from './mongoose-models.js';
-import type { ModelInfo } from './mongoose-index.js';
-import { modelIndex } from './mongoose-index.js';
-import { resolveModule } from './module-resolve.js';
-import { resolveBinding, unwrapExpression } from './scope.js';
+import type { ProjectView } from '../../transform.js';
+import { isFunctionNode } from '../functions.js';
+import { ModelResolver, staticsSchema } from './models.js';
+import type { ModelInfo } from './model-index.js';
+import { modelIndex } from './model-index.js';
+import { resolveModule } from '../module-resolve.js';
+import { resolveBinding, unwrapExpression } from '../scope.js';
 
 /** A schema's identity: the file and variable it is bound to (stable across the parses of a file). */
 export function schemaKey(model: ModelInfo): string | undefined {
