@@ -7,6 +7,7 @@
  * import) makes the set of callers unknowable.
  */
 import type { ProjectView } from '../transform.js';
+import { isCommonJsExportValue } from './imports.js';
 import { isReferencePath, referencesTo, resolveBinding, unwrapExpression } from './scope.js';
 
 export type Callers = { calls: any[] } | { unresolved: string };
@@ -135,7 +136,7 @@ function classify(j: any, refs: any[], holder: Holder): { calls: any[]; exported
       exported = true;
       continue;
     }
-    if (isModuleExports(ref)) {
+    if (isCommonJsExportValue(ref)) {
       exported = true;
       continue;
     }
@@ -156,17 +157,6 @@ function classify(j: any, refs: any[], holder: Holder): { calls: any[]; exported
     return { unresolved: `\`${holder.name}\` is passed around at line ${ref.node.loc?.start.line}` };
   }
   return { calls, exported };
-}
-
-/** `module.exports = x`, `module.exports = { x }`, `exports.x = x`. */
-function isModuleExports(ref: any): boolean {
-  let path = ref.parent;
-  if (path.node.type === 'ObjectProperty' || path.node.type === 'Property') path = path.parent.parent;
-  const node = path.node;
-  if (node.type !== 'AssignmentExpression') return false;
-  const left = node.left;
-  const text = left.type === 'MemberExpression' ? `${left.object.name ?? left.object.object?.name}.${left.object.property?.name ?? left.property.name}` : '';
-  return text.startsWith('module.exports') || text.startsWith('exports.') || (left.object?.name === 'exports');
 }
 
 function importerCalls(j: any, root: any, file: string, target: string, project: ProjectView, holder: Holder): Callers {

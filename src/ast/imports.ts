@@ -42,6 +42,29 @@ export function requiredModule(node: any): string | undefined {
   return undefined;
 }
 
+/** `require('m')` or `require('m').x`: the module, else undefined. */
+export function requiredModuleOrMember(node: any): string | undefined {
+  return requiredModule(node?.type === 'MemberExpression' ? node.object : node);
+}
+
+/** The node is `module.exports`. */
+export function isModuleExportsMember(node: any): boolean {
+  return node?.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && node.object.name === 'module' && node.property.name === 'exports';
+}
+
+/**
+ * The reference at `path` is a CommonJS export: the right side of `module.exports = x`,
+ * `module.exports.f = x` or `exports.f = x`, or a property of `module.exports = { x }`.
+ */
+export function isCommonJsExportValue(path: any): boolean {
+  let current = path.parent;
+  if (current?.node.type === 'ObjectProperty' || current?.node.type === 'Property') current = current.parent?.parent;
+  const assignment = current?.node;
+  if (assignment?.type !== 'AssignmentExpression') return false;
+  const left = assignment.left;
+  return isModuleExportsMember(left) || (left.type === 'MemberExpression' && (isModuleExportsMember(left.object) || (left.object.type === 'Identifier' && left.object.name === 'exports')));
+}
+
 /**
  * The local name under which the file binds `name` of `source` (top-level ESM import, or a
  * top-level `const x = require(source)` / `const { name: x } = require(source)`), if it does.

@@ -2,6 +2,7 @@
  * Small scope questions transforms ask: which names a pattern binds, whether a name is assigned
  * after its declaration.
  */
+import { requiredModuleOrMember } from './imports.js';
 
 /** The identifiers a declaration pattern binds (`a`, `{ a, b: c }`, `[d, ...e]`). */
 export function bindingNames(pattern: any): string[] {
@@ -95,7 +96,7 @@ export function resolveBinding(path: any, name: string): Binding | undefined {
     case 'VariableDeclarator': {
       const destructured = owner.id !== declared.node;
       const init = unwrapExpression(owner.init);
-      const required = requireSource(init);
+      const required = requiredModuleOrMember(init);
       if (required) {
         const imported = destructured ? destructuredKey(owner.id, name) ?? '?' : init.type === 'MemberExpression' ? memberName(init) ?? '?' : 'default';
         return { kind: 'import', source: required, imported, scope };
@@ -117,21 +118,6 @@ export function resolveBinding(path: any, name: string): Binding | undefined {
     default:
       return { kind: 'other', scope };
   }
-}
-
-/** `require('m')` or `require('m').x`: the module, else undefined. */
-function requireSource(node: any): string | undefined {
-  if (node?.type === 'MemberExpression' && node.object?.type === 'CallExpression') return requireSource(node.object);
-  if (
-    node?.type === 'CallExpression' &&
-    node.callee.type === 'Identifier' &&
-    node.callee.name === 'require' &&
-    node.arguments.length === 1 &&
-    typeof node.arguments[0].value === 'string'
-  ) {
-    return node.arguments[0].value;
-  }
-  return undefined;
 }
 
 function memberName(node: any): string | undefined {

@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import jscodeshift from 'jscodeshift';
-import { findImportedLocal, requiredModule, type ImportedName } from '../../src/ast/imports.js';
+import { findImportedLocal, isModuleExportsMember, requiredModule, type ImportedName } from '../../src/ast/imports.js';
 import { importClosure, ownedByInnerPackage } from '../../src/ast/module-resolve.js';
 import type { ProjectView } from '../../src/transform.js';
 
@@ -130,7 +130,7 @@ export function describeLoggerModule(j: JSCodeshift, root: Collection<any>, path
     }
     if (statement.type !== 'ExpressionStatement' || statement.expression.type !== 'AssignmentExpression') continue;
     const { left, right } = statement.expression;
-    if (isModuleExports(left)) {
+    if (isModuleExportsMember(left)) {
       const made = byValue(right);
       if (made) exports.push({ exportName: 'default', ...made });
       if (right.type === 'ObjectExpression') {
@@ -140,7 +140,7 @@ export function describeLoggerModule(j: JSCodeshift, root: Collection<any>, path
           if (value && typeof key === 'string') exports.push({ exportName: key, ...value });
         }
       }
-    } else if (left.type === 'MemberExpression' && !left.computed && (isModuleExports(left.object) || isExportsObject(left.object))) {
+    } else if (left.type === 'MemberExpression' && !left.computed && (isModuleExportsMember(left.object) || (left.object.type === 'Identifier' && left.object.name === 'exports'))) {
       const made = byValue(right);
       if (made) exports.push({ exportName: left.property.name, ...made });
     }
@@ -187,14 +187,6 @@ function winstonErrorLoss(j: JSCodeshift, root: Collection<any>, path: string): 
   if (dropping) loss.any = `the printf format of ${path} (line ${dropping.node.loc?.start.line}) does not print \`stack\``;
   if (!keepsStack) loss.lone = `the format of ${path} has no format.errors({ stack: true }): logger.error(err) would write neither message nor stack`;
   return loss.any || loss.lone ? loss : undefined;
-}
-
-function isModuleExports(node: any): boolean {
-  return node?.type === 'MemberExpression' && node.object.name === 'module' && node.property.name === 'exports';
-}
-
-function isExportsObject(node: any): boolean {
-  return node?.type === 'Identifier' && node.name === 'exports';
 }
 
 function property(options: any, name: string): any {

@@ -6,7 +6,7 @@
  * for the effect and still sees the error where it did). Anything else is refused with a reason.
  */
 import jscodeshift from 'jscodeshift';
-import { findImportedLocal, requiredModule } from '../../src/ast/imports.js';
+import { findImportedLocal, isCommonJsExportValue, requiredModule } from '../../src/ast/imports.js';
 import { expressMajor } from '../../src/ast/routes.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 
@@ -130,7 +130,7 @@ function callersInFile(fnPath: any, name: string, root: any, file: FileInfo, pro
       if (ref.parent.parent.node.type !== 'AwaitExpression') awaitAt.push(ref.parent);
       continue;
     }
-    if (parent.type === 'ExportSpecifier' || isModuleExportsValue(ref)) {
+    if (parent.type === 'ExportSpecifier' || isCommonJsExportValue(ref)) {
       exported = true;
       continue;
     }
@@ -157,17 +157,6 @@ function isReference(path: any): boolean {
   if (parent.type === 'ExportSpecifier' && parent.exported === path.node && parent.local !== path.node) return false;
   if ((parent.type === 'ClassMethod' || parent.type === 'ObjectMethod') && parent.key === path.node) return false;
   return true;
-}
-
-/** `module.exports = { f }`, `module.exports.f = f`, `exports.f = f`. */
-function isModuleExportsValue(path: any): boolean {
-  let current = path.parent;
-  if (current.node.type === 'ObjectProperty' || current.node.type === 'Property') current = current.parent?.parent;
-  const assignment = current?.node;
-  if (assignment?.type !== 'AssignmentExpression') return false;
-  const left = assignment.left;
-  const isModuleExports = (n: any) => n?.type === 'MemberExpression' && n.object.name === 'module' && n.property.name === 'exports';
-  return isModuleExports(left) || (left.type === 'MemberExpression' && (isModuleExports(left.object) || left.object.name === 'exports'));
 }
 
 /**

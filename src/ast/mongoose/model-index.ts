@@ -6,6 +6,7 @@
  * schema facts. Every answer that is not a model says why, in words a user can check.
  */
 import type { ProjectView } from '../../transform.js';
+import { requiredModuleOrMember } from '../imports.js';
 import { resolveModule } from '../module-resolve.js';
 import { isMongoose, schemaBuild, schemaFacts, type SchemaFacts } from './schema.js';
 import { resolveBinding, unwrapExpression } from '../scope.js';
@@ -57,7 +58,7 @@ export class ModelIndex {
     const value = unwrapExpression(node);
     if (!value) return { file, at, node: value, unresolved: 'has no value' };
     if (depth > MAX_DEPTH) return { file, at, node: value, unresolved: 'is re-exported through too many modules' };
-    const required = requireOf(value);
+    const required = requiredModuleOrMember(value);
     if (required !== undefined) {
       const target = resolveModule(this.project, file, required);
       if (!target) return { file, at, node: value, unresolved: `comes from '${required}', which is not a file of the project` };
@@ -273,13 +274,4 @@ function describe(node: any): string {
 function memberName(node: any): string | undefined {
   if (node.computed) return typeof node.property.value === 'string' ? node.property.value : undefined;
   return node.property.name;
-}
-
-/** `require('m')` / `require('m').x` / `require('m').default`: the module, else undefined. */
-function requireOf(node: any): string | undefined {
-  if (node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' && typeof node.arguments[0]?.value === 'string') {
-    return node.arguments[0].value;
-  }
-  if (node?.type === 'MemberExpression' && node.object?.type === 'CallExpression') return requireOf(node.object);
-  return undefined;
 }
