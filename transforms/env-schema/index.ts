@@ -25,7 +25,8 @@ const SKIP_REASONS = {
   'started-by-caller': 'every server is started inside an exported function or a method: the code that calls it owns the process, and is where the check belongs',
   'env-loaded-late':
     'the entry loads `.env` where no import can follow it: `dotenv.config()` after the ES imports (every import runs before it), or inside a function; load it with `import \'dotenv/config\'` first and run harden again',
-  'dynamic-name': 'the variable\'s name is computed at run time (`process.env[key]`): no schema can list it; add the names it takes to the generated module by hand',
+  'dynamic-name':
+    'a module the server loads computes a variable\'s name at run time (`process.env[key]`): a schema of the other names would check a part of the environment and look complete; list the names it takes in a config module, or write the check by hand',
   'module-path-taken': 'a file that is not harden\'s env module already exists where it would be generated (config/env); move that file, or add the check by hand',
 } as const;
 
@@ -62,7 +63,12 @@ export default defineTransform({
     const packageDir = file.package?.dir ?? '';
     const flavour = plan.entry === file.path ? flavourOf(j, root, file) : undefined;
 
-    // refusals, on the server starts
+    // names computed at run time: each read is the site
+    if (plan.refusal?.reason === 'dynamic-name') {
+      if (plan.loaded.has(file.path)) for (const node of readsOf(j, root).dynamic) sites.skipped(node, 'dynamic-name');
+      return;
+    }
+    // other refusals, on the server starts
     if (plan.refusal) {
       if (!file.source.includes('.listen(')) return;
       for (const start of serverStarts(j, root)) {
@@ -80,7 +86,6 @@ export default defineTransform({
       completeModule(j, root, plan, sites);
       return;
     }
-    for (const node of readsOf(j, root).dynamic) sites.skipped(node, 'dynamic-name');
     if (plan.entry !== file.path) return;
 
     const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
@@ -107,13 +112,16 @@ export default defineTransform({
     const end = usesSemicolons(file.source) ? ';' : '';
     const source = `${quote}${specifier.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;
     const code = flavour === 'cjs' ? `require(${source})${end}` : `import ${source}${end}`;
-    const statement = j(`\n${code}\n`).get().node.program.body[0];
-    // first in the file: below the comments that head it (a licence, a description)
+    // first in the file, but below the comments that head it (a licence, a description): they are
+    // parsed again with the new statement (a comment node of the file cannot move)
     const heading = anchor < 0 ? (first.comments ?? []).filter((comment: any) => comment.leading) : [];
-    if (heading.length > 0) {
-      statement.comments = heading;
-      first.comments = first.comments.filter((comment: any) => !comment.leading);
-    }
+    const headText = heading.map((comment: any, index: number) => {
+      const gap = index === 0 ? '' : '\n'.repeat(Math.max(1, comment.loc.start.line - heading[index - 1].loc.end.line));
+      const value = String(comment.value).replace(/\r\n?/g, '\n');
+      return `${gap}${/Block/.test(comment.type) ? `/*${value}*/` : `//${value}`}`;
+    }).join('') + (heading.length > 0 ? '\n' : '');
+    const statement = j(`\n${headText}${code}\n`).get().node.program.body[0];
+    if (heading.length > 0) first.comments = first.comments.filter((comment: any) => !comment.leading);
     body.splice(anchor + 1, 0, statement);
     if (existing === undefined) request.file(relative, moduleText(TEMPLATES[flavour!], plan.rules, options.strict));
     if (example) request.file('.env.example', envExample(plan.rules, relative));

@@ -14,7 +14,7 @@ import { readsOf, rulesOf, type EnvRule } from './reads.js';
 
 const J = jscodeshift.withParser('tsx');
 
-export type PackageRefusal = 'already-validated' | 'several-servers' | 'started-by-caller';
+export type PackageRefusal = 'already-validated' | 'several-servers' | 'started-by-caller' | 'dynamic-name';
 
 export interface Plan {
   refusal?: { reason: PackageRefusal; detail: string };
@@ -85,6 +85,7 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, current: Cur
   const validator = VALIDATORS.find((name) => pkg?.dependencyRange(name) !== undefined);
   if (validator) return { ...none, entry, refusal: { reason: 'already-validated', detail: `the package depends on ${validator}` } };
   const uses = [];
+  const dynamic: string[] = [];
   for (const path of [...loaded].sort()) {
     const text = read(path) ?? '';
     if (!text.includes('process.env')) continue;
@@ -92,8 +93,12 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, current: Cur
     if (!root) continue;
     const check = validatingCall(root);
     if (check) return { ...none, entry, refusal: { reason: 'already-validated', detail: `${path}:${check}` } };
-    uses.push(...readsOf(J, root).uses);
+    const reads = readsOf(J, root);
+    uses.push(...reads.uses);
+    dynamic.push(...reads.dynamic.map((node) => `${path}:${node.loc?.start.line ?? 0}`));
   }
+  // a schema without the names read at run time would check a part and look whole
+  if (dynamic.length > 0) return { ...none, entry, loaded, refusal: { reason: 'dynamic-name', detail: dynamic.join(', ') } };
   return { entry, loaded, rules: rulesOf(uses) };
 }
 
