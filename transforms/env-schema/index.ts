@@ -74,7 +74,7 @@ export default defineTransform({
       for (const start of serverStarts(j, root)) {
         if (plan.refusal.reason === 'started-by-caller' && !start.startedBy) continue;
         if (plan.refusal.reason !== 'started-by-caller' && start.startedBy) continue;
-        sites.skipped(start.call.node, plan.refusal.reason, plan.refusal.detail);
+        sites.skipped(start.call.node, plan.refusal.reason, start.startedBy ?? plan.refusal.detail);
       }
       return;
     }

@@ -49,9 +49,27 @@ function isStringLiteral(node: any): boolean {
   return literalText(node) !== undefined;
 }
 
+const FUNCTION = /^(FunctionExpression|ArrowFunctionExpression|FunctionDeclaration|ObjectMethod|ClassMethod|ClassPrivateMethod)$/;
+
+/**
+ * Whether the read only happens on some branch of its function or module: an `if` or `switch`
+ * branch, a conditional's branch, the right side of `||`/`??`/`&&` (`prod ? process.env.A :
+ * process.env.B` needs one of the two, never both).
+ */
+function onBranch(path: any): boolean {
+  for (let current = path; current.parent && !FUNCTION.test(current.node.type); current = current.parent) {
+    const node = current.parent.node;
+    if (node.type === 'IfStatement' && node.test !== current.node) return true;
+    if (node.type === 'ConditionalExpression' && node.test !== current.node) return true;
+    if (node.type === 'LogicalExpression' && node.right === current.node) return true;
+    if (node.type === 'SwitchCase' && node.test !== current.node) return true;
+  }
+  return false;
+}
+
 /** What the code around the read at `path` does with its value. */
 function useOf(path: any, name: string): Use {
-  const use: Use = { name, optional: PLATFORM.test(name) };
+  const use: Use = { name, optional: PLATFORM.test(name) || onBranch(path) };
   let current = path;
   for (let depth = 0; depth < 6; depth += 1) {
     const parent = current.parent;
@@ -139,7 +157,7 @@ export function readsOf(j: any, root: any): ModuleReads {
       if (name === undefined || !NAME.test(name)) continue;
       const fallback = property.value?.type === 'AssignmentPattern' ? property.value.right : undefined;
       const text = fallback ? defaultText(fallback) : undefined;
-      uses.push({ name, optional: fallback !== undefined || PLATFORM.test(name), ...(text !== undefined ? { default: text } : {}) });
+      uses.push({ name, optional: fallback !== undefined || PLATFORM.test(name) || onBranch(path), ...(text !== undefined ? { default: text } : {}) });
     }
   });
   return { uses, dynamic: dynamic.sort((a, b) => a.start - b.start) };
