@@ -95,7 +95,7 @@ export default defineTransform({
     if (imports(body, file.path, target, project)) return;
     const anchor = anchorIndex(j, body, file.source, file.path, project);
     const first = body[Math.max(anchor, 0)];
-    if (!first) return;
+    if (!first?.loc) return;
     const existing = project.readFile(target);
     if (existing !== undefined && !GENERATED.test(existing)) return void sites.skipped(first, 'module-path-taken', target);
     if (anchor >= 0 && !canFollow(body, anchor)) return void sites.skipped(body[anchor], 'env-loaded-late', `line ${body[anchor].loc?.start.line}`);
@@ -151,6 +151,8 @@ function anchorIndex(j: any, body: any[], source: string, path: string, project:
   };
   let anchor = -1;
   body.forEach((node, index) => {
+    // a statement an earlier transform of the chain added has no text of the file
+    if (typeof node.start !== 'number') return;
     const text = source.slice(node.start, node.end);
     if (LOADS_ENV.test(text)) {
       anchor = index;
