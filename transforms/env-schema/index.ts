@@ -115,18 +115,23 @@ export default defineTransform({
     // first in the file, but below the comments that head it (a licence, a description): they are
     // parsed again with the new statement (a comment node of the file cannot move)
     const heading = anchor < 0 ? (first.comments ?? []).filter((comment: any) => comment.leading) : [];
-    const headText = heading.map((comment: any, index: number) => {
-      const gap = index === 0 ? '' : '\n'.repeat(Math.max(1, comment.loc.start.line - heading[index - 1].loc.end.line));
-      const value = String(comment.value).replace(/\r\n?/g, '\n');
-      return `${gap}${/Block/.test(comment.type) ? `/*${value}*/` : `//${value}`}`;
-    }).join('') + (heading.length > 0 ? '\n' : '');
-    const statement = j(`\n${headText}${code}\n`).get().node.program.body[0];
+    const statement = j(`\n${commentsText(heading)}${code}\n`).get().node.program.body[0];
     if (heading.length > 0) first.comments = first.comments.filter((comment: any) => !comment.leading);
     body.splice(anchor + 1, 0, statement);
     if (existing === undefined) request.file(relative, moduleText(TEMPLATES[flavour!], plan.rules, options.strict));
     if (example) request.file('.env.example', envExample(plan.rules, relative));
   },
 });
+
+/** Comments as they were written (each on its line, blank lines between kept), followed by a line break; '' for none. */
+function commentsText(comments: any[]): string {
+  const text = comments.map((comment, index) => {
+    const gap = index === 0 ? '' : '\n'.repeat(Math.max(1, comment.loc.start.line - comments[index - 1].loc.end.line));
+    const value = String(comment.value).replace(/\r\n?/g, '\n');
+    return `${gap}${/Block/.test(comment.type) ? `/*${value}*/` : `//${value}`}`;
+  });
+  return comments.length > 0 ? `${text.join('')}\n` : '';
+}
 
 /** Whether a top-level import or require of the body loads the module at `target`. */
 function imports(body: any[], path: string, target: string, project: ProjectView): boolean {
