@@ -10,15 +10,21 @@ function quoted(value: string): string {
   return `'${JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }
 
+/** The fallback worth showing: none for a secret's name (the code has it; it is not repeated). */
+function shownDefault(name: string, rule: EnvRule): string | undefined {
+  return rule.default !== undefined && judgeName(name).kind !== 'secret' ? rule.default : undefined;
+}
+
 /** `{ type: 'number', required: false, default: '3000' }` */
-export function ruleCode(rule: EnvRule): string {
-  const fallback = rule.default !== undefined ? `, default: ${quoted(rule.default)}` : '';
+export function ruleCode(name: string, rule: EnvRule): string {
+  const shown = shownDefault(name, rule);
+  const fallback = shown !== undefined ? `, default: ${quoted(shown)}` : '';
   return `{ type: ${quoted(rule.type)}, required: ${rule.required}${fallback} }`;
 }
 
 /** The template with its empty `ENV_SCHEMA` filled in, and `STRICT` set. */
 export function moduleText(template: string, rules: ReadonlyMap<string, EnvRule>, strict: boolean): string {
-  const entries = [...rules].map(([name, rule]) => `  ${name}: ${ruleCode(rule)},\n`).join('');
+  const entries = [...rules].map(([name, rule]) => `  ${name}: ${ruleCode(name, rule)},\n`).join('');
   const filled = template.replace(/(const ENV_SCHEMA(?:: [^=]+)? = )\{\};/, (_, head: string) => `${head}{\n${entries}};`);
   return strict ? filled.replace('const STRICT = false;', 'const STRICT = true;') : filled;
 }
@@ -38,7 +44,8 @@ export function envExample(rules: ReadonlyMap<string, EnvRule>, modulePath: stri
   if (optional.length > 0) {
     lines.push('', '# Optional: unset, the code uses the value shown (or none):');
     for (const [name, rule] of optional) {
-      const shown = rule.default !== undefined && judgeName(name).kind !== 'secret' && !/[\r\n]/.test(rule.default) ? rule.default : '';
+      const fallback = shownDefault(name, rule);
+      const shown = fallback !== undefined && !/[\r\n]/.test(fallback) ? fallback : '';
       lines.push(`# ${name}=${shown}${rule.type === 'string' ? '' : `  (${rule.type})`}`);
     }
   }

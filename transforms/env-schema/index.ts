@@ -205,6 +205,6 @@ function completeModule(j: any, root: any, plan: Plan, sites: { changed(node: an
   if (missing.length === 0) return;
   if (!sites.changed(schema, `lists ${missing.length} more environment variables the server reads: ${missing.map(([name]) => name).join(', ')}`)) return;
   // parsed by recast from text, so each property keeps the one-line form of the generated ones
-  const added = j(`({\n${missing.map(([name, rule]) => `  ${name}: ${ruleCode(rule)},`).join('\n')}\n})`).get().node.program.body[0].expression;
+  const added = j(`({\n${missing.map(([name, rule]) => `  ${name}: ${ruleCode(name, rule)},`).join('\n')}\n})`).get().node.program.body[0].expression;
   schema.properties.push(...added.properties);
 }

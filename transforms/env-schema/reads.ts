@@ -7,6 +7,7 @@
  */
 import { envName, isProcessEnv } from '../../src/ast/env.js';
 import { literalText } from '../../src/ast/values.js';
+import { HELPER } from '../secret-fallbacks/index.js';
 
 export type EnvType = 'string' | 'number' | 'boolean';
 
@@ -141,6 +142,12 @@ export function readsOf(j: any, root: any): ModuleReads {
     uses.push(written ? { name, optional: true } : useOf(path, name));
   };
   root.find(j.MemberExpression).forEach(visit);
+  // secret-fallbacks' `requireSecret('JWT_SECRET', 'dev')` reads JWT_SECRET (its fallback applies outside production)
+  root.find(j.CallExpression).forEach((path: any) => {
+    const { callee, arguments: args } = path.node;
+    const name = callee.type === 'Identifier' && new RegExp(`^${HELPER}\\d*$`).test(callee.name) ? literalText(args[0]) : undefined;
+    if (name !== undefined && NAME.test(name)) uses.push({ name, optional: true });
+  });
   root.find(j.OptionalMemberExpression).forEach(visit);
   // const { PORT = 3000, MONGO_URL } = process.env
   root.find(j.VariableDeclarator).forEach((path: any) => {
