@@ -3,7 +3,8 @@
  * env-schema`: with a valid environment the server behaves exactly as before (same output, no
  * warning); a missing or malformed variable is a warning naming it (never its value) and the server
  * still starts; with `strict` it stops before anything else runs, with a clear message; a `.env`
- * loaded by the entry (process.loadEnvFile, as dotenv) is seen by the check.
+ * loaded by the entry (process.loadEnvFile, as dotenv) is seen by the check; in an ES module the
+ * check is the first import, so it warns before any other module of the entry runs.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -116,5 +117,25 @@ describe('env-schema at run time', () => {
   it('a second run changes nothing', () => {
     const again = harden(['apply', '--transform', 'env-schema', '--check'], after);
     expect(again.status, again.stderr).toBe(0);
+  });
+});
+
+describe('env-schema at run time, ES modules', () => {
+  it('the check is the first import: it warns before any other module of the entry runs', () => {
+    const root = repo({
+      'package.json': JSON.stringify({ name: 'esm-svc', private: true, type: 'module' }),
+      'src/config.js': "console.log('config loaded');\nexport const url = process.env.DATABASE_URL;\n",
+      'src/server.js': "import { createServer } from 'node:http';\nimport { url } from './config.js';\n\nconst server = createServer();\nserver.listen(Number(process.env.PORT) || 0, () => {\n  console.log(`up ${url ? 'with' : 'without'} a database`);\n  server.close();\n});\n",
+    });
+    const before = run(root, { PORT: '0', DATABASE_URL: 'postgres://u:p@h/db' });
+    expect(harden(['apply', '--transform', 'env-schema'], root).status).toBe(0);
+    expect(readFileSync(join(root, 'src/server.js'), 'utf8').startsWith("import './config/env.js';\nimport { createServer }")).toBe(true);
+    expect(run(root, { PORT: '0', DATABASE_URL: 'postgres://u:p@h/db' })).toEqual(before);
+    const missing = spawnSync(process.execPath, ['src/server.js'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', PORT: '0' }, timeout: 20_000 });
+    expect(missing.stderr).toContain('DATABASE_URL is not set');
+    expect(missing.stdout).toBe('config loaded\nup without a database\n');
+    // stderr and stdout are separate streams: the order is checked through one
+    const merged = spawnSync('sh', ['-c', `"${process.execPath}" src/server.js 2>&1`], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', PORT: '0' }, timeout: 20_000 });
+    expect(merged.stdout.indexOf('DATABASE_URL is not set')).toBeLessThan(merged.stdout.indexOf('config loaded'));
   });
 });
