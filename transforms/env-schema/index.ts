@@ -94,7 +94,10 @@ export default defineTransform({
     const body = root.get().node.program.body as any[];
     if (imports(body, file.path, target, project)) return;
     const anchor = anchorIndex(j, body, file.source, file.path, project);
-    const first = body[Math.max(anchor, 0)];
+    // with no dotenv, before the file's own first statement (an earlier transform of the chain may
+    // have put an import of harden's above it)
+    const at = anchor >= 0 ? anchor + 1 : body.findIndex((node) => node.loc);
+    const first = body[anchor >= 0 ? anchor : at];
     if (!first?.loc) return;
     const existing = project.readFile(target);
     if (existing !== undefined && !GENERATED.test(existing)) return void sites.skipped(first, 'module-path-taken', target);
@@ -117,7 +120,7 @@ export default defineTransform({
     const heading = anchor < 0 ? (first.comments ?? []).filter((comment: any) => comment.leading) : [];
     const statement = j(`\n${commentsText(heading)}${code}\n`).get().node.program.body[0];
     if (heading.length > 0) first.comments = first.comments.filter((comment: any) => !comment.leading);
-    body.splice(anchor + 1, 0, statement);
+    body.splice(at, 0, statement);
     if (existing === undefined) request.file(relative, moduleText(TEMPLATES[flavour!], plan.rules, options.strict));
     if (example) request.file('.env.example', envExample(plan.rules, relative));
   },
