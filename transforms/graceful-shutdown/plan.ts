@@ -6,10 +6,9 @@
  */
 import jscodeshift from 'jscodeshift';
 import { requiredModule } from '../../src/ast/imports.js';
-import { importClosure, ownedByInnerPackage } from '../../src/ast/module-resolve.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
-import { serverStarts } from './servers.js';
-import { mongooseConnects } from './resources.js';
+import { loadedBy, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
+import { mongooseOwnerOf } from '../../src/ast/resources.js';
 
 const J = jscodeshift.withParser('tsx');
 
@@ -80,8 +79,7 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   const read = (path: string) => project.readFile(path) ?? (path === current.path ? current.text : undefined);
   const parse = (path: string) => project.parse(path) ?? (path === current.path ? current.root : undefined);
   const packageDir = pkg?.dir ?? '';
-  const prefix = packageDir === '' ? '' : `${packageDir}/`;
-  const files = project.files.filter((path) => path.startsWith(prefix) && project.roleOf(path) === 'source' && !ownedByInnerPackage(project, packageDir, path));
+  const files = serverSourceFiles(project, packageDir);
   const none: Plan = { loaded: new Set() };
   const declared = (names: string[]) => names.find((name) => pkg?.dependencyRange(name) !== undefined);
 
@@ -100,27 +98,15 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   }
   const websocket = declared(WEBSOCKETS) ?? (pkg?.dependencyRange('ws') !== undefined && files.some((path) => /WebSocketServer|WebSocket\.Server|new\s+(ws\.)?Server\s*\(\s*\{[^}]*\bserver\b/.test(read(path) ?? '')) ? 'ws' : undefined);
 
-  const starts: Array<{ path: string; line: number }> = [];
-  for (const path of files) {
-    const text = read(path);
-    if (!text || !text.includes('.listen(')) continue;
-    const root = parse(path);
-    if (!root) continue;
-    for (const start of serverStarts(J, root)) starts.push({ path, line: start.call.node.loc?.start.line ?? 0 });
-  }
+  const starts = serverStartsIn(J, files, read, parse);
   if (starts.length === 0) return none;
   if (starts.length > 1) {
     return { ...none, refusal: { reason: 'several-servers', detail: starts.map((s) => `${s.path}:${s.line}`).join(', ') } };
   }
   if (websocket) return { ...none, refusal: { reason: 'websocket-server', detail: websocket } };
   const entry = starts[0]!.path;
-  const loaded = new Set([entry, ...[...importClosure(project, entry)].filter((path) => files.includes(path))]);
-  const mongooseOwner = [...loaded].sort().find((path) => {
-    const text = read(path) ?? '';
-    if (!text.includes('mongoose') || !text.includes('.connect(')) return false;
-    const root = parse(path);
-    return root !== undefined && mongooseConnects(J, root).length > 0;
-  });
+  const loaded = loadedBy(project, entry, files);
+  const mongooseOwner = mongooseOwnerOf(J, loaded, read, parse);
   const generated = [...loaded].filter((path) => LIMITER_MODULE.test(read(path) ?? ''));
   const limiterModule = generated.find((path) => /(^|\/)rate-limit-redis\.[cm]?[jt]s$/.test(path));
   const owner = limiterModule && [...loaded].sort().find((path) => !generated.includes(path) && importsAny(project, path, generated, parse(path)));

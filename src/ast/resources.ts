@@ -4,7 +4,7 @@
  * ioredis clients, Prisma clients, BullMQ workers, queues, queue-event listeners and flow
  * producers. Each with the module-level name it can be closed by, or why there is none.
  */
-import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { resolveBinding, unwrapExpression } from './scope.js';
 
 export type Stage = 'drain' | 'close';
 
@@ -120,4 +120,14 @@ export function mongooseConnects(j: any, root: any): Array<{ node: any; mongoose
     found.push({ node: path.node, mongoose: callee.object.name, statement });
   });
   return found;
+}
+
+/** The first module of `loaded` (by path) that calls `mongoose.connect`: where the default connection is registered. */
+export function mongooseOwnerOf(j: any, loaded: ReadonlySet<string>, read: (path: string) => string | undefined, parse: (path: string) => any): string | undefined {
+  return [...loaded].sort().find((path) => {
+    const text = read(path) ?? '';
+    if (!text.includes('mongoose') || !text.includes('.connect(')) return false;
+    const root = parse(path);
+    return root !== undefined && mongooseConnects(j, root).length > 0;
+  });
 }
