@@ -26,6 +26,18 @@ export interface ServerStart {
   startedBy?: string;
 }
 
+/** Packages that run an app as a serverless function: the platform owns the process, not a `listen`. */
+export const SERVERLESS_ADAPTERS = [
+  'serverless-http',
+  '@vendia/serverless-express',
+  '@codegenie/serverless-express',
+  'aws-serverless-express',
+  '@netlify/functions',
+  '@vercel/node',
+  '@google-cloud/functions-framework',
+  '@azure/functions',
+];
+
 const CHAIN = new Set(['on', 'once', 'addListener', 'prependListener']);
 
 /** Every `X.listen(…)` of the file whose first argument reads like a port, a socket path or listen options. */

@@ -86,12 +86,11 @@ export function supportModuleTarget(project: ProjectView, file: Pick<FileInfo, '
   return { relative, target: posix.join(packageDir, relative) };
 }
 
-/** The flavour of another file of the project, from its extension and syntax. */
-export function flavourOfPath(j: any, project: ProjectView, path: string): Flavour {
+/** The flavour of another file of the project, from its extension and syntax (`root`: its tree, when the project cannot parse it). */
+export function flavourOfPath(j: any, project: ProjectView, path: string, root: any = project.parse(path)): Flavour {
   if (!/\.[cm]?jsx?$/.test(path)) return 'ts';
   if (path.endsWith('.mjs')) return 'esm';
   if (path.endsWith('.cjs')) return 'cjs';
-  const root = project.parse(path);
   return root && isEsmFile(j, root) ? 'esm' : 'cjs';
 }
 

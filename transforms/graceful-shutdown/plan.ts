@@ -7,7 +7,7 @@
 import jscodeshift from 'jscodeshift';
 import { requiredModule } from '../../src/ast/imports.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
-import { loadedBy, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
+import { loadedBy, SERVERLESS_ADAPTERS, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
 import { mongooseOwnerOf } from '../../src/ast/resources.js';
 
 const J = jscodeshift.withParser('tsx');
@@ -46,7 +46,6 @@ const SHUTDOWN_LIBRARIES = [
   'express-graceful-exit',
   '@moebius/http-graceful-shutdown',
 ];
-const SERVERLESS = ['serverless-http', '@vendia/serverless-express', '@codegenie/serverless-express', 'aws-serverless-express', '@netlify/functions', '@vercel/node', '@google-cloud/functions-framework', '@azure/functions'];
 const WEBSOCKETS = ['socket.io', 'express-ws', 'sockjs', 'primus'];
 const FRAMEWORKS = ['fastify', '@nestjs/core', '@hapi/hapi', 'hapi'];
 
@@ -85,7 +84,7 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
 
   const library = declared(SHUTDOWN_LIBRARIES);
   if (library) return { ...none, refusal: { reason: 'shutdown-library', detail: library } };
-  const serverless = declared(SERVERLESS);
+  const serverless = declared(SERVERLESS_ADAPTERS);
   if (serverless) return { ...none, refusal: { reason: 'serverless', detail: serverless } };
   const framework = declared(FRAMEWORKS);
   if (framework) return { ...none, refusal: { reason: 'framework-lifecycle', detail: framework } };
