@@ -53,8 +53,9 @@ export default defineTransform({
     'server loads, each registered where it is created, with a short timeout; 200 when all answer, 503 naming the ones that failed), mounted right after `express()`, before any ' +
     'middleware, so auth, rate limiting and body parsing never answer a probe. An existing liveness route is kept (only /readyz is added); an existing readiness route is a refusal.',
   seed: [
-    { review: '000', finding: 'Monitoring & Observability' },
-    { review: '002', finding: 'Containerization & Deployment' },
+    { review: '000', finding: 'No Health Checks for Dependencies' },
+    { review: '001', finding: 'Health Checks & Monitoring' },
+    { review: '002', finding: 'No health check endpoint' },
   ],
   skipReasons: SKIP_REASONS,
   needs: ['express', '.listen(', 'ioredis', 'PrismaClient', 'createConnection', '.connect('],
