@@ -5,7 +5,9 @@
  */
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { FileInfo, ProjectView } from '../transform.js';
+import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { harden } from '../package-root.js';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesJsExtensions, usesSemicolons } from './imports.js';
 
 export type Flavour = 'ts' | 'esm' | 'cjs';
@@ -130,4 +132,15 @@ export function statementList(statementPath: any): any[] {
 export function insertAfter(statementPath: any, node: any): void {
   const list = statementList(statementPath);
   list.splice(list.indexOf(statementPath.node) + 1, 0, node);
+}
+
+/**
+ * The three flavours of a transform's support module, read from `transforms/<id>/templates/`
+ * (`<stem>.ts`, `<stem>.esm.js`, `<stem>.cjs.js`), and whether a text is one of them (any BOM or
+ * line ending): harden's own module, not the project's.
+ */
+export function supportTemplates(transformId: string, stem: string): { templates: Record<Flavour, string>; isGenerated(text: string): boolean } {
+  const read = (name: string) => readFileSync(harden('transforms', transformId, 'templates', name), 'utf8');
+  const templates: Record<Flavour, string> = { ts: read(`${stem}.ts`), esm: read(`${stem}.esm.js`), cjs: read(`${stem}.cjs.js`) };
+  return { templates, isGenerated: (text) => Object.values(templates).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')) };
 }

@@ -1,21 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, supportModuleTarget, type Flavour } from '../../src/ast/support-module.js';
-import { harden } from '../../src/package-root.js';
+import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, supportModuleTarget, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
 import { LIMITER_MODULE, planFor, type Plan } from './plan.js';
 import { findResources, mongooseConnects, type Stage } from '../../src/ast/resources.js';
 import { serverStarts, type Kept } from '../../src/ast/servers.js';
-
-const template = (name: string) => readFileSync(harden('transforms', 'graceful-shutdown', 'templates', name), 'utf8');
-const TEMPLATES: Record<Flavour, string> = {
-  ts: template('graceful-shutdown.ts'),
-  esm: template('graceful-shutdown.esm.js'),
-  cjs: template('graceful-shutdown.cjs.js'),
-};
-const isGenerated = (text: string) => Object.values(TEMPLATES).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
 
 const SKIP_REASONS = {
   'signal-handled':
@@ -38,6 +28,7 @@ const SKIP_REASONS = {
 type Reason = keyof typeof SKIP_REASONS;
 
 export const MODULE_STEM = 'graceful-shutdown';
+const { templates: TEMPLATES, isGenerated } = supportTemplates('graceful-shutdown', MODULE_STEM);
 /** A specifier of harden's shutdown module, from any file. */
 const GENERATED_SPECIFIER = /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/;
 

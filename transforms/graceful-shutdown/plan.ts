@@ -6,6 +6,7 @@
  */
 import jscodeshift from 'jscodeshift';
 import { requiredModule } from '../../src/ast/imports.js';
+import { perPackage } from '../../src/ast/module-resolve.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
 import { loadedBy, SERVERLESS_ADAPTERS, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
 import { mongooseOwnerOf } from '../../src/ast/resources.js';
@@ -52,19 +53,14 @@ const FRAMEWORKS = ['fastify', '@nestjs/core', '@hapi/hapi', 'hapi'];
 const SIGNAL = /(['"`])SIG(TERM|INT)\1/;
 const LISTENER = /\bprocess\s*\.\s*(on|once|addListener|prependListener)\s*\(/;
 
-const plans = new WeakMap<ProjectView, Map<string, Plan>>();
+const plans = perPackage<Plan>();
 
 /**
  * The plan of the package rooted at `packageDir`. `isGenerated(path, text)` tells harden's own
  * shutdown module (it handles the signals, and is not the project's handler).
  */
 export function planFor(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: Current): Plan {
-  const packageDir = pkg?.dir ?? '';
-  let perProject = plans.get(project);
-  if (!perProject) plans.set(project, (perProject = new Map()));
-  let plan = perProject.get(packageDir);
-  if (!plan) perProject.set(packageDir, (plan = decide(project, pkg, isGenerated, current)));
-  return plan;
+  return plans(project, pkg?.dir ?? '', () => decide(project, pkg, isGenerated, current));
 }
 
 /** The file being transformed: its text and tree stand in where the project cannot read it (a fixture's input). */

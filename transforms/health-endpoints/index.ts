@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { dominantQuote, usesSemicolons } from '../../src/ast/imports.js';
 import { findResources, mongooseConnects, type Resource } from '../../src/ast/resources.js';
-import { flavourOf, importSupportNames, insertAfter, supportModuleTarget, type Flavour } from '../../src/ast/support-module.js';
-import { harden } from '../../src/package-root.js';
+import { flavourOf, importSupportNames, insertAfter, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
 import { defineTransform, type FileInfo, type Sites } from '../../src/transform.js';
 import { expressApps } from './apps.js';
 import { healthPlanFor, isAt, MODULE_STEM, type HealthPlan } from './plan.js';
 
-const template = (name: string) => readFileSync(harden('transforms', 'health-endpoints', 'templates', name), 'utf8');
-const TEMPLATES: Record<Flavour, string> = {
-  ts: template('health.ts'),
-  esm: template('health.esm.js'),
-  cjs: template('health.cjs.js'),
-};
-const isGenerated = (text: string) => Object.values(TEMPLATES).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+const { templates: TEMPLATES, isGenerated } = supportTemplates('health-endpoints', MODULE_STEM);
 
 const SKIP_REASONS = {
   'health-library':

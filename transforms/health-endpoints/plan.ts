@@ -6,6 +6,7 @@
  */
 import jscodeshift from 'jscodeshift';
 import { findImportedLocal } from '../../src/ast/imports.js';
+import { perPackage } from '../../src/ast/module-resolve.js';
 import { findResources, mongooseOwnerOf } from '../../src/ast/resources.js';
 import { loadedBy, SERVERLESS_ADAPTERS, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
 import { flavourOfPath, supportModuleTarget } from '../../src/ast/support-module.js';
@@ -71,16 +72,11 @@ export interface Current {
   root: any;
 }
 
-const plans = new WeakMap<ProjectView, Map<string, HealthPlan>>();
+const plans = perPackage<HealthPlan>();
 
 /** The plan of the package that owns the current file. `isGenerated(text)` tells harden's own health module. */
 export function healthPlanFor(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: Current): HealthPlan {
-  const packageDir = pkg?.dir ?? '';
-  let perProject = plans.get(project);
-  if (!perProject) plans.set(project, (perProject = new Map()));
-  let plan = perProject.get(packageDir);
-  if (!plan) perProject.set(packageDir, (plan = decide(project, pkg, isGenerated, current)));
-  return plan;
+  return plans(project, pkg?.dir ?? '', () => decide(project, pkg, isGenerated, current));
 }
 
 function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: Current): HealthPlan {
