@@ -144,3 +144,15 @@ export function supportTemplates(transformId: string, stem: string): { templates
   const templates: Record<Flavour, string> = { ts: read(`${stem}.ts`), esm: read(`${stem}.esm.js`), cjs: read(`${stem}.cjs.js`) };
   return { templates, isGenerated: (text) => Object.values(templates).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')) };
 }
+
+/** The names already registered in the file with a support module's function: `register('name', …)` for a callee matching `callee` (`closeOnShutdown`, `closeOnShutdown2`). */
+export function registeredNames(j: any, root: any, callee: RegExp): Set<string> {
+  const names = new Set<string>();
+  root.find(j.CallExpression).forEach((path: any) => {
+    const called = path.node.callee;
+    if (called.type !== 'Identifier' || !callee.test(called.name)) return;
+    const first = path.node.arguments[0];
+    if (first && typeof first.value === 'string') names.add(first.value);
+  });
+  return names;
+}

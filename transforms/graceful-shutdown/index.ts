@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, supportModuleTarget, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
+import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, registeredNames, supportModuleTarget, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
 import { LIMITER_MODULE, planFor, type Plan } from './plan.js';
@@ -144,7 +144,7 @@ function registrationsOf(
 ): Registration[] {
   const entry = plan.entry!;
   const entryTarget = supportModuleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(j, project, entry), MODULE_STEM);
-  const registered = registeredNames(j, root);
+  const registered = registeredNames(j, root, /^(closeOnShutdown|drainOnShutdown)\d*$/);
   const found: Registration[] = [];
   // harden's own rate-limiter module is not edited: its client is registered by its first importer
   if (LIMITER_MODULE.test(file.source)) return [];
@@ -204,18 +204,6 @@ function entryRewritable(j: any, project: ProjectView, entry: string, starts: Re
     list = serverStarts(j, root);
   }
   return list.length === 1 && list[0]!.kept !== undefined && list[0]!.startedBy === undefined;
-}
-
-/** Names already registered in the file: `closeOnShutdown('name', …)` / `drainOnShutdown('name', …)`. */
-function registeredNames(j: any, root: any): Set<string> {
-  const names = new Set<string>();
-  root.find(j.CallExpression).forEach((path: any) => {
-    const callee = path.node.callee;
-    if (callee.type !== 'Identifier' || !/^(closeOnShutdown|drainOnShutdown)\d*$/.test(callee.name)) return;
-    const first = path.node.arguments[0];
-    if (first && typeof first.value === 'string') names.add(first.value);
-  });
-  return names;
 }
 
 /** A comment's text, its continuation lines moved left by the comment's column (it is placed anew). */

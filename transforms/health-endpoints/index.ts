@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dominantQuote, usesSemicolons } from '../../src/ast/imports.js';
 import { findResources, mongooseConnects, type Resource } from '../../src/ast/resources.js';
-import { flavourOf, importSupportNames, insertAfter, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
+import { flavourOf, importSupportNames, insertAfter, registeredNames, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
 import { defineTransform, type FileInfo, type Sites } from '../../src/transform.js';
 import { expressApps } from './apps.js';
 import { healthPlanFor, isAt, MODULE_STEM, type HealthPlan } from './plan.js';
@@ -120,7 +120,7 @@ interface Registration {
 
 /** The clients of this module /readyz pings, each reported as a changed site (or skipped, with why). */
 function registrationsOf(j: any, root: any, file: FileInfo, plan: HealthPlan, target: string, sites: Sites<Reason>): Registration[] {
-  const registered = registeredNames(j, root);
+  const registered = registeredNames(j, root, /^checkReadiness\d*$/);
   const found: Registration[] = [];
   for (const resource of findResources(j, root)) {
     const ping = PINGS[resource.client];
@@ -140,16 +140,4 @@ function registrationsOf(j: any, root: any, file: FileInfo, plan: HealthPlan, ta
     if (target !== plan.target) return void sites.skipped(item.node, 'mixed-module-kinds', `${target} here, ${plan.target} for the app`);
     return sites.changed(item.node, `${item.what} \`${item.name}\` pinged by GET /readyz (${item.ping})`);
   });
-}
-
-/** Names already registered in the file: `checkReadiness('name', …)`. */
-function registeredNames(j: any, root: any): Set<string> {
-  const names = new Set<string>();
-  root.find(j.CallExpression).forEach((path: any) => {
-    const callee = path.node.callee;
-    if (callee.type !== 'Identifier' || !/^checkReadiness\d*$/.test(callee.name)) return;
-    const first = path.node.arguments[0];
-    if (first && typeof first.value === 'string') names.add(first.value);
-  });
-  return names;
 }
