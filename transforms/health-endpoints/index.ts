@@ -30,12 +30,13 @@ const SKIP_REASONS = {
 
 type Reason = keyof typeof SKIP_REASONS;
 
-/** The ping of each kind of client /readyz checks, from its module-level name. */
-const PINGS: Partial<Record<Resource['client'], (name: string) => string>> = {
-  ioredis: (name) => `${name}.ping()`,
-  prisma: (name) => `${name}.$queryRaw\`SELECT 1\``,
-  'mongoose-connection': (name) => `pingMongoose(${name})`,
-};
+/** The ping of each kind of client /readyz checks, from its module-level name (Prisma on MongoDB has no SQL). */
+function pingOf(client: Resource['client'], name: string, plan: HealthPlan): string | undefined {
+  if (client === 'ioredis') return `${name}.ping()`;
+  if (client === 'prisma') return plan.prismaOnMongo ? `${name}.$runCommandRaw({ ping: 1 })` : `${name}.$queryRaw\`SELECT 1\``;
+  if (client === 'mongoose-connection') return `pingMongoose(${name})`;
+  return undefined;
+}
 
 export default defineTransform({
   id: 'health-endpoints',
@@ -123,14 +124,14 @@ function registrationsOf(j: any, root: any, file: FileInfo, plan: HealthPlan, ta
   const registered = registeredNames(j, root, /^checkReadiness\d*$/);
   const found: Registration[] = [];
   for (const resource of findResources(j, root)) {
-    const ping = PINGS[resource.client];
+    const ping = pingOf(resource.client, resource.name ?? '', plan);
     if (!ping) continue;
     if (resource.refusal) {
       sites.skipped(resource.node, resource.refusal, resource.what);
       continue;
     }
     if (registered.has(resource.name!)) continue;
-    found.push({ node: resource.node, after: resource.after, name: resource.name!, ping: ping(resource.name!), what: resource.what, mongoose: resource.client === 'mongoose-connection' });
+    found.push({ node: resource.node, after: resource.after, name: resource.name!, ping, what: resource.what, mongoose: resource.client === 'mongoose-connection' });
   }
   if (file.path === plan.mongooseOwner && !registered.has('mongoose')) {
     const [connect] = mongooseConnects(j, root);

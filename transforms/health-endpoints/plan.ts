@@ -52,6 +52,8 @@ export interface HealthPlan {
   loaded: ReadonlySet<string>;
   /** The loaded module that registers the Mongoose default connection. */
   mongooseOwner?: string;
+  /** The package's Prisma schema says `provider = "mongodb"`: no SQL, the ping is a `ping` command. */
+  prismaOnMongo?: boolean;
 }
 
 const HEALTH_LIBRARIES = [
@@ -143,7 +145,15 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   const target = supportModuleTarget(project, { path: appPath, package: pkg }, flavourOfPath(J, project, appPath, appRoot), MODULE_STEM).target;
   const existing = project.readFile(target);
   if (existing !== undefined && !isGenerated(existing)) return refuse('module-path-taken', target, appPlaces);
-  return { ...plan, target, ...(liveness ? { liveness } : {}) };
+  return { ...plan, target, ...(liveness ? { liveness } : {}), ...(prismaOnMongo(project, pkg) ? { prismaOnMongo: true } : {}) };
+}
+
+/** Whether the package's Prisma schema (`prisma/schema.prisma`, `schema.prisma`, or package.json's `prisma.schema`) uses MongoDB. */
+function prismaOnMongo(project: ProjectView, pkg: PackageInfo | undefined): boolean {
+  const dir = pkg?.dir ?? '';
+  const configured = (pkg?.json['prisma'] as { schema?: unknown } | undefined)?.schema;
+  const candidates = [...(typeof configured === 'string' ? [configured] : []), 'prisma/schema.prisma', 'schema.prisma'];
+  return candidates.some((path) => /datasource\s+\w+\s*\{[^}]*provider\s*=\s*"mongodb"/.test(project.readFile(dir === '' ? path : `${dir}/${path}`) ?? ''));
 }
 
 function placeOf(path: string, node: any): Place {
