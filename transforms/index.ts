@@ -12,6 +12,7 @@ import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
 import gracefulShutdown from './graceful-shutdown/index.js';
 import guardJsonParse from './guard-json-parse/index.js';
+import healthEndpoints from './health-endpoints/index.js';
 import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
@@ -34,6 +35,7 @@ export const transforms: readonly AnyTransform[] = [
   secretFallbacks,
   mongoFilterEq,
   gracefulShutdown,
+  healthEndpoints,
   envSchema,
   splitGodService,
 ] as AnyTransform[];

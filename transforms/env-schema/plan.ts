@@ -7,9 +7,9 @@
 import jscodeshift from 'jscodeshift';
 import { isProcessEnv } from '../../src/ast/env.js';
 import { requiredModule } from '../../src/ast/imports.js';
-import { importClosure, ownedByInnerPackage } from '../../src/ast/module-resolve.js';
+import { importClosure } from '../../src/ast/module-resolve.js';
+import { serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
-import { serverStarts } from '../graceful-shutdown/servers.js';
 import { readsOf, rulesOf, type EnvRule } from './reads.js';
 
 const J = jscodeshift.withParser('tsx');
@@ -62,21 +62,10 @@ export function planFor(project: ProjectView, pkg: PackageInfo | undefined, curr
 function decide(project: ProjectView, pkg: PackageInfo | undefined, current: Current): Plan {
   const read = (path: string) => project.readFile(path) ?? (path === current.path ? current.text : undefined);
   const parse = (path: string) => project.parse(path) ?? (path === current.path ? current.root : undefined);
-  const packageDir = pkg?.dir ?? '';
-  const prefix = packageDir === '' ? '' : `${packageDir}/`;
-  const files = project.files.filter(
-    (path) => path.startsWith(prefix) && project.roleOf(path) === 'source' && !ownedByInnerPackage(project, packageDir, path) && !isHardenModule(read(path) ?? ''),
-  );
+  const files = serverSourceFiles(project, pkg?.dir ?? '').filter((path) => !isHardenModule(read(path) ?? ''));
   const none: Plan = { loaded: new Set(), rules: new Map() };
 
-  const starts: Array<{ path: string; line: number; startedBy?: string }> = [];
-  for (const path of files) {
-    const text = read(path);
-    if (!text || !text.includes('.listen(')) continue;
-    const root = parse(path);
-    if (!root) continue;
-    for (const start of serverStarts(J, root)) starts.push({ path, line: start.call.node.loc?.start.line ?? 0, ...(start.startedBy ? { startedBy: start.startedBy } : {}) });
-  }
+  const starts = serverStartsIn(J, files, read, parse).map(({ path, line, start }) => ({ path, line, startedBy: start.startedBy }));
   if (starts.length === 0) return none;
   const own = [...new Set(starts.filter((start) => !start.startedBy).map((start) => start.path))];
   if (own.length === 0) return { ...none, refusal: { reason: 'started-by-caller', detail: starts.map((s) => `${s.path}:${s.line} ${s.startedBy}`).join('; ') } };
