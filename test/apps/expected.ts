@@ -50,6 +50,10 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'env-schema': {
+        changed: [{ at: 'src/server.ts:1', why: "no dotenv: the check is the first import of src/server.ts, before ./app reads JWT_SECRET, MONGODB_URI, OPENAI_API_KEY, REDIS_URL" }],
+        exact: true,
+      },
       'graceful-shutdown': {
         changed: [
           { at: 'src/server.ts:10', why: 'app.listen inside start(), called once at the top level: kept as const server and handed to shutdownGracefully' },
@@ -166,6 +170,10 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'js',
     transforms: {
+      'env-schema': {
+        changed: [{ at: 'src/server.js:1', why: "no dotenv: require('./config/env') first, before ./app and ./config read the environment" }],
+        exact: true,
+      },
       'graceful-shutdown': {
         changed: [],
         exact: true,
@@ -239,6 +247,10 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'js',
     transforms: {
+      'env-schema': {
+        changed: [{ at: 'server.js:1', why: "no dotenv: require('./src/config/env') first, before ./src/app and ./src/config/db read the environment" }],
+        exact: true,
+      },
       'graceful-shutdown': {
         changed: [
           { at: 'server.js:9', why: 'app.listen in the connectDB().then callback: kept and handed to shutdownGracefully' },
@@ -410,6 +422,10 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'env-schema': {
+        changed: [{ at: 'src/server.ts:1', why: "no dotenv: the check is the first import, one name (PORT, a number with its ?? 4000 fallback)" }],
+        exact: true,
+      },
       'graceful-shutdown': {
         changed: [{ at: 'src/server.ts:4', why: 'createApp().listen(port): bound to const server and handed to shutdownGracefully' }],
         exact: true,
