@@ -1,16 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { importClosure } from '../../src/ast/module-resolve.js';
 import { dominantQuote, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
 import { flavourOf, needsJsSuffix, serverSourceFolder, supportTemplates } from '../../src/ast/support-module.js';
 import { serverStarts } from '../../src/ast/servers.js';
+import { harden } from '../../src/package-root.js';
 import { defineTransform, type ProjectView } from '../../src/transform.js';
 import { envExample, moduleText, ruleCode } from './generate.js';
 import { GENERATED, planFor, type Plan } from './plan.js';
 import { readsOf } from './reads.js';
 
 /** The module's three flavours; the schema and STRICT are filled in (generate.ts), so the module is known by its header, not its text. */
-const { templates: TEMPLATES } = supportTemplates('env-schema', 'env');
+const { templates: TEMPLATES } = supportTemplates((name) => readFileSync(harden('transforms', 'env-schema', 'templates', name), 'utf8'), 'env');
 
 const SKIP_REASONS = {
   'already-validated':
