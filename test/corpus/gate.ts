@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { harden } from '../../src/package-root.js';
 import { churn, typescriptParseErrors, useBeforeInit } from './checks.js';
-import { compareCounts, danglingLabels, malformedLabels, readJson, score, siteCounts, writeJson, type Expected, type Label } from './labels.js';
+import { compareCounts, danglingLabels, malformedLabels, mergedLabels, readJson, score, siteCounts, writeJson, type Expected, type Label } from './labels.js';
 import { baseCopy, runSelection, SELECTIONS, type SelectionRun } from './runner.js';
 import { printSummary, type Row } from './table.js';
 
@@ -153,8 +153,9 @@ async function main(): Promise<number> {
     for (const r of results) violations.push(...compareCounts(r.repo, expected[r.repo], r.counts).map((v) => `[${r.repo}] site counts changed: ${v}`));
   }
 
-  const allLabels = readJson<Label[]>(harden('test', 'corpus', 'labels.json'), []);
-  violations.push(...malformedLabels(allLabels), ...danglingLabels(allLabels, options.corpus));
+  const labelsFile = harden('test', 'corpus', 'labels.json');
+  const allLabels = readJson<Label[]>(labelsFile, []);
+  violations.push(...mergedLabels(labelsFile, allLabels), ...malformedLabels(allLabels), ...danglingLabels(allLabels, options.corpus));
   const labels = allLabels.filter((l) => repos.includes(l.repo));
   const floors = readJson<Record<string, number>>(harden('test', 'corpus', 'floors.json'), {});
   const changed = (label: Label) => {

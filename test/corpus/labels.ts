@@ -79,6 +79,16 @@ export function compareCounts(repo: string, expected: Expected[string] | undefin
   return out;
 }
 
+/**
+ * A label object that swallowed another's keys (a merge that joined two objects): JSON.parse keeps
+ * the last of each duplicate key, so one label silently disappears. Counted on the file's text.
+ */
+export function mergedLabels(path: string, labels: Label[]): string[] {
+  if (!existsSync(path)) return [];
+  const keys = readFileSync(path, 'utf8').match(/"repo"\s*:/g)?.length ?? 0;
+  return keys === labels.length ? [] : [`${path}: ${keys} "repo" keys for ${labels.length} labels: an object holds another's keys (a bad merge?), so a label is lost`];
+}
+
 /** Labels that do not have the documented shape. */
 export function malformedLabels(labels: Label[]): string[] {
   return labels
