@@ -22,16 +22,22 @@ export function calleeModule(path: any, callee: any): string | undefined {
   return undefined;
 }
 
-/** `express()`: the app, not `express.Router()` / `express.json()`. */
-export function isAppCreation(call: any): boolean {
-  const callee = unwrapExpression(call.callee);
-  return callee.type === 'Identifier' || (callee.type === 'CallExpression' && callee.callee.type === 'Identifier' && callee.callee.name === 'require');
+/**
+ * `express()` (the module's default export called; also `require('express')()`): the app, not
+ * `express.Router()`, `express.json()` or a destructured `Router()`.
+ */
+export function isAppCreation(path: any): boolean {
+  const callee = unwrapExpression(path.node.callee);
+  if (callee.type === 'CallExpression') return callee.callee.type === 'Identifier' && callee.callee.name === 'require';
+  if (callee.type !== 'Identifier') return false;
+  const binding = resolveBinding(path, callee.name);
+  return binding?.kind !== 'import' || binding.imported === 'default';
 }
 
 /** The paths of the file's `express()` calls (also `require('express')()`), in source order. */
 export function expressAppCreations(j: any, root: any): any[] {
   return root
     .find(j.CallExpression)
-    .filter((path: any) => isAppCreation(path.node) && calleeModule(path, path.node.callee) === 'express')
+    .filter((path: any) => calleeModule(path, path.node.callee) === 'express' && isAppCreation(path))
     .paths();
 }

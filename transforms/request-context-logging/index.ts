@@ -63,7 +63,7 @@ export default defineTransform({
   }),
   apply({ j, root, file, options, sites, request, project }) {
     if (file.role !== 'source') return;
-    const plan = planFor(project, file.package, TEMPLATES);
+    const plan = planFor(project, file.package, TEMPLATES, { path: file.path, root });
     const logger = plan.logger;
     const end = usesSemicolons(file.source) ? ';' : '';
     let module: SupportPath | undefined;

@@ -5,6 +5,7 @@
  */
 import jscodeshift from 'jscodeshift';
 import { expressAppCreations } from '../../src/ast/express-app.js';
+import { findImportedLocal } from '../../src/ast/imports.js';
 import { ownedByInnerPackage } from '../../src/ast/module-resolve.js';
 import { dependencyMajor } from '../../src/ast/routes.js';
 import { isTemplateText } from '../../src/ast/support-path.js';
@@ -50,23 +51,34 @@ const LATEST_PINO_HTTP = '^11.0.0';
 const PINO_HTTP_PACKAGES = ['pino-http', 'express-pino-logger'];
 
 const MODULE_FILE = new RegExp(`(^|/)${MODULE_STEM}\\.[cm]?[jt]s$`);
+const MODULE_SPECIFIER = new RegExp(`(^|/)${MODULE_STEM}(\\.[cm]?[jt]s)?$`);
+
+/** Whether the file imports `requestLogger` from harden's module: the request logger is mounted there. */
+export function mountsRequestLogger(j: any, root: any): boolean {
+  return findImportedLocal(j, root, (source) => MODULE_SPECIFIER.test(source), 'requestLogger') !== undefined;
+}
 
 const cache = new WeakMap<ProjectView, Map<string, Plan>>();
 
-export function planFor(project: ProjectView, pkg: PackageInfo | undefined, templates: Record<Flavour, string>): Plan {
+/** The plan of the package owning `current` (the file being transformed, read from its tree: a fixture's file is not on disk). */
+export function planFor(project: ProjectView, pkg: PackageInfo | undefined, templates: Record<Flavour, string>, current: { path: string; root: any }): Plan {
   const packageDir = pkg?.dir ?? '';
   let perProject = cache.get(project);
   if (!perProject) cache.set(project, (perProject = new Map()));
   let plan = perProject.get(packageDir);
-  if (!plan) perProject.set(packageDir, (plan = makePlan(project, pkg, packageDir, templates)));
+  if (!plan) perProject.set(packageDir, (plan = makePlan(project, pkg, packageDir, templates, current)));
   return plan;
 }
 
-function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir: string, templates: Record<Flavour, string>): Plan {
+function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir: string, templates: Record<Flavour, string>, current: { path: string; root: any }): Plan {
   const files = packageFiles(project, packageDir);
   const logger = findProjectLogger(project, packageDir);
-  const apps = files.flatMap((path) => appsOf(project, path));
-  const installed = files.some((path) => MODULE_FILE.test(path) && Object.values(templates).some((template) => isTemplateText(project.readFile(path) ?? '', template)));
+  const tree = (path: string) => (path === current.path ? current.root : project.parse(path));
+  const apps = files.flatMap((path) => appsOf(project, path, tree));
+  // harden's module in the package, or an app file importing it (a fixture's module is not on disk)
+  const installed =
+    files.some((path) => MODULE_FILE.test(path) && Object.values(templates).some((template) => isTemplateText(project.readFile(path) ?? '', template))) ||
+    apps.some((app) => mountsRequestLogger(TSX, tree(app.file)));
   const pinoMajor = dependencyMajor(pkg, 'pino');
   const plan: Plan = { logger, apps, installed, pinoHttpRange: (pinoMajor !== undefined && PINO_HTTP_FOR_PINO[pinoMajor]) || LATEST_PINO_HTTP };
   const refuse = (reason: PackageRefusal, detail?: string): Plan => ({ ...plan, refusal: { reason, ...(detail ? { detail } : {}) } });
@@ -81,7 +93,7 @@ function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir
   if (installed) return plan;
   // the app's own file must take the mount, or no handler may count on req.log
   const file = apps[0]!.file;
-  const root = project.parse(file)!;
+  const root = tree(file);
   const point = mountPoint(TSX, root, expressAppCreations(TSX, root)[0], { path: file, language: /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js', package: pkg }, project, logger, templates);
   return 'refusal' in point ? refuse(point.refusal, point.detail) : plan;
 }
@@ -94,10 +106,10 @@ function packageFiles(project: ProjectView, packageDir: string): string[] {
   );
 }
 
-function appsOf(project: ProjectView, path: string): AppSite[] {
+function appsOf(project: ProjectView, path: string, tree: (path: string) => any): AppSite[] {
   const text = project.readFile(path);
-  if (!text || !/\bexpress\b/.test(text)) return [];
-  const root = project.parse(path);
+  if (text !== undefined && !/\bexpress\b/.test(text)) return [];
+  const root = tree(path);
   if (!root) return [];
   return expressAppCreations(TSX, root).map((call: any) => ({ file: path, line: call.node.loc?.start.line ?? 0 }));
 }
