@@ -50,6 +50,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.ts:5', reason: 'no-project-logger', why: 'no pino logger module in the app (node-ops alone: console-to-logger would generate lib/logger)' }],
+      },
       'graceful-shutdown': {
         changed: [
           { at: 'src/server.ts:10', why: 'app.listen inside start(), called once at the top level: kept as const server and handed to shutdownGracefully' },
@@ -158,6 +163,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'js',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.js:8', reason: 'winston-logger', why: 'src/utils/logger.js is winston: pino-http needs pino, express-winston is not stacked' }],
+      },
       'graceful-shutdown': {
         changed: [],
         exact: true,
@@ -226,6 +236,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'js',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.js:5', reason: 'no-project-logger', why: 'console.* only: no pino logger module to hang req.log on' }],
+      },
       'graceful-shutdown': {
         changed: [
           { at: 'server.js:9', why: 'app.listen in the connectDB().then callback: kept and handed to shutdownGracefully' },
@@ -390,6 +405,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.ts:7', reason: 'no-project-logger', why: 'createApp() has no pino logger module to mount pino-http on' }],
+      },
       'graceful-shutdown': {
         changed: [{ at: 'src/server.ts:4', why: 'createApp().listen(port): bound to const server and handed to shutdownGracefully' }],
         exact: true,
