@@ -31,7 +31,7 @@ export function isAppCreation(path: any): boolean {
   if (callee.type === 'CallExpression') return callee.callee.type === 'Identifier' && callee.callee.name === 'require';
   if (callee.type !== 'Identifier') return false;
   const binding = resolveBinding(path, callee.name);
-  return binding?.kind !== 'import' || binding.imported === 'default';
+  return binding?.kind !== 'import' || binding.imported === 'default' || binding.imported === '*';
 }
 
 /** The paths of the file's `express()` calls (also `require('express')()`), in source order. */
