@@ -4,8 +4,10 @@
  * following the flavour (and `.mjs`/`.cjs` following the importing file).
  */
 import { posix } from 'node:path';
+import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { FileInfo, ProjectView } from '../transform.js';
-import { supportFolder, type Flavour } from './support-module.js';
+import { relativeSpecifier } from './imports.js';
+import { needsJsSuffix, supportFolder, type Flavour } from './support-module.js';
 
 export interface SupportPath {
   /** Relative to the package root: what `request.file` takes. */
@@ -26,4 +28,9 @@ export function supportPath(project: ProjectView, file: Pick<FileInfo, 'path' | 
 /** Whether `text` (as read from disk: any BOM, any line endings) is exactly `template`. */
 export function isTemplateText(text: string, template: string): boolean {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') === template;
+}
+
+/** The specifier `file` imports the support module by (Node resolves neither `.cjs` nor `.mjs` without the extension). */
+export function supportSpecifier(j: JSCodeshift, root: Collection<any>, file: FileInfo, module: SupportPath): string {
+  return relativeSpecifier(file.path, module.target, module.ext === '.cjs' || module.ext === '.mjs' || needsJsSuffix(j, root, file));
 }

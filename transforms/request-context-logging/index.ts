@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { expressAppCreations } from '../../src/ast/express-app.js';
-import { addImport, isNameTaken, relativeSpecifier, usesSemicolons } from '../../src/ast/imports.js';
-import { importSupportExport, needsJsSuffix, type Flavour } from '../../src/ast/support-module.js';
-import type { SupportPath } from '../../src/ast/support-path.js';
+import { usesSemicolons } from '../../src/ast/imports.js';
+import { importSupportExport, type Flavour } from '../../src/ast/support-module.js';
+import { supportSpecifier, type SupportPath } from '../../src/ast/support-path.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
+import { importLogger } from '../console-to-logger/logger-import.js';
 import { loggerCallsInHandlers } from './handlers.js';
 import { morganMounts, removeMorgan } from './morgan.js';
 import { mountPoint } from './mount.js';
@@ -79,15 +80,8 @@ export default defineTransform({
       if (!sites.changed(app.node, "pino-http on the project's logger: every line of a request carries its id (an incoming X-Request-Id is kept and echoed), Authorization and cookies redacted")) continue;
       ({ module, flavour } = point);
       const morgans = morganMounts(j, root, app, point.appName);
-      let loggerLocal = point.loggerLocal;
-      if (!loggerLocal) {
-        const preferred = logger!.exportName === 'default' || logger!.exportName === '*' ? 'logger' : logger!.exportName;
-        loggerLocal = preferred;
-        for (let n = 2; isNameTaken(j, root, loggerLocal); n += 1) loggerLocal = `${preferred}${n}`;
-        addImport(j, root, { source: relativeSpecifier(file.path, logger!.path, needsJsSuffix(j, root, file)), imported: logger!.exportName, local: loggerLocal }, flavour !== 'cjs', [], end === ';');
-      }
-      const withExtension = module.ext === '.cjs' || module.ext === '.mjs' || needsJsSuffix(j, root, file);
-      const requestLogger = importSupportExport(j, root, file, relativeSpecifier(file.path, module.target, withExtension), 'requestLogger');
+      const loggerLocal = importLogger(j, root, file, project, logger!);
+      const requestLogger = importSupportExport(j, root, file, supportSpecifier(j, root, file, module), 'requestLogger');
       const mount = j(`\n${point.appName}.use(${requestLogger}(${loggerLocal}))${end}\n`).get().node.program.body[0];
       point.list.splice(point.list.indexOf(point.statement.node) + 1, 0, mount);
       for (const morgan of morgans) {

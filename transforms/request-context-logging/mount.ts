@@ -3,11 +3,11 @@
  * `const app = express()`, before any route can be registered on it, with the project's logger
  * bound above that point; or why it cannot go there.
  */
-import { findImportedLocal } from '../../src/ast/imports.js';
 import { flavourOf, type Flavour } from '../../src/ast/support-module.js';
 import { isTemplateText, supportPath, type SupportPath } from '../../src/ast/support-path.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 import type { LoggerModule } from '../console-to-logger/detect-logger.js';
+import { boundLogger } from '../console-to-logger/logger-import.js';
 
 export type MountRefusal = 'app-not-named' | 'logger-in-app-file' | 'logger-declared-after-app' | 'module-path-taken';
 
@@ -16,8 +16,6 @@ export interface MountPoint {
   /** The statement holding the app's declaration (the `export` around it, if any), and its statement list. */
   statement: any;
   list: any[];
-  /** The logger's local name when the file binds it already. */
-  loggerLocal: string | undefined;
   flavour: Flavour;
   module: SupportPath;
 }
@@ -41,7 +39,7 @@ export function mountPoint(
     return { refusal: 'app-not-named' };
   }
   if (logger.path === file.path) return { refusal: 'logger-in-app-file', detail: logger.path };
-  const loggerLocal = findImportedLocal(j, root, (source) => project.resolveImport(file.path, source) === logger.path, logger.exportName);
+  const loggerLocal = boundLogger(j, root, file, project, logger);
   if (loggerLocal) {
     // a require runs where it stands: it must come before the app's top-level statement (an ES import is hoisted)
     const body = root.get().node.program.body as any[];
@@ -54,5 +52,5 @@ export function mountPoint(
   const module = supportPath(project, file, flavour, MODULE_STEM);
   const existing = project.readFile(module.target);
   if (existing !== undefined && !isTemplateText(existing, templates[flavour])) return { refusal: 'module-path-taken', detail: module.target };
-  return { appName: declarator.node.id.name, statement, list, loggerLocal, flavour, module };
+  return { appName: declarator.node.id.name, statement, list, flavour, module };
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import { z } from 'zod';
-import { relativeSpecifier } from '../../src/ast/imports.js';
-import { flavourOf, importSupportExport, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
+import { flavourOf, importSupportExport, type Flavour } from '../../src/ast/support-module.js';
+import { isTemplateText, supportPath, supportSpecifier } from '../../src/ast/support-path.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
 import { literalText } from '../../src/ast/values.js';
@@ -50,12 +49,10 @@ export default defineTransform({
     const candidates = findCandidates(j, root);
     if (candidates.length === 0) return;
     const flavour = flavourOf(j, root, file);
-    const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
-    const packageDir = file.package?.dir ?? '';
-    const relative = `${supportFolder(project, packageDir)}require-secret${ext}`;
-    const target = posix.join(packageDir, relative);
+    const module = supportPath(project, file, flavour, 'require-secret');
+    const { relative, target } = module;
     const existing = project.readFile(target);
-    const taken = existing !== undefined && existing.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') !== TEMPLATES[flavour];
+    const taken = existing !== undefined && !isTemplateText(existing, TEMPLATES[flavour]);
 
     const wanted = [];
     for (const candidate of candidates) {
@@ -72,9 +69,7 @@ export default defineTransform({
       wanted.push(candidate);
     }
     if (wanted.length === 0) return;
-    // Node resolves neither `.cjs` nor `.mjs` without the extension
-    const withExtension = ext === '.cjs' || ext === '.mjs' || needsJsSuffix(j, root, file);
-    const local = importSupportExport(j, root, file, relativeSpecifier(file.path, target, withExtension), HELPER);
+    const local = importSupportExport(j, root, file, supportSpecifier(j, root, file, module), HELPER);
     for (const candidate of wanted) {
       const call = j.callExpression(j.identifier(local), [j.stringLiteral(candidate.name), candidate.literal]);
       if (candidate.replace.kind === 'expression') candidate.replace.path.replace(call);
