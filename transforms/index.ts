@@ -11,6 +11,7 @@ import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
 import gracefulShutdown from './graceful-shutdown/index.js';
 import guardJsonParse from './guard-json-parse/index.js';
+import healthEndpoints from './health-endpoints/index.js';
 import mongoFilterEq from './mongo-filter-eq/index.js';
 import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
@@ -35,6 +36,7 @@ export const transforms: readonly AnyTransform[] = [
   mongoFilterEq,
   gracefulShutdown,
   requestContextLogging,
+  healthEndpoints,
   splitGodService,
 ] as AnyTransform[];
 

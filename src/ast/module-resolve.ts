@@ -142,6 +142,20 @@ function readJsonc(text: string): unknown {
   }
 }
 
+/**
+ * A per-package answer computed once per run: `memo(project, packageDir, compute)` returns the
+ * answer `compute()` gave for that project and package the first time.
+ */
+export function perPackage<T>(): (project: ProjectView, packageDir: string, compute: () => T) => T {
+  const answers = new WeakMap<ProjectView, Map<string, T>>();
+  return (project, packageDir, compute) => {
+    let perProject = answers.get(project);
+    if (!perProject) answers.set(project, (perProject = new Map()));
+    if (!perProject.has(packageDir)) perProject.set(packageDir, compute());
+    return perProject.get(packageDir)!;
+  };
+}
+
 /** Whether a package.json between `packageDir` and the file makes the file another package's. */
 export function ownedByInnerPackage(project: ProjectView, packageDir: string, path: string): boolean {
   const parts = path.split('/').slice(0, -1);

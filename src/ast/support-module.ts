@@ -5,7 +5,10 @@
  */
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { FileInfo, ProjectView } from '../transform.js';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken, usesJsExtensions } from './imports.js';
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { harden } from '../package-root.js';
+import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesJsExtensions, usesSemicolons } from './imports.js';
 
 export type Flavour = 'ts' | 'esm' | 'cjs';
 
@@ -72,4 +75,84 @@ export function serverSourceFolder(project: ProjectView, packageDir: string): st
 export function supportFolder(project: ProjectView, packageDir: string): string {
   const folder = serverSourceFolder(project, packageDir);
   return `${folder}${/(^|\/)lib\/$/.test(folder) ? '' : 'lib/'}`;
+}
+
+/**
+ * Where the support module `stem` of a file goes (`lib/<stem>.{ts,js,mjs,cjs}` in the package's
+ * support folder), for a file of `flavour`: relative to the package, and root-relative.
+ */
+export function supportModuleTarget(project: ProjectView, file: Pick<FileInfo, 'path' | 'package'>, flavour: Flavour, stem: string): { relative: string; target: string } {
+  const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
+  const packageDir = file.package?.dir ?? '';
+  const relative = `${supportFolder(project, packageDir)}${stem}${ext}`;
+  return { relative, target: posix.join(packageDir, relative) };
+}
+
+/** The flavour of another file of the project, from its extension and syntax (`root`: its tree, when the project cannot parse it). */
+export function flavourOfPath(j: any, project: ProjectView, path: string, root: any = project.parse(path)): Flavour {
+  if (!/\.[cm]?jsx?$/.test(path)) return 'ts';
+  if (path.endsWith('.mjs')) return 'esm';
+  if (path.endsWith('.cjs')) return 'cjs';
+  return root && isEsmFile(j, root) ? 'esm' : 'cjs';
+}
+
+/**
+ * The local names of `names`, exports of the support module at `target`, in the file: the
+ * existing imports (with or without an extension), the missing ones imported in one declaration,
+ * each under a name the file does not use.
+ */
+export function importSupportNames(j: any, root: any, file: FileInfo, target: string, names: readonly string[]): Record<string, string> {
+  const specifier = relativeSpecifier(file.path, target, needsJsSuffix(j, root, file));
+  const bare = (source: string) => source.replace(/\.[cm]?[jt]s$/, '');
+  const same = (source: string) => source === specifier || bare(source) === bare(specifier);
+  const locals: Record<string, string> = {};
+  const missing: Array<{ imported: string; local: string }> = [];
+  for (const name of names) {
+    const found = findImportedLocal(j, root, same, name);
+    if (found) locals[name] = found;
+    else {
+      let local = name;
+      for (let n = 2; isNameTaken(j, root, local) || Object.values(locals).includes(local); n += 1) local = `${name}${n}`;
+      locals[name] = local;
+      missing.push({ imported: name, local });
+    }
+  }
+  const [first, ...rest] = missing;
+  if (first) addImport(j, root, { source: specifier, ...first }, flavourOf(j, root, file) !== 'cjs', rest, usesSemicolons(file.source));
+  return locals;
+}
+
+/** The statement list (a body, a case's consequent) holding the statement at `statementPath`. */
+export function statementList(statementPath: any): any[] {
+  const container = statementPath.parent.node;
+  return Array.isArray(container.body) ? container.body : container.consequent;
+}
+
+/** Inserts `node` after the statement at `statementPath`, found by identity (an import added above moves indexes). */
+export function insertAfter(statementPath: any, node: any): void {
+  const list = statementList(statementPath);
+  list.splice(list.indexOf(statementPath.node) + 1, 0, node);
+}
+
+/**
+ * The three flavours of a transform's support module, read from `transforms/<id>/templates/`
+ * (`<stem>.ts`, `<stem>.esm.js`, `<stem>.cjs.js`), and whether a text is one of them (any BOM or
+ * line ending): harden's own module, not the project's.
+ */
+export function supportTemplates(transformId: string, stem: string): { templates: Record<Flavour, string>; isGenerated(text: string): boolean } {
+  const read = (name: string) => readFileSync(harden('transforms', transformId, 'templates', name), 'utf8');
+  const templates: Record<Flavour, string> = { ts: read(`${stem}.ts`), esm: read(`${stem}.esm.js`), cjs: read(`${stem}.cjs.js`) };
+  return { templates, isGenerated: (text) => Object.values(templates).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')) };
+}
+
+/** The names already registered in the file with a support module's function: `register('name', …)` for a callee matching `callee` (`closeOnShutdown`, `closeOnShutdown2`). */
+export function registeredNames(j: any, root: any, callee: RegExp): Set<string> {
+  const names = new Set<string>();
+  root.find(j.CallExpression).forEach((path: any) => {
+    const called = path.node.callee;
+    if (called.type !== 'Identifier' || !callee.test(called.name)) return;
+    const first = path.node.arguments[0];
+    if (first && typeof first.value === 'string') names.add(first.value);
+  });
+  return names;
 }

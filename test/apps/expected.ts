@@ -65,6 +65,14 @@ export const EXPECTED: Record<string, AppExpectation> = {
         ],
         exact: true,
       },
+      'health-endpoints': {
+        changed: [
+          { at: 'src/app.ts:5', why: "app.get('/readyz') right after express(), before the rate limiter; the app's own GET /health (a liveness answer) stays" },
+          { at: 'src/config/mongoose.ts:16', why: 'mongoose.connect: the default connection pinged (pingMongoose)' },
+          { at: 'src/config/redis.ts:5', why: 'the shared ioredis connection pinged' },
+        ],
+        exact: true,
+      },
       'mongo-filter-eq': {
         changed: [],
         exact: true,
@@ -173,6 +181,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
         exact: true,
         skipped: [{ at: 'src/server.js:4', reason: 'signal-handled', why: 'src/server.js:12 already closes the server on SIGTERM' }],
       },
+      'health-endpoints': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.js:8', reason: 'health-route-exists', why: 'GET /health (src/app.js:12) reports the storage stats: it reads a service, so it may be the readiness check already' }],
+      },
       'secret-fallbacks': {
         changed: [{ at: 'src/config/index.js:16', why: "jwtSecret: process.env.JWT_SECRET || 'vfxb-dev-secret' at module level: required in production" }],
         exact: true,
@@ -245,6 +258,13 @@ export const EXPECTED: Record<string, AppExpectation> = {
         changed: [
           { at: 'server.js:9', why: 'app.listen in the connectDB().then callback: kept and handed to shutdownGracefully' },
           { at: 'src/config/db.js:5', why: 'mongoose.connect: mongoose.disconnect() on shutdown' },
+        ],
+        exact: true,
+      },
+      'health-endpoints': {
+        changed: [
+          { at: 'src/app.js:5', why: '/healthz and /readyz right after express(), before express.json() and the routes' },
+          { at: 'src/config/db.js:5', why: 'mongoose.connect: the default connection pinged' },
         ],
         exact: true,
       },
@@ -413,6 +433,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
       'graceful-shutdown': {
         changed: [{ at: 'src/server.ts:4', why: 'createApp().listen(port): bound to const server and handed to shutdownGracefully' }],
         exact: true,
+      },
+      'health-endpoints': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.ts:7', reason: 'health-route-exists', why: 'GET /health (src/routes/integrations.ts:33) answers checkAllServices(): a readiness check of its own' }],
       },
     },
     traps: [],

@@ -9,13 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { git, harden, repo } from '../support/cli.js';
+import { git, harden, repoWithModules } from '../support/cli.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 
-const root = join(import.meta.dirname, '..', '..');
 
 const APP = `const express = require('express');
 const { redis } = require('./redis');
@@ -113,15 +112,13 @@ async function appClients(): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function project(): string {
-  const dir = repo({
+  return repoWithModules({
     'package.json': JSON.stringify({ name: 'visits', private: true, dependencies: { express: '^5.1.0', ioredis: '^5.9.0' } }, null, 2),
     'src/app.js': APP,
     'src/redis.js': REDIS,
     'src/server.js': SERVER,
     '.gitignore': 'node_modules\n',
   });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
 }
 
 describe('graceful-shutdown on a real server', () => {

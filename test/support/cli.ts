@@ -1,6 +1,6 @@
 /** Drives the built CLI (dist/) in temporary git repositories, as a user would. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tree } from './tmp.js';
 
@@ -35,5 +35,12 @@ export function repo(files: Record<string, string | Buffer>): string {
   git(['init', '-q'], root);
   git(['add', '-A'], root);
   git(['-c', 'user.email=t@harden', '-c', 'user.name=t', 'commit', '-qm', 'init'], root);
+  return root;
+}
+
+/** `repo(files)` with a `node_modules` link to this repository's, so the code in it runs (express, ioredis, …). */
+export function repoWithModules(files: Record<string, string | Buffer>): string {
+  const root = repo(files);
+  symlinkSync(join(import.meta.dirname, '..', '..', 'node_modules'), join(root, 'node_modules'), 'dir');
   return root;
 }

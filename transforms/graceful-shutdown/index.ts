@@ -1,22 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import { z } from 'zod';
-import { addImport, dominantQuote, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
-import { harden } from '../../src/package-root.js';
+import { addImport, dominantQuote, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
+import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, registeredNames, supportModuleTarget, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
 import { LIMITER_MODULE, planFor, type Plan } from './plan.js';
-import { findResources, mongooseConnects, type Stage } from './resources.js';
-import { serverStarts, type Kept } from './servers.js';
-
-const template = (name: string) => readFileSync(harden('transforms', 'graceful-shutdown', 'templates', name), 'utf8');
-const TEMPLATES: Record<Flavour, string> = {
-  ts: template('graceful-shutdown.ts'),
-  esm: template('graceful-shutdown.esm.js'),
-  cjs: template('graceful-shutdown.cjs.js'),
-};
-const isGenerated = (text: string) => Object.values(TEMPLATES).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+import { findResources, mongooseConnects, type Stage } from '../../src/ast/resources.js';
+import { serverStarts, type Kept } from '../../src/ast/servers.js';
 
 const SKIP_REASONS = {
   'signal-handled':
@@ -39,25 +28,9 @@ const SKIP_REASONS = {
 type Reason = keyof typeof SKIP_REASONS;
 
 export const MODULE_STEM = 'graceful-shutdown';
+const { templates: TEMPLATES, isGenerated } = supportTemplates('graceful-shutdown', MODULE_STEM);
 /** A specifier of harden's shutdown module, from any file. */
 const GENERATED_SPECIFIER = /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/;
-
-/** Where the shutdown module of a file goes, and its flavour. */
-function moduleTarget(project: ProjectView, file: Pick<FileInfo, 'path' | 'package'>, flavour: Flavour): { relative: string; target: string } {
-  const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
-  const packageDir = file.package?.dir ?? '';
-  const relative = `${supportFolder(project, packageDir)}${MODULE_STEM}${ext}`;
-  return { relative, target: posix.join(packageDir, relative) };
-}
-
-/** The flavour of another file of the project, from its extension and syntax. */
-function flavourOfPath(j: any, project: ProjectView, path: string): Flavour {
-  if (!/\.[cm]?jsx?$/.test(path)) return 'ts';
-  if (path.endsWith('.mjs')) return 'esm';
-  if (path.endsWith('.cjs')) return 'cjs';
-  const root = project.parse(path);
-  return root && isEsmFile(j, root) ? 'esm' : 'cjs';
-}
 
 export default defineTransform({
   id: 'graceful-shutdown',
@@ -77,7 +50,7 @@ export default defineTransform({
   apply({ j, root, file, sites, request, project }) {
     const plan = planFor(project, file.package, isGenerated, { path: file.path, text: file.source, root });
     const flavour = flavourOf(j, root, file);
-    const own = moduleTarget(project, file, flavour);
+    const own = supportModuleTarget(project, file, flavour, MODULE_STEM);
     const existing = project.readFile(own.target);
     const taken = existing !== undefined && !isGenerated(existing);
     const quote = dominantQuote(file.source) === 'double' ? '"' : "'";
@@ -86,26 +59,6 @@ export default defineTransform({
     const requestModule = () => {
       if (!moduleRequested.done) request.file(own.relative, TEMPLATES[flavour]);
       moduleRequested.done = true;
-    };
-    /** The local names of the module's exports in this file, imported (in one declaration) when missing. */
-    const importNames = (names: string[]): Record<string, string> => {
-      const specifier = relativeSpecifier(file.path, own.target, needsJsSuffix(j, root, file));
-      const same = (source: string) => source === specifier || source.replace(/\.[cm]?[jt]s$/, '') === specifier.replace(/\.[cm]?[jt]s$/, '');
-      const locals: Record<string, string> = {};
-      const missing: Array<{ imported: string; local: string }> = [];
-      for (const name of names) {
-        const found = findImportedLocal(j, root, same, name);
-        if (found) locals[name] = found;
-        else {
-          let local = name;
-          for (let n = 2; isNameTaken(j, root, local) || Object.values(locals).includes(local); n += 1) local = `${name}${n}`;
-          locals[name] = local;
-          missing.push({ imported: name, local });
-        }
-      }
-      const [first, ...rest] = missing;
-      if (first) addImport(j, root, { source: specifier, ...first }, flavour !== 'cjs', rest, end === ';');
-      return locals;
     };
     const statement = (code: string) => j(`\n${code}${end}\n`).get().node.program.body[0];
 
@@ -134,7 +87,7 @@ export default defineTransform({
     if (!server && registrations.length === 0) return;
 
     const functions = [...new Set(registrations.map((item) => (item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown')))];
-    const locals = importNames([...(server ? ['shutdownGracefully'] : []), ...functions]);
+    const locals = importSupportNames(j, root, file, own.target, [...(server ? ['shutdownGracefully'] : []), ...functions]);
     requestModule();
     for (const item of registrations.sort((a, b) => b.node.start - a.node.start)) {
       const register = locals[item.stage === 'drain' ? 'drainOnShutdown' : 'closeOnShutdown'];
@@ -190,8 +143,8 @@ function registrationsOf(
   project: ProjectView,
 ): Registration[] {
   const entry = plan.entry!;
-  const entryTarget = moduleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(j, project, entry));
-  const registered = registeredNames(j, root);
+  const entryTarget = supportModuleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(j, project, entry), MODULE_STEM);
+  const registered = registeredNames(j, root, /^(closeOnShutdown|drainOnShutdown)\d*$/);
   const found: Registration[] = [];
   // harden's own rate-limiter module is not edited: its client is registered by its first importer
   if (LIMITER_MODULE.test(file.source)) return [];
@@ -253,24 +206,6 @@ function entryRewritable(j: any, project: ProjectView, entry: string, starts: Re
   return list.length === 1 && list[0]!.kept !== undefined && list[0]!.startedBy === undefined;
 }
 
-/** Names already registered in the file: `closeOnShutdown('name', …)` / `drainOnShutdown('name', …)`. */
-function registeredNames(j: any, root: any): Set<string> {
-  const names = new Set<string>();
-  root.find(j.CallExpression).forEach((path: any) => {
-    const callee = path.node.callee;
-    if (callee.type !== 'Identifier' || !/^(closeOnShutdown|drainOnShutdown)\d*$/.test(callee.name)) return;
-    const first = path.node.arguments[0];
-    if (first && typeof first.value === 'string') names.add(first.value);
-  });
-  return names;
-}
-
-/** Inserts `node` after the statement at `statementPath`, found by identity (an import added above moves indexes). */
-function insertAfter(statementPath: any, node: any): void {
-  const list = statementList(statementPath);
-  list.splice(list.indexOf(statementPath.node) + 1, 0, node);
-}
-
 /** A comment's text, its continuation lines moved left by the comment's column (it is placed anew). */
 function commentText(comment: any): string {
   const column = comment.loc?.start.column ?? 0;
@@ -280,12 +215,6 @@ function commentText(comment: any): string {
     .split('\n')
     .map((line, i) => (i === 0 ? line : line.slice(Math.min(column, line.length - line.trimStart().length))))
     .join('\n');
-}
-
-/** The statement list (a body, a case's consequent) holding the statement at `statementPath`. */
-function statementList(statementPath: any): any[] {
-  const container = statementPath.parent.node;
-  return Array.isArray(container.body) ? container.body : container.consequent;
 }
 
 /** `const server = app.listen(…)` (kept as it is, or bound now), then `shutdownGracefully(server, logger)` after it. */

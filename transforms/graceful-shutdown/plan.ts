@@ -6,10 +6,10 @@
  */
 import jscodeshift from 'jscodeshift';
 import { requiredModule } from '../../src/ast/imports.js';
-import { importClosure, ownedByInnerPackage } from '../../src/ast/module-resolve.js';
+import { perPackage } from '../../src/ast/module-resolve.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
-import { serverStarts } from './servers.js';
-import { mongooseConnects } from './resources.js';
+import { loadedBy, SERVERLESS_ADAPTERS, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
+import { mongooseOwnerOf } from '../../src/ast/resources.js';
 
 const J = jscodeshift.withParser('tsx');
 
@@ -47,26 +47,20 @@ const SHUTDOWN_LIBRARIES = [
   'express-graceful-exit',
   '@moebius/http-graceful-shutdown',
 ];
-const SERVERLESS = ['serverless-http', '@vendia/serverless-express', '@codegenie/serverless-express', 'aws-serverless-express', '@netlify/functions', '@vercel/node', '@google-cloud/functions-framework', '@azure/functions'];
 const WEBSOCKETS = ['socket.io', 'express-ws', 'sockjs', 'primus'];
 const FRAMEWORKS = ['fastify', '@nestjs/core', '@hapi/hapi', 'hapi'];
 
 const SIGNAL = /(['"`])SIG(TERM|INT)\1/;
 const LISTENER = /\bprocess\s*\.\s*(on|once|addListener|prependListener)\s*\(/;
 
-const plans = new WeakMap<ProjectView, Map<string, Plan>>();
+const plans = perPackage<Plan>();
 
 /**
  * The plan of the package rooted at `packageDir`. `isGenerated(path, text)` tells harden's own
  * shutdown module (it handles the signals, and is not the project's handler).
  */
 export function planFor(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: Current): Plan {
-  const packageDir = pkg?.dir ?? '';
-  let perProject = plans.get(project);
-  if (!perProject) plans.set(project, (perProject = new Map()));
-  let plan = perProject.get(packageDir);
-  if (!plan) perProject.set(packageDir, (plan = decide(project, pkg, isGenerated, current)));
-  return plan;
+  return plans(project, pkg?.dir ?? '', () => decide(project, pkg, isGenerated, current));
 }
 
 /** The file being transformed: its text and tree stand in where the project cannot read it (a fixture's input). */
@@ -80,14 +74,13 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   const read = (path: string) => project.readFile(path) ?? (path === current.path ? current.text : undefined);
   const parse = (path: string) => project.parse(path) ?? (path === current.path ? current.root : undefined);
   const packageDir = pkg?.dir ?? '';
-  const prefix = packageDir === '' ? '' : `${packageDir}/`;
-  const files = project.files.filter((path) => path.startsWith(prefix) && project.roleOf(path) === 'source' && !ownedByInnerPackage(project, packageDir, path));
+  const files = serverSourceFiles(project, packageDir);
   const none: Plan = { loaded: new Set() };
   const declared = (names: string[]) => names.find((name) => pkg?.dependencyRange(name) !== undefined);
 
   const library = declared(SHUTDOWN_LIBRARIES);
   if (library) return { ...none, refusal: { reason: 'shutdown-library', detail: library } };
-  const serverless = declared(SERVERLESS);
+  const serverless = declared(SERVERLESS_ADAPTERS);
   if (serverless) return { ...none, refusal: { reason: 'serverless', detail: serverless } };
   const framework = declared(FRAMEWORKS);
   if (framework) return { ...none, refusal: { reason: 'framework-lifecycle', detail: framework } };
@@ -100,27 +93,15 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
   }
   const websocket = declared(WEBSOCKETS) ?? (pkg?.dependencyRange('ws') !== undefined && files.some((path) => /WebSocketServer|WebSocket\.Server|new\s+(ws\.)?Server\s*\(\s*\{[^}]*\bserver\b/.test(read(path) ?? '')) ? 'ws' : undefined);
 
-  const starts: Array<{ path: string; line: number }> = [];
-  for (const path of files) {
-    const text = read(path);
-    if (!text || !text.includes('.listen(')) continue;
-    const root = parse(path);
-    if (!root) continue;
-    for (const start of serverStarts(J, root)) starts.push({ path, line: start.call.node.loc?.start.line ?? 0 });
-  }
+  const starts = serverStartsIn(J, files, read, parse);
   if (starts.length === 0) return none;
   if (starts.length > 1) {
     return { ...none, refusal: { reason: 'several-servers', detail: starts.map((s) => `${s.path}:${s.line}`).join(', ') } };
   }
   if (websocket) return { ...none, refusal: { reason: 'websocket-server', detail: websocket } };
   const entry = starts[0]!.path;
-  const loaded = new Set([entry, ...[...importClosure(project, entry)].filter((path) => files.includes(path))]);
-  const mongooseOwner = [...loaded].sort().find((path) => {
-    const text = read(path) ?? '';
-    if (!text.includes('mongoose') || !text.includes('.connect(')) return false;
-    const root = parse(path);
-    return root !== undefined && mongooseConnects(J, root).length > 0;
-  });
+  const loaded = loadedBy(project, entry, files);
+  const mongooseOwner = mongooseOwnerOf(J, loaded, read, parse);
   const generated = [...loaded].filter((path) => LIMITER_MODULE.test(read(path) ?? ''));
   const limiterModule = generated.find((path) => /(^|\/)rate-limit-redis\.[cm]?[jt]s$/.test(path));
   const owner = limiterModule && [...loaded].sort().find((path) => !generated.includes(path) && importsAny(project, path, generated, parse(path)));

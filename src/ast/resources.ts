@@ -4,13 +4,17 @@
  * ioredis clients, Prisma clients, BullMQ workers, queues, queue-event listeners and flow
  * producers. Each with the module-level name it can be closed by, or why there is none.
  */
-import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { resolveBinding, unwrapExpression } from './scope.js';
 
 export type Stage = 'drain' | 'close';
+
+/** The kind of client, for transforms that treat them apart. */
+export type Client = 'ioredis' | 'prisma' | 'mongoose-connection' | 'bullmq';
 
 export interface Resource {
   /** The node the site is reported on (the `new …` or the connect call). */
   node: any;
+  client: Client;
   /** What it is, for messages: 'ioredis client', 'BullMQ worker', … */
   what: string;
   /** The module-level statement the registration goes after. */
@@ -25,19 +29,20 @@ export interface Resource {
 }
 
 interface Kind {
+  client: Client;
   what: string;
   stage: Stage;
   close: (name: string) => string;
 }
 
-const IOREDIS: Kind = { what: 'ioredis client', stage: 'close', close: (name) => `${name}.quit()` };
-const PRISMA: Kind = { what: 'Prisma client', stage: 'close', close: (name) => `${name}.$disconnect()` };
-const MONGOOSE_CONNECTION: Kind = { what: 'Mongoose connection', stage: 'close', close: (name) => `${name}.close()` };
+const IOREDIS: Kind = { client: 'ioredis', what: 'ioredis client', stage: 'close', close: (name) => `${name}.quit()` };
+const PRISMA: Kind = { client: 'prisma', what: 'Prisma client', stage: 'close', close: (name) => `${name}.$disconnect()` };
+const MONGOOSE_CONNECTION: Kind = { client: 'mongoose-connection', what: 'Mongoose connection', stage: 'close', close: (name) => `${name}.close()` };
 const BULLMQ: Record<string, Kind> = {
-  Worker: { what: 'BullMQ worker', stage: 'drain', close: (name) => `${name}.close()` },
-  Queue: { what: 'BullMQ queue', stage: 'close', close: (name) => `${name}.close()` },
-  QueueEvents: { what: 'BullMQ queue events', stage: 'close', close: (name) => `${name}.close()` },
-  FlowProducer: { what: 'BullMQ flow producer', stage: 'close', close: (name) => `${name}.close()` },
+  Worker: { client: 'bullmq', what: 'BullMQ worker', stage: 'drain', close: (name) => `${name}.close()` },
+  Queue: { client: 'bullmq', what: 'BullMQ queue', stage: 'close', close: (name) => `${name}.close()` },
+  QueueEvents: { client: 'bullmq', what: 'BullMQ queue events', stage: 'close', close: (name) => `${name}.close()` },
+  FlowProducer: { client: 'bullmq', what: 'BullMQ flow producer', stage: 'close', close: (name) => `${name}.close()` },
 };
 
 /** The kind of client `node` creates, if harden knows how to close it. */
@@ -91,14 +96,14 @@ export function findResources(j: any, root: any): Resource[] {
     let inFunction = false;
     for (let up = path.parent; up; up = up.parent) if (FUNCTION.test(up.node.type)) inFunction = true;
     const declarator = holder.parent?.node.type === 'VariableDeclarator' && holder.parent.node.init === holder.node ? holder.parent : undefined;
-    if (inFunction) return void found.push({ node: path.node, what: kind.what, stage: kind.stage, refusal: 'resource-in-function' });
+    if (inFunction) return void found.push({ node: path.node, client: kind.client, what: kind.what, stage: kind.stage, refusal: 'resource-in-function' });
     const declaration = declarator?.parent;
     const statement = declaration?.parent?.node.type === 'ExportNamedDeclaration' ? declaration.parent : declaration;
     if (!declarator || declarator.node.id.type !== 'Identifier' || statement?.parent?.node.type !== 'Program') {
-      return void found.push({ node: path.node, what: kind.what, stage: kind.stage, refusal: 'resource-not-named' });
+      return void found.push({ node: path.node, client: kind.client, what: kind.what, stage: kind.stage, refusal: 'resource-not-named' });
     }
     const name = declarator.node.id.name;
-    found.push({ node: path.node, what: kind.what, stage: kind.stage, after: statement, name, close: kind.close(name) });
+    found.push({ node: path.node, client: kind.client, what: kind.what, stage: kind.stage, after: statement, name, close: kind.close(name) });
   };
   root.find(j.NewExpression).forEach(visit);
   root.find(j.CallExpression).forEach(visit);
@@ -120,4 +125,14 @@ export function mongooseConnects(j: any, root: any): Array<{ node: any; mongoose
     found.push({ node: path.node, mongoose: callee.object.name, statement });
   });
   return found;
+}
+
+/** The first module of `loaded` (by path) that calls `mongoose.connect`: where the default connection is registered. */
+export function mongooseOwnerOf(j: any, loaded: ReadonlySet<string>, read: (path: string) => string | undefined, parse: (path: string) => any): string | undefined {
+  return [...loaded].sort().find((path) => {
+    const text = read(path) ?? '';
+    if (!text.includes('mongoose') || !text.includes('.connect(')) return false;
+    const root = parse(path);
+    return root !== undefined && mongooseConnects(j, root).length > 0;
+  });
 }

@@ -4,9 +4,11 @@
  * returns (a binding, an assignment, or a statement it can turn into `const server = …`) and
  * whether the code that starts it runs in this process's own start-up rather than for a caller.
  */
-import { isFunctionNode } from '../../src/ast/functions.js';
-import { exportTarget } from '../../src/ast/routes.js';
-import { referencesTo, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import type { ProjectView } from '../transform.js';
+import { isFunctionNode } from './functions.js';
+import { importClosure, ownedByInnerPackage } from './module-resolve.js';
+import { exportTarget } from './routes.js';
+import { referencesTo, resolveBinding, unwrapExpression } from './scope.js';
 
 export type Kept =
   /** `const server = app.listen(…)`: the statement to insert after and the name. */
@@ -23,6 +25,18 @@ export interface ServerStart {
   /** Why the server is not this process's own to shut down, when it is not. */
   startedBy?: string;
 }
+
+/** Packages that run an app as a serverless function: the platform owns the process, not a `listen`. */
+export const SERVERLESS_ADAPTERS = [
+  'serverless-http',
+  '@vendia/serverless-express',
+  '@codegenie/serverless-express',
+  'aws-serverless-express',
+  '@netlify/functions',
+  '@vercel/node',
+  '@google-cloud/functions-framework',
+  '@azure/functions',
+];
 
 const CHAIN = new Set(['on', 'once', 'addListener', 'prependListener']);
 
@@ -126,4 +140,33 @@ function startedBy(j: any, path: any): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The server source files of the package at `packageDir` (not those of a package nested inside it). */
+export function serverSourceFiles(project: ProjectView, packageDir: string): string[] {
+  const prefix = packageDir === '' ? '' : `${packageDir}/`;
+  return project.files.filter((path) => path.startsWith(prefix) && project.roleOf(path) === 'source' && !ownedByInnerPackage(project, packageDir, path));
+}
+
+/** Every server start of `files`, with its file and line; `read` and `parse` give each file's original text and tree. */
+export function serverStartsIn(
+  j: any,
+  files: readonly string[],
+  read: (path: string) => string | undefined,
+  parse: (path: string) => any,
+): Array<{ path: string; line: number; start: ServerStart }> {
+  const starts: Array<{ path: string; line: number; start: ServerStart }> = [];
+  for (const path of files) {
+    const text = read(path);
+    if (!text || !text.includes('.listen(')) continue;
+    const root = parse(path);
+    if (!root) continue;
+    for (const start of serverStarts(j, root)) starts.push({ path, line: start.call.node.loc?.start.line ?? 0, start });
+  }
+  return starts;
+}
+
+/** The file that starts the server and every module of `files` it loads: the server's process. */
+export function loadedBy(project: ProjectView, entry: string, files: readonly string[]): Set<string> {
+  return new Set([entry, ...[...importClosure(project, entry)].filter((path) => files.includes(path))]);
 }
