@@ -1,23 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { expressAppCreations } from '../../src/ast/express-app.js';
 import { usesSemicolons } from '../../src/ast/imports.js';
-import { importSupportExport, type Flavour } from '../../src/ast/support-module.js';
-import { supportSpecifier, type SupportPath } from '../../src/ast/support-path.js';
-import { harden } from '../../src/package-root.js';
+import { importSupportExport, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
+import { supportSpecifier } from '../../src/ast/support-path.js';
 import { defineTransform } from '../../src/transform.js';
 import { importLogger } from '../console-to-logger/logger-import.js';
 import { loggerCallsInHandlers } from './handlers.js';
 import { morganMounts, removeMorgan } from './morgan.js';
-import { mountPoint } from './mount.js';
+import { MODULE_STEM, mountPoint } from './mount.js';
 import { planFor } from './plan.js';
 
-const template = (name: string) => readFileSync(harden('transforms', 'request-context-logging', 'templates', name), 'utf8');
-const TEMPLATES: Record<Flavour, string> = {
-  ts: template('request-logger.ts'),
-  esm: template('request-logger.esm.js'),
-  cjs: template('request-logger.cjs.js'),
-};
+const SUPPORT = supportTemplates('request-context-logging', MODULE_STEM);
+const TEMPLATES = SUPPORT.templates;
 
 const SKIP_REASONS = {
   'already-has-pino-http':
@@ -64,15 +58,15 @@ export default defineTransform({
   }),
   apply({ j, root, file, options, sites, request, project }) {
     if (file.role !== 'source') return;
-    const plan = planFor(project, file.package, TEMPLATES, { path: file.path, root });
+    const plan = planFor(project, file.package, SUPPORT.isGenerated, { path: file.path, root });
     const logger = plan.logger;
     const end = usesSemicolons(file.source) ? ';' : '';
-    let module: SupportPath | undefined;
+    let module: { relative: string; target: string } | undefined;
     let flavour: Flavour | undefined;
 
     // the app: the request logger is mounted right after it is created
     for (const app of plan.installed ? [] : expressAppCreations(j, root)) {
-      const point = plan.refusal ? plan.refusal : mountPoint(j, root, app, file, project, logger!, TEMPLATES);
+      const point = plan.refusal ? plan.refusal : mountPoint(j, root, app, file, project, logger!, SUPPORT.isGenerated);
       if ('reason' in point || 'refusal' in point) {
         sites.skipped(app.node, 'reason' in point ? point.reason : point.refusal, point.detail);
         continue;
@@ -81,7 +75,7 @@ export default defineTransform({
       ({ module, flavour } = point);
       const morgans = morganMounts(j, root, app, point.appName);
       const loggerLocal = importLogger(j, root, file, project, logger!);
-      const requestLogger = importSupportExport(j, root, file, supportSpecifier(j, root, file, module), 'requestLogger');
+      const requestLogger = importSupportExport(j, root, file, supportSpecifier(j, root, file, module.target), 'requestLogger');
       const mount = j(`\n${point.appName}.use(${requestLogger}(${loggerLocal}))${end}\n`).get().node.program.body[0];
       point.list.splice(point.list.indexOf(point.statement.node) + 1, 0, mount);
       for (const morgan of morgans) {

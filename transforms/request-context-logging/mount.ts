@@ -3,8 +3,7 @@
  * `const app = express()`, before any route can be registered on it, with the project's logger
  * bound above that point; or why it cannot go there.
  */
-import { flavourOf, type Flavour } from '../../src/ast/support-module.js';
-import { isTemplateText, supportPath, type SupportPath } from '../../src/ast/support-path.js';
+import { flavourOf, supportModuleTarget, type Flavour } from '../../src/ast/support-module.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 import type { LoggerModule } from '../console-to-logger/detect-logger.js';
 import { boundLogger } from '../console-to-logger/logger-import.js';
@@ -17,7 +16,7 @@ export interface MountPoint {
   statement: any;
   list: any[];
   flavour: Flavour;
-  module: SupportPath;
+  module: { relative: string; target: string };
 }
 
 export const MODULE_STEM = 'request-logger';
@@ -29,7 +28,7 @@ export function mountPoint(
   file: Pick<FileInfo, 'path' | 'language' | 'package'>,
   project: ProjectView,
   logger: LoggerModule,
-  templates: Record<Flavour, string>,
+  isGenerated: (text: string) => boolean,
 ): MountPoint | { refusal: MountRefusal; detail?: string } {
   const declarator = app.parent;
   const declaration = declarator?.parent;
@@ -49,8 +48,8 @@ export function mountPoint(
     if (body.findIndex(declares) > body.indexOf(top.node)) return { refusal: 'logger-declared-after-app', detail: loggerLocal };
   }
   const flavour = flavourOf(j, root, file as FileInfo);
-  const module = supportPath(project, file, flavour, MODULE_STEM);
+  const module = supportModuleTarget(project, file, flavour, MODULE_STEM);
   const existing = project.readFile(module.target);
-  if (existing !== undefined && !isTemplateText(existing, templates[flavour])) return { refusal: 'module-path-taken', detail: module.target };
+  if (existing !== undefined && !isGenerated(existing)) return { refusal: 'module-path-taken', detail: module.target };
   return { appName: declarator.node.id.name, statement, list, flavour, module };
 }

@@ -8,8 +8,6 @@ import { expressAppCreations } from '../../src/ast/express-app.js';
 import { findImportedLocal } from '../../src/ast/imports.js';
 import { ownedByInnerPackage } from '../../src/ast/module-resolve.js';
 import { dependencyMajor } from '../../src/ast/routes.js';
-import { isTemplateText } from '../../src/ast/support-path.js';
-import type { Flavour } from '../../src/ast/support-module.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
 import { findProjectLogger, type LoggerModule } from '../console-to-logger/detect-logger.js';
 import { MODULE_STEM, mountPoint, type MountRefusal } from './mount.js';
@@ -61,23 +59,23 @@ export function mountsRequestLogger(j: any, root: any): boolean {
 const cache = new WeakMap<ProjectView, Map<string, Plan>>();
 
 /** The plan of the package owning `current` (the file being transformed, read from its tree: a fixture's file is not on disk). */
-export function planFor(project: ProjectView, pkg: PackageInfo | undefined, templates: Record<Flavour, string>, current: { path: string; root: any }): Plan {
+export function planFor(project: ProjectView, pkg: PackageInfo | undefined, isGenerated: (text: string) => boolean, current: { path: string; root: any }): Plan {
   const packageDir = pkg?.dir ?? '';
   let perProject = cache.get(project);
   if (!perProject) cache.set(project, (perProject = new Map()));
   let plan = perProject.get(packageDir);
-  if (!plan) perProject.set(packageDir, (plan = makePlan(project, pkg, packageDir, templates, current)));
+  if (!plan) perProject.set(packageDir, (plan = makePlan(project, pkg, packageDir, isGenerated, current)));
   return plan;
 }
 
-function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir: string, templates: Record<Flavour, string>, current: { path: string; root: any }): Plan {
+function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir: string, isGenerated: (text: string) => boolean, current: { path: string; root: any }): Plan {
   const files = packageFiles(project, packageDir);
   const logger = findProjectLogger(project, packageDir);
   const tree = (path: string) => (path === current.path ? current.root : project.parse(path));
   const apps = files.flatMap((path) => appsOf(project, path, tree));
   // harden's module in the package, or an app file importing it (a fixture's module is not on disk)
   const installed =
-    files.some((path) => MODULE_FILE.test(path) && Object.values(templates).some((template) => isTemplateText(project.readFile(path) ?? '', template))) ||
+    files.some((path) => MODULE_FILE.test(path) && isGenerated(project.readFile(path) ?? '')) ||
     apps.some((app) => mountsRequestLogger(TSX, tree(app.file)));
   const pinoMajor = dependencyMajor(pkg, 'pino');
   const plan: Plan = { logger, apps, installed, pinoHttpRange: (pinoMajor !== undefined && PINO_HTTP_FOR_PINO[pinoMajor]) || LATEST_PINO_HTTP };
@@ -94,7 +92,7 @@ function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir
   // the app's own file must take the mount, or no handler may count on req.log
   const file = apps[0]!.file;
   const root = tree(file);
-  const point = mountPoint(TSX, root, expressAppCreations(TSX, root)[0], { path: file, language: /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js', package: pkg }, project, logger, templates);
+  const point = mountPoint(TSX, root, expressAppCreations(TSX, root)[0], { path: file, language: /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js', package: pkg }, project, logger, isGenerated);
   return 'refusal' in point ? refuse(point.refusal, point.detail) : plan;
 }
 

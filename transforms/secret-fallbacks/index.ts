@@ -1,18 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { flavourOf, importSupportExport, type Flavour } from '../../src/ast/support-module.js';
-import { isTemplateText, supportPath, supportSpecifier } from '../../src/ast/support-path.js';
-import { harden } from '../../src/package-root.js';
+import { flavourOf, importSupportExport, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
+import { supportSpecifier } from '../../src/ast/support-path.js';
 import { defineTransform } from '../../src/transform.js';
 import { literalText } from '../../src/ast/values.js';
 import { findCandidates } from './candidates.js';
 
-const template = (name: string) => readFileSync(harden('transforms', 'secret-fallbacks', 'templates', name), 'utf8');
-const TEMPLATES: Record<Flavour, string> = {
-  ts: template('require-secret.ts'),
-  esm: template('require-secret.esm.js'),
-  cjs: template('require-secret.cjs.js'),
-};
+const { templates: TEMPLATES, isGenerated } = supportTemplates('secret-fallbacks', 'require-secret');
 
 /** The exported helper's name; src/output/runtime-needs.ts reads calls of it (and of `requireSecret2`, ...). */
 export const HELPER = 'requireSecret';
@@ -49,10 +42,9 @@ export default defineTransform({
     const candidates = findCandidates(j, root);
     if (candidates.length === 0) return;
     const flavour = flavourOf(j, root, file);
-    const module = supportPath(project, file, flavour, 'require-secret');
-    const { relative, target } = module;
+    const { relative, target } = supportModuleTarget(project, file, flavour, 'require-secret');
     const existing = project.readFile(target);
-    const taken = existing !== undefined && !isTemplateText(existing, TEMPLATES[flavour]);
+    const taken = existing !== undefined && !isGenerated(existing);
 
     const wanted = [];
     for (const candidate of candidates) {
@@ -69,7 +61,7 @@ export default defineTransform({
       wanted.push(candidate);
     }
     if (wanted.length === 0) return;
-    const local = importSupportExport(j, root, file, supportSpecifier(j, root, file, module), HELPER);
+    const local = importSupportExport(j, root, file, supportSpecifier(j, root, file, target), HELPER);
     for (const candidate of wanted) {
       const call = j.callExpression(j.identifier(local), [j.stringLiteral(candidate.name), candidate.literal]);
       if (candidate.replace.kind === 'expression') candidate.replace.path.replace(call);
