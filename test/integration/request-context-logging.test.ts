@@ -7,12 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harden, repo } from '../support/cli.js';
-
-const root = join(import.meta.dirname, '..', '..');
+import { harden, repoWithModules } from '../support/cli.js';
 
 const LOGGER = `const pino = require('pino');
 
@@ -77,14 +75,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('request-context-logging on a real server', () => {
   it('gives each request one id on all its lines, keeps and echoes X-Request-Id, redacts credentials, keeps concurrent requests apart', async () => {
-    const dir = repo({
+    const dir = repoWithModules({
       'package.json': JSON.stringify({ name: 'work', private: true, dependencies: { express: '^4.21.2', pino: '^10.4.0' } }, null, 2),
       'src/lib/logger.js': LOGGER,
       'src/app.js': APP,
       'src/server.js': SERVER,
       '.gitignore': 'node_modules\n',
     });
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
 
     const run = harden(['apply', '--transform', 'request-context-logging', '--no-install', '.'], dir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
