@@ -7,6 +7,7 @@ import { harden } from '../src/package-root.js';
 import type { AnyTransform } from '../src/transform.js';
 import consoleToLogger from './console-to-logger/index.js';
 import dedupeImports from './dedupe-imports/index.js';
+import envSchema from './env-schema/index.js';
 import expressAsyncErrors from './express-async-errors/index.js';
 import fsSyncToAsync from './fs-sync-to-async/index.js';
 import gracefulShutdown from './graceful-shutdown/index.js';
@@ -37,6 +38,7 @@ export const transforms: readonly AnyTransform[] = [
   gracefulShutdown,
   requestContextLogging,
   healthEndpoints,
+  envSchema,
   splitGodService,
 ] as AnyTransform[];
 

@@ -5,9 +5,7 @@
  */
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { FileInfo, ProjectView } from '../transform.js';
-import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { harden } from '../package-root.js';
 import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesJsExtensions, usesSemicolons } from './imports.js';
 
 export type Flavour = 'ts' | 'esm' | 'cjs';
@@ -135,12 +133,11 @@ export function insertAfter(statementPath: any, node: any): void {
 }
 
 /**
- * The three flavours of a transform's support module, read from `transforms/<id>/templates/`
- * (`<stem>.ts`, `<stem>.esm.js`, `<stem>.cjs.js`), and whether a text is one of them (any BOM or
- * line ending): harden's own module, not the project's.
+ * The three flavours of a transform's support module, `<stem>.ts`, `<stem>.esm.js` and
+ * `<stem>.cjs.js` as `read` gives them (from the transform's `templates/`), and whether a text is
+ * one of them (any BOM or line ending): harden's own module, not the project's.
  */
-export function supportTemplates(transformId: string, stem: string): { templates: Record<Flavour, string>; isGenerated(text: string): boolean } {
-  const read = (name: string) => readFileSync(harden('transforms', transformId, 'templates', name), 'utf8');
+export function supportTemplates(read: (name: string) => string, stem: string): { templates: Record<Flavour, string>; isGenerated(text: string): boolean } {
   const templates: Record<Flavour, string> = { ts: read(`${stem}.ts`), esm: read(`${stem}.esm.js`), cjs: read(`${stem}.cjs.js`) };
   return { templates, isGenerated: (text) => Object.values(templates).includes(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')) };
 }

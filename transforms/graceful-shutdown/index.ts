@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
 import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, registeredNames, supportModuleTarget, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
+import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
 import { LIMITER_MODULE, planFor, type Plan } from './plan.js';
@@ -28,7 +30,7 @@ const SKIP_REASONS = {
 type Reason = keyof typeof SKIP_REASONS;
 
 export const MODULE_STEM = 'graceful-shutdown';
-const { templates: TEMPLATES, isGenerated } = supportTemplates('graceful-shutdown', MODULE_STEM);
+const { templates: TEMPLATES, isGenerated } = supportTemplates((name) => readFileSync(harden('transforms', 'graceful-shutdown', 'templates', name), 'utf8'), MODULE_STEM);
 /** A specifier of harden's shutdown module, from any file. */
 const GENERATED_SPECIFIER = /(^|\/)graceful-shutdown(\.[cm]?[jt]s)?$/;
 

@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { dominantQuote, usesSemicolons } from '../../src/ast/imports.js';
 import { findResources, mongooseConnects, type Resource } from '../../src/ast/resources.js';
 import { flavourOf, importSupportNames, insertAfter, registeredNames, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
+import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type Sites } from '../../src/transform.js';
 import { expressApps } from './apps.js';
 import { healthPlanFor, isAt, MODULE_STEM, type HealthPlan } from './plan.js';
 
-const { templates: TEMPLATES, isGenerated } = supportTemplates('health-endpoints', MODULE_STEM);
+const { templates: TEMPLATES, isGenerated } = supportTemplates((name) => readFileSync(harden('transforms', 'health-endpoints', 'templates', name), 'utf8'), MODULE_STEM);
 
 const SKIP_REASONS = {
   'health-library':

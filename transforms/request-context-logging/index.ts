@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { expressAppCreations } from '../../src/ast/express-app.js';
 import { usesSemicolons } from '../../src/ast/imports.js';
 import { importSupportExport, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { supportSpecifier } from '../../src/ast/support-path.js';
+import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
 import { importLogger } from '../console-to-logger/logger-import.js';
 import { loggerCallsInHandlers } from './handlers.js';
@@ -10,7 +12,7 @@ import { morganMounts, removeMorgan } from './morgan.js';
 import { MODULE_STEM, mountPoint } from './mount.js';
 import { planFor } from './plan.js';
 
-const SUPPORT = supportTemplates('request-context-logging', MODULE_STEM);
+const SUPPORT = supportTemplates((name) => readFileSync(harden('transforms', 'request-context-logging', 'templates', name), 'utf8'), MODULE_STEM);
 const TEMPLATES = SUPPORT.templates;
 
 const SKIP_REASONS = {

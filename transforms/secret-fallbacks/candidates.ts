@@ -4,7 +4,8 @@
  * default and whether it can become `requireSecret(name, default)`, or why not.
  */
 import { enclosingFunction } from '../../src/ast/functions.js';
-import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
+import { envName, isProcessEnv } from '../../src/ast/env.js';
+import { unwrapExpression } from '../../src/ast/scope.js';
 import { literalText } from '../../src/ast/values.js';
 import { judgeName, nonSecretValue } from './names.js';
 
@@ -19,30 +20,6 @@ export interface Candidate {
   /** the node `requireSecret(...)` replaces: the whole `||` expression, or the destructuring default */
   replace: { path: any; kind: 'expression' } | { property: any; kind: 'default' };
   refusal?: { reason: Reason; detail?: string };
-}
-
-/** `process.env.X` / `process.env['X']` (with `process` the global): X, else undefined. */
-export function envName(path: any, node: any): string | undefined {
-  const read = unwrapExpression(node);
-  if (read?.type !== 'MemberExpression' && read?.type !== 'OptionalMemberExpression') return undefined;
-  if (!isProcessEnv(path, read.object)) return undefined;
-  if (!read.computed && read.property.type === 'Identifier') return read.property.name;
-  const key = read.property;
-  if (read.computed && (key.type === 'StringLiteral' || (key.type === 'Literal' && typeof key.value === 'string'))) return key.value;
-  return undefined;
-}
-
-function isProcessEnv(path: any, node: any): boolean {
-  const object = unwrapExpression(node);
-  return (
-    (object?.type === 'MemberExpression' || object?.type === 'OptionalMemberExpression') &&
-    !object.computed &&
-    object.object.type === 'Identifier' &&
-    object.object.name === 'process' &&
-    object.property.type === 'Identifier' &&
-    object.property.name === 'env' &&
-    resolveBinding(path, 'process') === undefined
-  );
 }
 
 /** Defaults that say "no value": the variable is optional, not given a public secret. */

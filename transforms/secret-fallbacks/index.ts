@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { flavourOf, importSupportExport, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
 import { supportSpecifier } from '../../src/ast/support-path.js';
+import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
 import { literalText } from '../../src/ast/values.js';
 import { findCandidates } from './candidates.js';
 
-const { templates: TEMPLATES, isGenerated } = supportTemplates('secret-fallbacks', 'require-secret');
+const { templates: TEMPLATES, isGenerated } = supportTemplates((name) => readFileSync(harden('transforms', 'secret-fallbacks', 'templates', name), 'utf8'), 'require-secret');
 
 /** The exported helper's name; src/output/runtime-needs.ts reads calls of it (and of `requireSecret2`, ...). */
 export const HELPER = 'requireSecret';
