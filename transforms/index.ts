@@ -18,6 +18,7 @@ import mongooseLean from './mongoose-lean/index.js';
 import mongoosePaginate from './mongoose-paginate/index.js';
 import mongoosePoolOptions from './mongoose-pool-options/index.js';
 import rateLimiterRedis from './rate-limiter-redis/index.js';
+import requestContextLogging from './request-context-logging/index.js';
 import secretFallbacks from './secret-fallbacks/index.js';
 import splitGodService from './split-god-service/index.js';
 
@@ -35,6 +36,7 @@ export const transforms: readonly AnyTransform[] = [
   secretFallbacks,
   mongoFilterEq,
   gracefulShutdown,
+  requestContextLogging,
   healthEndpoints,
   envSchema,
   splitGodService,

@@ -152,7 +152,13 @@ export function routeReceiver(call: any): any {
  * undefined when it declares none or harden cannot read it (`latest`, `*`, a git or file URL, an upper bound).
  */
 export function expressMajor(pkg: { dependencyRange(name: string): string | undefined } | undefined): number | undefined {
-  const range = pkg?.dependencyRange('express')?.replace(/^npm:express@/, '');
+  return dependencyMajor(pkg, 'express');
+}
+
+/** The lowest major of `name` a package's declared range admits (see `expressMajor`). */
+export function dependencyMajor(pkg: { dependencyRange(name: string): string | undefined } | undefined, name: string): number | undefined {
+  const declared = pkg?.dependencyRange(name);
+  const range = declared?.startsWith(`npm:${name}@`) ? declared.slice(`npm:${name}@`.length) : declared;
   // an upper bound (`<6`, `>=4 <6`) says nothing certain about the lowest major harden would meet
   if (!range || /^(file:|link:|git|https?:|github:|workspace:)/.test(range) || range.includes('<')) return undefined;
   const majors = [...range.matchAll(/(?:^|[\s|^~<>=v])(\d+)(?=[.\sx*]|$)/g)].map((m) => Number(m[1]));

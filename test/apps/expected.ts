@@ -50,6 +50,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.ts:5', reason: 'no-project-logger', why: 'no pino logger module in the app (node-ops alone: console-to-logger would generate lib/logger)' }],
+      },
       'env-schema': {
         changed: [{ at: 'src/server.ts:1', why: "no dotenv: the check is the first import of src/server.ts, before ./app reads JWT_SECRET, MONGODB_URI, OPENAI_API_KEY, REDIS_URL" }],
         exact: true,
@@ -170,6 +175,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'js',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.js:8', reason: 'winston-logger', why: 'src/utils/logger.js is winston: pino-http needs pino, express-winston is not stacked' }],
+      },
       'env-schema': {
         changed: [{ at: 'src/server.js:1', why: "no dotenv: require('./config/env') first, before ./app and ./config read the environment" }],
         exact: true,
@@ -247,6 +257,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'js',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.js:5', reason: 'no-project-logger', why: 'console.* only: no pino logger module to hang req.log on' }],
+      },
       'env-schema': {
         changed: [{ at: 'server.js:1', why: "no dotenv: require('./src/config/env') first, before ./src/app and ./src/config/db read the environment" }],
         exact: true,
@@ -422,6 +437,11 @@ export const EXPECTED: Record<string, AppExpectation> = {
     more: ['node-ops'],
     language: 'ts',
     transforms: {
+      'request-context-logging': {
+        changed: [],
+        exact: true,
+        skipped: [{ at: 'src/app.ts:7', reason: 'no-project-logger', why: 'createApp() has no pino logger module to mount pino-http on' }],
+      },
       'env-schema': {
         changed: [{ at: 'src/server.ts:1', why: "no dotenv: the check is the first import, one name (PORT, a number with its ?? 4000 fallback)" }],
         exact: true,

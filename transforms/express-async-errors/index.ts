@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
+import { expressAppCreations } from '../../src/ast/express-app.js';
 import { expressMajor, routeCalls } from '../../src/ast/routes.js';
-import { unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { analyseHandler } from './handlers.js';
-import { calleeModule, looksLikeHandler, resolveHandler, routerKind } from './registrations.js';
+import { looksLikeHandler, resolveHandler, routerKind } from './registrations.js';
 import { EXPRESS_ASYNC_ERRORS_RANGE, isKnownWrapper, loadsExpressAsyncErrors, wrapperFor } from './wrapper.js';
 
 const SKIP_REASONS = {
@@ -52,9 +52,8 @@ export default defineTransform({
       major === undefined ? 'express-version-unknown' : major >= 5 ? 'express-5' : loadsExpressAsyncErrors(project, file) ? 'already-handled' : undefined;
 
     if (options.mode === 'import') {
-      const apps = root.find(j.CallExpression).filter((path: any) => calleeModule(path, path.node.callee) === 'express' && isAppCreation(path.node));
-      if (apps.size() === 0) return;
-      const app = apps.paths()[0]!;
+      const app = expressAppCreations(j, root)[0];
+      if (!app) return;
       const refusal = packageRefusal();
       if (refusal) return sites.skipped(app.node, refusal);
       if (!sites.changed(app.node, 'loads express-async-errors before any route is registered: a rejected handler of this app reaches next(err)')) return;
@@ -121,12 +120,6 @@ export default defineTransform({
     if (wrapper.request) request.file(wrapper.request.path, wrapper.request.contents);
   },
 });
-
-/** `express()`: the app, not `express.Router()` / `express.json()`. */
-function isAppCreation(call: any): boolean {
-  const callee = unwrapExpression(call.callee);
-  return callee.type === 'Identifier' || (callee.type === 'CallExpression' && callee.callee.type === 'Identifier' && callee.callee.name === 'require');
-}
 
 /** `require('express-async-errors')` / `import 'express-async-errors'` as the first statement, above every route module the file loads. */
 function loadFirst(j: any, root: any, esm: boolean, semicolons: boolean, quote: string): void {

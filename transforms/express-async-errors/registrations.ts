@@ -4,7 +4,7 @@
  * it is (inline, a function of this file, or an export of a project module), a wrapper call around
  * one, or something harden cannot follow.
  */
-import { requiredModule } from '../../src/ast/imports.js';
+import { calleeModule } from '../../src/ast/express-app.js';
 import { isFunctionNode } from '../../src/ast/functions.js';
 import { exportTarget, routeReceiver } from '../../src/ast/routes.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
@@ -14,23 +14,6 @@ import type { PackageInfo, ProjectView } from '../../src/transform.js';
 export const OTHER_FRAMEWORKS = ['koa', 'koa-router', '@koa/router', 'fastify', '@hapi/hapi', 'hapi', 'restify', 'hono', '@nestjs/core'];
 
 export type RouterKind = 'express' | 'other' | 'unknown';
-
-/** Module a callee comes from: `express` of `express()`, `express.Router()`, `Router()`, `require('express').Router()`. */
-export function calleeModule(path: any, callee: any): string | undefined {
-  const node = unwrapExpression(callee);
-  const direct = requiredModule(node);
-  if (direct) return direct;
-  if (node?.type === 'MemberExpression') return calleeModule(path, node.object);
-  if (node?.type === 'CallExpression') return calleeModule(path, node.callee);
-  if (node?.type !== 'Identifier') return undefined;
-  const binding = resolveBinding(path, node.name);
-  if (binding?.kind === 'import') return binding.source;
-  if (binding?.kind === 'variable' && !binding.destructured) {
-    const init = unwrapExpression(binding.declarator.init);
-    return init && init !== node ? calleeModule(path, init) : undefined;
-  }
-  return undefined;
-}
 
 /** What the registration `callPath` is made on. */
 export function routerKind(callPath: any, pkg: PackageInfo | undefined): RouterKind {

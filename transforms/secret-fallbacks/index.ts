@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import { z } from 'zod';
-import { relativeSpecifier } from '../../src/ast/imports.js';
-import { flavourOf, importSupportExport, needsJsSuffix, supportFolder, type Flavour } from '../../src/ast/support-module.js';
+import { flavourOf, importSupportExport, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
+import { supportSpecifier } from '../../src/ast/support-path.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
 import { literalText } from '../../src/ast/values.js';
 import { findCandidates } from './candidates.js';
 
-const template = (name: string) => readFileSync(harden('transforms', 'secret-fallbacks', 'templates', name), 'utf8');
-const TEMPLATES: Record<Flavour, string> = {
-  ts: template('require-secret.ts'),
-  esm: template('require-secret.esm.js'),
-  cjs: template('require-secret.cjs.js'),
-};
+const { templates: TEMPLATES, isGenerated } = supportTemplates((name) => readFileSync(harden('transforms', 'secret-fallbacks', 'templates', name), 'utf8'), 'require-secret');
 
 /** The exported helper's name; src/output/runtime-needs.ts reads calls of it (and of `requireSecret2`, ...). */
 export const HELPER = 'requireSecret';
@@ -50,12 +44,9 @@ export default defineTransform({
     const candidates = findCandidates(j, root);
     if (candidates.length === 0) return;
     const flavour = flavourOf(j, root, file);
-    const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
-    const packageDir = file.package?.dir ?? '';
-    const relative = `${supportFolder(project, packageDir)}require-secret${ext}`;
-    const target = posix.join(packageDir, relative);
+    const { relative, target } = supportModuleTarget(project, file, flavour, 'require-secret');
     const existing = project.readFile(target);
-    const taken = existing !== undefined && existing.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') !== TEMPLATES[flavour];
+    const taken = existing !== undefined && !isGenerated(existing);
 
     const wanted = [];
     for (const candidate of candidates) {
@@ -72,9 +63,7 @@ export default defineTransform({
       wanted.push(candidate);
     }
     if (wanted.length === 0) return;
-    // Node resolves neither `.cjs` nor `.mjs` without the extension
-    const withExtension = ext === '.cjs' || ext === '.mjs' || needsJsSuffix(j, root, file);
-    const local = importSupportExport(j, root, file, relativeSpecifier(file.path, target, withExtension), HELPER);
+    const local = importSupportExport(j, root, file, supportSpecifier(j, root, file, target), HELPER);
     for (const candidate of wanted) {
       const call = j.callExpression(j.identifier(local), [j.stringLiteral(candidate.name), candidate.literal]);
       if (candidate.replace.kind === 'expression') candidate.replace.path.replace(call);
