@@ -24,7 +24,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     wrapColumn: 100,
   }).code;
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
-  return joinInsertedImports(source, reconcile(source, whole, parsed.options));
+  return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options)));
 }
 
 /** One top-level import or require on one line: `import x from 'm';`, `const { a } = require('m');`. */
@@ -62,6 +62,33 @@ export function joinInsertedImports(source: string, text: string): string {
     k = end - 1;
   }
   return drop.size === 0 ? text : lines.filter((_, index) => !drop.has(index)).join('');
+}
+
+/** A top-level line that ends a statement spanning several lines: `};`, `})`, `);`, `]`. */
+const CLOSING_LINE = /^[}\])][^\r\n]*\r?\n?$/;
+
+/**
+ * Statements harden appended at the end of a file, after a statement spanning several lines, are
+ * set apart by a blank line, as recast does for the same insertion anywhere else in the file (it
+ * does not at the end: `};` then `closeOnShutdown(…)` ran together).
+ */
+export function separateAppendedStatement(source: string, text: string): string {
+  if (source === text) return text;
+  const lines = splitLines(text);
+  const original = splitLines(source);
+  const inserted = insertedLines(original, lines);
+  let first = lines.length;
+  while (first > 0 && inserted[first - 1]) first -= 1;
+  if (first === lines.length || first === 0) return text;
+  const before = lines[first - 1]!;
+  const start = lines[first]!;
+  // only an append: the source ended with that line (a replaced last statement keeps its spacing)
+  const withoutEol = (line: string) => line.replace(/\r?\n$|\r$/, '');
+  if (withoutEol(original[original.length - 1] ?? '') !== withoutEol(before)) return text;
+  if (!CLOSING_LINE.test(before) || BLANK_LINE.test(start) || /^[ \t]/.test(start) || isImportLine(start)) return text;
+  const eol = before.endsWith('\r\n') ? '\r\n' : before.endsWith('\n') ? '\n' : before.endsWith('\r') ? '\r' : undefined;
+  if (!eol) return text;
+  return [...lines.slice(0, first), eol, ...lines.slice(first)].join('');
 }
 
 function unmaskShebang(source: string, printed: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinInsertedImports } from '../../src/engine/print.js';
+import { joinInsertedImports, separateAppendedStatement } from '../../src/engine/print.js';
 
 describe('joinInsertedImports', () => {
   it("moves an inserted import up to the file's import group, keeping the blank line that ended it", () => {
@@ -28,5 +28,29 @@ describe('joinInsertedImports', () => {
     expect(joinInsertedImports("import { a } from 'a';\nimport { b } from 'a';\n\nrun(a, b, x);\n", merged)).toBe(merged);
     const twice = "import a from 'a';\n\nimport { x } from './x';\n\nrun(a, x);\n";
     expect(joinInsertedImports("import a from 'a';\n\n\nrun(a, x);\n", twice)).toBe(twice);
+  });
+});
+
+describe('separateAppendedStatement', () => {
+  const source = "const m = require('m');\n\nexports.connect = () => {\n  m.connect();\n};\n";
+
+  it('sets a statement appended after a multi-line statement apart with a blank line', () => {
+    const printed = `${source}closeOnShutdown('m', () => m.disconnect());\n`;
+    expect(separateAppendedStatement(source, printed)).toBe(`${source}\ncloseOnShutdown('m', () => m.disconnect());\n`);
+  });
+
+  it('keeps CRLF', () => {
+    const crlf = source.replace(/\n/g, '\r\n');
+    expect(separateAppendedStatement(crlf, `${crlf}run();\r\n`)).toBe(`${crlf}\r\nrun();\r\n`);
+  });
+
+  it('leaves an append after a one-line statement, a replaced last statement and an indented line alone', () => {
+    const oneLine = 'const server = app.listen(3000);\n';
+    expect(separateAppendedStatement(oneLine, `${oneLine}shutdownGracefully(server);\n`)).toBe(`${oneLine}shutdownGracefully(server);\n`);
+    const replaced = 'if (a) {\n  b();\n}\nfoo(x);\n';
+    const edited = 'if (a) {\n  b();\n}\nfoo(y);\n';
+    expect(separateAppendedStatement(replaced, edited)).toBe(edited);
+    const block = 'function f() {\n  a();\n}\n';
+    expect(separateAppendedStatement(block, 'function f() {\n  a();\n}\n  b();\n')).toBe('function f() {\n  a();\n}\n  b();\n');
   });
 });
