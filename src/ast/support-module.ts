@@ -80,10 +80,20 @@ export function supportFolder(project: ProjectView, packageDir: string): string 
  * support folder), for a file of `flavour`: relative to the package, and root-relative.
  */
 export function supportModuleTarget(project: ProjectView, file: Pick<FileInfo, 'path' | 'package'>, flavour: Flavour, stem: string): { relative: string; target: string } {
-  const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
+  const ext = supportExtension(file.path, flavour);
   const packageDir = file.package?.dir ?? '';
   const relative = `${supportFolder(project, packageDir)}${stem}${ext}`;
   return { relative, target: posix.join(packageDir, relative) };
+}
+
+/** The extension of a support module for a file at `path` of `flavour`: `.ts`, or the file's own `.mjs`/`.cjs`, else `.js`. */
+export function supportExtension(path: string, flavour: Flavour): string {
+  return flavour === 'ts' ? '.ts' : path.endsWith('.mjs') ? '.mjs' : path.endsWith('.cjs') ? '.cjs' : '.js';
+}
+
+/** `target` (root-relative) as `file` imports it: Node resolves neither `.cjs` nor `.mjs` without the extension. */
+export function supportSpecifier(j: JSCodeshift, root: Collection<any>, file: FileInfo, target: string): string {
+  return relativeSpecifier(file.path, target, /\.[cm]js$/.test(target) || needsJsSuffix(j, root, file));
 }
 
 /** The flavour of another file of the project, from its extension and syntax (`root`: its tree, when the project cannot parse it). */
@@ -100,7 +110,7 @@ export function flavourOfPath(j: any, project: ProjectView, path: string, root: 
  * each under a name the file does not use.
  */
 export function importSupportNames(j: any, root: any, file: FileInfo, target: string, names: readonly string[]): Record<string, string> {
-  const specifier = relativeSpecifier(file.path, target, needsJsSuffix(j, root, file));
+  const specifier = supportSpecifier(j, root, file, target);
   const bare = (source: string) => source.replace(/\.[cm]?[jt]s$/, '');
   const same = (source: string) => source === specifier || bare(source) === bare(specifier);
   const locals: Record<string, string> = {};

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { importClosure } from '../../src/ast/module-resolve.js';
-import { dominantQuote, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, needsJsSuffix, serverSourceFolder, supportTemplates } from '../../src/ast/support-module.js';
+import { dominantQuote, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
+import { flavourOf, serverSourceFolder, supportExtension, supportSpecifier, supportTemplates } from '../../src/ast/support-module.js';
 import { serverStarts } from '../../src/ast/servers.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type ProjectView } from '../../src/transform.js';
@@ -84,7 +84,7 @@ export default defineTransform({
     }
     if (plan.entry !== file.path) return;
 
-    const ext = flavour === 'ts' ? '.ts' : file.path.endsWith('.mjs') ? '.mjs' : file.path.endsWith('.cjs') ? '.cjs' : '.js';
+    const ext = supportExtension(file.path, flavour ?? 'cjs');
     const relative = `${serverSourceFolder(project, packageDir)}config/env${ext}`;
     const target = posix.join(packageDir, relative);
     const body = root.get().node.program.body as any[];
@@ -105,8 +105,7 @@ export default defineTransform({
     const mode = options.strict ? 'strict: stops start-up when one is missing or malformed' : 'warns when one is missing or malformed';
     if (!sites.changed(first, `checks ${names.length} environment variables at start-up (${mode}): ${names.join(', ')}${example}`)) return;
 
-    const withExtension = ext === '.cjs' || ext === '.mjs' || needsJsSuffix(j, root, file);
-    const specifier = relativeSpecifier(file.path, target, withExtension);
+    const specifier = supportSpecifier(j, root, file, target);
     const quote = dominantQuote(file.source) === 'double' ? '"' : "'";
     const end = usesSemicolons(file.source) ? ';' : '';
     const source = `${quote}${specifier.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, registeredNames, supportModuleTarget, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
+import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, registeredNames, supportModuleTarget, supportSpecifier, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
@@ -176,7 +176,7 @@ function registrationsOf(
 
 /** The local name of `closeRateLimitRedis` in the file: imported from harden's rate-limiter module. */
 function limiterClose(j: any, root: any, file: FileInfo, module: string): string {
-  const specifier = relativeSpecifier(file.path, module, needsJsSuffix(j, root, file));
+  const specifier = supportSpecifier(j, root, file, module);
   const same = (source: string) => source.replace(/\.[cm]?[jt]s$/, '') === specifier.replace(/\.[cm]?[jt]s$/, '');
   const found = findImportedLocal(j, root, same, 'closeRateLimitRedis');
   if (found) return found;

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import { findImportedLocal, relativeSpecifier, requiredModule } from '../../src/ast/imports.js';
-import { flavourOf, importSupportExport, needsJsSuffix, type Flavour } from '../../src/ast/support-module.js';
+import { flavourOf, importSupportExport, needsJsSuffix, supportExtension, supportSpecifier, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import type { FileInfo, ProjectView, Requests } from '../../src/transform.js';
 
@@ -42,10 +42,9 @@ export interface ProjectClient {
 function supportTarget(ctx: ClientContext, stem: string): { relative: string; target: string; specifier: string } {
   const flavour = flavourOf(ctx.j, ctx.root, ctx.file);
   const { path } = ctx.file;
-  const ext = flavour === 'ts' ? '.ts' : path.endsWith('.mjs') ? '.mjs' : path.endsWith('.cjs') ? '.cjs' : '.js';
-  const relative = posix.join(ctx.options.supportDir, stem + ext);
+  const relative = posix.join(ctx.options.supportDir, stem + supportExtension(path, flavour));
   const target = posix.join(ctx.file.package?.dir ?? '', relative);
-  return { relative, target, specifier: relativeSpecifier(path, target, needsJsSuffix(ctx.j, ctx.root, ctx.file)) };
+  return { relative, target, specifier: supportSpecifier(ctx.j, ctx.root, ctx.file, target) };
 }
 
 /** Requests the shared client module (once per package) and ioredis. */
@@ -68,7 +67,9 @@ export function useStoreFactory(ctx: ClientContext): string {
   requestClientModule(ctx);
   const { relative, specifier } = supportTarget(ctx, 'rate-limit-store');
   const flavour = flavourOf(ctx.j, ctx.root, ctx.file);
-  const sibling = relativeSpecifier(relative, supportTarget(ctx, 'rate-limit-redis').relative, flavour !== 'cjs' && needsJsSuffix(ctx.j, ctx.root, ctx.file));
+  const client = supportTarget(ctx, 'rate-limit-redis').relative;
+  // Node resolves neither .cjs nor .mjs without the extension
+  const sibling = relativeSpecifier(relative, client, /\.[cm]js$/.test(client) || (flavour !== 'cjs' && needsJsSuffix(ctx.j, ctx.root, ctx.file)));
   const text = STORE_TEMPLATES[flavour].replace(/'\.\/rate-limit-redis(\.js)?'/, `'${sibling}'`);
   ctx.request.file(relative, text);
   return importSupportExport(ctx.j, ctx.root, ctx.file, specifier, 'redisStore');

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { flavourOf, importSupportExport, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
-import { supportSpecifier } from '../../src/ast/support-path.js';
+import { flavourOf, importSupportExport, supportModuleTarget, supportSpecifier, supportTemplates } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform } from '../../src/transform.js';
 import { literalText } from '../../src/ast/values.js';
