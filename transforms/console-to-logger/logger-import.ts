@@ -5,8 +5,8 @@
  * graceful-shutdown has its own copy until its branch lands).
  */
 import type { Collection, JSCodeshift } from 'jscodeshift';
-import { addImport, findImportedLocal, isNameTaken, relativeSpecifier, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, needsJsSuffix } from '../../src/ast/support-module.js';
+import { addImport, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
+import { flavourOf, supportSpecifier } from '../../src/ast/support-module.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 import type { LoggerModule } from './detect-logger.js';
 
@@ -22,7 +22,7 @@ export function importLogger(j: JSCodeshift, root: Collection<any>, file: FileIn
   const preferred = logger.exportName === 'default' || logger.exportName === '*' ? 'logger' : logger.exportName;
   let local = preferred;
   for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${preferred}${n}`;
-  const specifier = relativeSpecifier(file.path, logger.path, needsJsSuffix(j, root, file));
+  const specifier = supportSpecifier(j, root, file, logger.path);
   addImport(j, root, { source: specifier, imported: logger.exportName, local }, flavourOf(j, root, file) !== 'cjs', [], usesSemicolons(file.source));
   return local;
 }

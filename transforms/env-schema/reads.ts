@@ -177,8 +177,9 @@ export function rulesOf(uses: readonly Use[]): Map<string, EnvRule> {
   const rules = new Map<string, EnvRule>();
   for (const name of [...byName.keys()].sort()) {
     const all = byName.get(name)!;
-    const types = new Set(all.map((use) => use.type).filter(Boolean));
-    const type: EnvType = types.size === 1 ? [...types][0]! : 'string';
+    // a type only when every read gives it: `=== 'true'` here and `=== 'beta'` there is a string
+    const first = all[0]!.type;
+    const type: EnvType = first && all.every((use) => use.type === first) ? first : 'string';
     const fallback = all.find((use) => use.default !== undefined)?.default;
     rules.set(name, { type, required: all.every((use) => !use.optional), ...(fallback !== undefined ? { default: fallback } : {}) });
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { addImport, dominantQuote, findImportedLocal, isNameTaken, relativeSpecifier, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
-import { flavourOf, flavourOfPath, importSupportNames, insertAfter, needsJsSuffix, statementList, registeredNames, supportModuleTarget, supportSpecifier, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
+import { addImport, dominantQuote, findImportedLocal, isNameTaken, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
+import { flavourOf, flavourOfPath, importSupportNames, insertAfter, statementList, registeredNames, supportModuleTarget, supportSpecifier, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
 import { findProjectLogger } from '../console-to-logger/detect-logger.js';
@@ -266,7 +266,6 @@ function loggerFor(j: any, root: any, file: FileInfo, loaded: ReadonlySet<string
   let local = preferred;
   for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${preferred}${n}`;
   const esm = flavourOf(j, root, file) !== 'cjs';
-  const suffix = needsJsSuffix(j, root, file);
-  addImport(j, root, { source: relativeSpecifier(file.path, logger.path, suffix), imported: logger.exportName, local }, esm, [], usesSemicolons(file.source));
+  addImport(j, root, { source: supportSpecifier(j, root, file, logger.path), imported: logger.exportName, local }, esm, [], usesSemicolons(file.source));
   return local;
 }

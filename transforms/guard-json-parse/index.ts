@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
+import { routesOf } from '../../src/ast/routes.js';
 import { dominantQuote, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
 import { resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
 import { literalText } from '../../src/ast/values.js';
@@ -14,6 +15,7 @@ import { insideTry, REQUEST_PARTS, sourceOf, type Source } from './sources.js';
 const SKIP_REASONS = {
   'already-guarded': 'the parse is already inside a try with a catch: what happens to malformed input there is the code\'s own decision',
   clone: 'JSON.parse(JSON.stringify(x)) copies a value the program built; it never meets malformed text',
+  'response-shadowed': 'the name of the handler\'s response parameter means something else where the parse is (a local of the same name): harden cannot answer 400 there; rename the local, or guard the parse by hand',
   'trusted-source':
     'the message comes from a process this program started or was started by (process.on(\'message\') IPC, a worker_threads Worker, a forked child): the program writes those messages itself, so a malformed one is a bug to see, not input to drop',
   'broker-ack':
@@ -94,9 +96,16 @@ function judge(j: any, root: any, file: FileInfo, project: ProjectView, path: an
   if (enclosingFunction(path)?.node !== exposed.fnPath.node) return { refusal: 'inside-callback' };
   let res: string | undefined;
   if (exposed.kind === 'request') {
+    // answering 400 is only right in a route handler: a helper's caller, an http or 'upgrade' listener would answer again or crash
+    const routes = routesOf(j, file.path, project, exposed.fnPath);
+    if (!('routes' in routes) || routes.routes.length === 0) {
+      return { refusal: 'callers-rely-on-exception', detail: `not a registered route handler: ${'unknown' in routes ? routes.unknown : 'no route registers it'}` };
+    }
     const param = exposed.fnPath.node.params[1];
     if (param?.type !== 'Identifier') return { refusal: 'callers-rely-on-exception', detail: 'the function has no response parameter: its callers get the exception' };
-    if (path.scope?.lookup(param.name)?.node !== exposed.fnPath.node) return { refusal: 'complex-statement', detail: `\`${param.name}\` is not the handler's response here` };
+    // ast-types keeps a block's `const res` in the function's scope: a second binding of the name shadows it somewhere
+    const scope = path.scope?.lookup(param.name);
+    if (scope?.node !== exposed.fnPath.node || (scope.getBindings()[param.name]?.length ?? 0) > 1) return { refusal: 'response-shadowed', detail: `\`${param.name}\` is not the handler's response here` };
     if (!file.package?.dependencyRange('express')) return { refusal: 'not-express' };
     res = param.name;
   }

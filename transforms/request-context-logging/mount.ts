@@ -3,6 +3,7 @@
  * `const app = express()`, before any route can be registered on it, with the project's logger
  * bound above that point; or why it cannot go there.
  */
+import { bindingNames } from '../../src/ast/scope.js';
 import { flavourOf, supportModuleTarget, type Flavour } from '../../src/ast/support-module.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 import type { LoggerModule } from '../console-to-logger/detect-logger.js';
@@ -44,7 +45,7 @@ export function mountPoint(
     const body = root.get().node.program.body as any[];
     let top = statement;
     while (top.parent && top.parent.node.type !== 'Program') top = top.parent;
-    const declares = (s: any) => s.type === 'VariableDeclaration' && s.declarations.some((d: any) => d.id.type === 'Identifier' && d.id.name === loggerLocal);
+    const declares = (s: any) => s.type === 'VariableDeclaration' && s.declarations.some((d: any) => bindingNames(d.id).includes(loggerLocal));
     if (body.findIndex(declares) > body.indexOf(top.node)) return { refusal: 'logger-declared-after-app', detail: loggerLocal };
   }
   const flavour = flavourOf(j, root, file as FileInfo);
