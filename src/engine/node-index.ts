@@ -9,9 +9,9 @@
  * Two answers replace it, both giving exactly what ast-types' `find` gives (the same NodePath
  * objects, in the same order, with the same missing fields filled in with their defaults):
  *
- * - **The index.** For a root the engine has marked (`indexRoot`), the second `find` walks the tree
- *   once and buckets every node by type, in document order (a file asked one question is walked
- *   once either way); every later `find` on that root or below any of its paths is a lookup. The index describes the tree as it was, so it is only used
+ * - **The index.** For a root the engine has marked (`indexRoot`), the first `find` walks the tree
+ *   once and buckets every node by type, in document order (a preset asks every file many
+ *   questions); every later `find` on that root or below any of its paths is a lookup. The index describes the tree as it was, so it is only used
  *   while nobody edits the tree: the engine marks a file's root before each transform runs (an index
  *   nothing has changed since is kept for the next transform) and stops at a transform's first accepted change (`stopIndexing`), before it is made; other files' parses (read-only context) stay
  *   indexed for the run; a NodePath edit (`replace`, `insertBefore`, `prune`, ...) stops it as well.
@@ -48,14 +48,29 @@ function matches(typeName: string, nodeType: string): boolean {
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => Object.prototype.toString.call(value) === '[object Object]';
 
-/** A node type's field names, in ast-types' order (they depend on the type only). */
-const fieldNamesByType = new Map<string, string[]>();
-function fieldNames(value: any): string[] {
-  const type = value.type;
-  if (typeof type !== 'string') return types.getFieldNames(value);
-  let names = fieldNamesByType.get(type);
-  if (!names) fieldNamesByType.set(type, (names = types.getFieldNames(value)));
-  return names;
+/**
+ * A node type's fields, in ast-types' order (they depend on the type only: ast-types looks the
+ * definition up by `type`): the names, and the definitions' fields that give a missing field its
+ * default. `undefined` for a value with no definition (its own keys are its fields).
+ */
+interface TypeFields {
+  names: string[];
+  fields: Array<{ getValue(value: unknown): unknown }>;
+}
+const fieldsByType = new Map<string, TypeFields | null>();
+function typeFields(type: string, value: any): TypeFields | null {
+  let entry = fieldsByType.get(type);
+  if (entry === undefined) {
+    // ast-types' namedTypes holds exactly the finalized definitions (Type.def would create one)
+    const def = hasOwn.call(types.namedTypes, type) ? (types as any).Type.def(type) : undefined;
+    if (!def?.finalized) entry = null;
+    else {
+      const names: string[] = types.getFieldNames(value);
+      entry = { names, fields: names.map((name) => (def.allFields as Record<string, TypeFields['fields'][number]>)[name]!) };
+    }
+    fieldsByType.set(type, entry);
+  }
+  return entry;
 }
 
 /**
@@ -71,13 +86,20 @@ function forEachChild<S, A>(value: any, visit: (this: S, child: any, name: strin
     }
     return;
   }
-  // a node (Babel's are class instances) or a plain object; not a RegExp, Date, ...
-  if (typeof value.type !== 'string' && !isPlainObject(value)) return;
-  const names = fieldNames(value);
-  for (let i = 0; i < names.length; i += 1) {
-    const name = names[i]!;
-    if (!hasOwn.call(value, name)) value[name] = types.getFieldValue(value, name);
-  }
+  const type = value.type;
+  let names: string[];
+  if (typeof type === 'string') {
+    const known = typeFields(type, value);
+    if (known) {
+      names = known.names;
+      const fields = known.fields;
+      for (let i = 0; i < names.length; i += 1) {
+        const name = names[i]!;
+        if (!hasOwn.call(value, name)) value[name] = fields[i]!.getValue(value);
+      }
+    } else names = types.getFieldNames(value); // throws for an unknown type, as ast-types does
+  } else if (isPlainObject(value)) names = Object.keys(value);
+  else return; // a RegExp, Date, ...: ast-types' traversal does not enter it either
   for (let i = 0; i < names.length; i += 1) {
     const name = names[i]!;
     const child = value[name];
@@ -86,7 +108,6 @@ function forEachChild<S, A>(value: any, visit: (this: S, child: any, name: strin
     visit.call(self, child, name, arg);
   }
 }
-
 
 /** ast-types' `find` from one path, without a NodePath per node: paths are made for results only. */
 function exactFind(start: any, typeName: string, filter: unknown): any[] {
@@ -124,15 +145,15 @@ class NodeIndex {
   private readonly names: Array<string | number> = [];
   private readonly ends: number[] = [];
   private readonly byType = new Map<string, number[]>();
-  /** Entries of typed nodes, by node (where a `find` can start from). */
-  private readonly byNode = new Map<unknown, number>();
   private readonly paths: any[] = [];
+  /** The entry of each NodePath made or found so far (where a `find` can start from). */
+  private readonly entries = new Map<unknown, number>();
   private readonly merged = new Map<string, number[]>();
 
   constructor(readonly root: any) {
     this.add(root.value, '', -1);
     this.paths[0] = root;
-    this.byNode.set(root.value, 0);
+    this.entries.set(root, 0);
   }
 
   private add(this: NodeIndex, value: any, name: string | number, parent: number): void {
@@ -143,7 +164,6 @@ class NodeIndex {
     this.ends.push(at + 1);
     const type = value.type;
     if (typeof type === 'string') {
-      this.byNode.set(value, at);
       let bucket = this.byType.get(type);
       if (!bucket) this.byType.set(type, (bucket = []));
       bucket.push(at);
@@ -155,14 +175,30 @@ class NodeIndex {
   /** The NodePath of entry `at`, made through ast-types' child cache as its own traversal would. */
   pathOf(at: number): any {
     let path = this.paths[at];
-    if (!path) path = this.paths[at] = this.pathOf(this.parents[at]!).get(this.names[at]);
+    if (!path) {
+      path = this.paths[at] = this.pathOf(this.parents[at]!).get(this.names[at]);
+      this.entries.set(path, at);
+    }
     return path;
   }
 
-  /** The entry of `path`, when it is this tree's own path for that node. */
+  /**
+   * The entry of `path`, when it is this tree's own path: one the index made, or found from its
+   * parent's entry among that entry's children (a path a transform reached by `get`/`parentPath`).
+   */
   entryOf(path: any): number | undefined {
-    const at = this.byNode.get(path.value);
-    return at !== undefined && this.pathOf(at) === path ? at : undefined;
+    const known = this.entries.get(path);
+    if (known !== undefined) return known;
+    const parentPath = path.parentPath;
+    if (!parentPath) return undefined;
+    const parent = this.entryOf(parentPath);
+    if (parent === undefined) return undefined;
+    const end = this.ends[parent]!;
+    for (let at = parent + 1; at < end; at = this.ends[at]!) {
+      if (this.names[at] !== path.name || this.values[at] !== path.value) continue;
+      return this.pathOf(at) === path ? at : undefined;
+    }
+    return undefined;
   }
 
   /** Entries of every type `find(typeName)` returns, in document order. */
@@ -217,8 +253,6 @@ function matchNode(haystack: any, needle: any): boolean {
 interface RootState {
   active: boolean;
   index?: NodeIndex;
-  /** Finds answered by walking: the index is built at the second (one question costs one walk either way). */
-  walks: number;
 }
 const roots = new WeakMap<object, RootState>();
 
@@ -238,7 +272,7 @@ function rootPath(root: { paths(): any[] } | any): any {
  */
 export function indexRoot(root: { paths(): any[] }): void {
   const path = rootPath(root);
-  if (path && !path.parentPath && !roots.get(path)?.active) roots.set(path, { active: true, walks: 0 });
+  if (path && !path.parentPath && !roots.get(path)?.active) roots.set(path, { active: true });
 }
 
 /** The tree is about to change: answer from the tree again. */
@@ -254,7 +288,6 @@ function indexedFind(start: any, typeName: string, filter: unknown): any[] | und
   const top = topOf(start);
   const state = roots.get(top);
   if (!state?.active) return undefined;
-  if (!state.index && state.walks++ === 0) return undefined;
   state.index ??= new NodeIndex(top);
   const at = state.index.entryOf(start);
   return at === undefined ? undefined : state.index.find(at, typeName, filter);

@@ -23,7 +23,8 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     objectCurlySpacing: print.objectCurlySpacing,
     wrapColumn: 100,
   }).code;
-  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
+  const directives = ast.program?.directives ?? [];
+  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), directives[directives.length - 1]?.end);
   return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options)));
 }
 
@@ -103,9 +104,9 @@ function unmaskShebang(source: string, printed: string): string {
  * the spacing after it when the Program's statement list changes length. The prologue is never
  * edited by a transform, so its original text (up to the first statement) is put back verbatim.
  */
-function restorePrologue(source: string, printed: string, hasDirectives: boolean): string {
-  if (!hasDirectives) return printed;
-  const before = prologueEnd(source);
+function restorePrologue(source: string, printed: string, lastDirectiveEnd: number | undefined): string {
+  if (typeof lastDirectiveEnd !== 'number') return printed;
+  const before = afterPrologue(source, lastDirectiveEnd);
   const after = prologueEnd(printed);
   if (before === undefined || after === undefined) return printed;
   return source.slice(0, before) + printed.slice(after);
@@ -124,8 +125,11 @@ function prologueEnd(text: string): number | undefined {
     return undefined;
   }
   const last = program.directives?.[program.directives.length - 1];
-  if (!last) return undefined;
-  let index: number = last.end;
+  return last ? afterPrologue(text, last.end) : undefined;
+}
+
+/** Index past a stray `;` after the prologue that ends at `index`, and the whitespace after that. */
+function afterPrologue(text: string, index: number): number {
   const skipSpace = () => {
     while (index < text.length && /\s/.test(text[index]!)) index += 1;
   };

@@ -11,7 +11,7 @@
 import type { ParserOptions } from '@babel/parser';
 import { semicolonCounts } from '../ast/imports.js';
 import { babelParseFile as babelParse, detectPrintStyle } from './parse.js';
-import { align, dropIslands, lineIndent, lineNumbers, slide, tokenize, type Entry, type Token } from './token-align.js';
+import { align, dropIslands, lineIndent, lineNumbers, parseWithTokens, slide, tokenize, tokensOf, type Entry, type Token } from './token-align.js';
 
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*/g;
 
@@ -470,18 +470,16 @@ const IGNORED = new Set([
  */
 export function reconcile(source: string, printedText: string, options: ParserOptions): string {
   if (source === printedText) return printedText;
+  // (recast's parse keeps Babel's tokens, but of the text with tabs expanded: not the source's offsets)
   const original = tokenize(source, options);
-  const printed = tokenize(printedText, options);
+  // one parse of the printed text gives its tokens and the program the result must equal
+  const printedFile = parseWithTokens(printedText, options);
+  const printed = printedFile && tokensOf(printedText, printedFile.tokens);
   if (!original || !printed || original.length === 0 || printed.length === 0) return printedText;
   const entries = align(original, printed);
   slide(entries, original, printed, source, printedText);
   dropIslands(entries, original, printed);
-  let target: any;
-  try {
-    target = parseProgram(printedText, options);
-  } catch {
-    return printedText;
-  }
+  const target = printedFile.program;
   for (const keepSoft of [true, false]) {
     const text = compose(source, printedText, original, printed, entries, keepSoft);
     try {

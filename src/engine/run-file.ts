@@ -179,7 +179,8 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
 
   const culprits = transforms.map((t) => t.definition.id).join(', ');
   try {
-    const reparsed = parseSource(printed, path, dialect);
+    // Babel alone: whether the output parses, and with no new redeclaration (recast's tree is not needed)
+    const reparsed = parseForAnalysis(printed, path, dialect);
     if (reparsed.redeclarations > parsed.redeclarations) {
       return { status: 'error', message: `output of ${culprits} redeclares a binding; the file was left unchanged`, sites };
     }

@@ -25,17 +25,25 @@ const OPENING = new Set(['(', '[', '{', '${', '#{', '{|', '[|']);
 const CLOSING = new Set([')', ']', '}', '|}', '|]']);
 
 export function tokenize(text: string, options: ParserOptions): Token[] | undefined {
-  let ast: any;
+  const ast = parseWithTokens(text, options);
+  return ast && tokensOf(text, ast.tokens);
+}
+
+/** Babel's File for `text` with its token list (a shebang read as a comment of the same length), or undefined when it does not parse. */
+export function parseWithTokens(text: string, options: ParserOptions): { program: unknown; tokens: any[] } | undefined {
   try {
-    // a shebang is read as a comment of the same length, so offsets stay the same
     const masked = text.startsWith('#!') ? `//${text.slice(2)}` : text;
-    ast = babelParse(masked, { ...options, tokens: true, errorRecovery: true });
+    return babelParse(masked, { ...options, tokens: true, errorRecovery: true });
   } catch {
     return undefined;
   }
+}
+
+/** The alignment tokens of `text` from Babel's token list of it. */
+export function tokensOf(text: string, babelTokens: readonly any[]): Token[] {
   const tokens: Token[] = [];
   let depth = 0;
-  const all = (ast.tokens as any[]).filter((token) => token.type !== 'CommentLine' && token.type !== 'CommentBlock');
+  const all = babelTokens.filter((token) => token.type !== 'CommentLine' && token.type !== 'CommentBlock');
   for (const [index, token] of all.entries()) {
     const label: string = typeof token.type === 'string' ? token.type : token.type.label;
     // comments stay in the gaps between tokens (Babel lists them among the tokens)
