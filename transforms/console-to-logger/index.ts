@@ -264,9 +264,12 @@ function requestSupport(target: LoggerTarget, request: { file(p: string, c: stri
  * which recast adds back at the new position.
  */
 function sourceText(text: string): SourceText {
-  const style = detectPrintStyle(text);
+  let unit: string | undefined;
   return {
-    indentUnit: ' '.repeat(style.tabWidth),
+    // read only when a call is rewritten (the style detection reads the whole file)
+    get indentUnit() {
+      return (unit ??= ' '.repeat(detectPrintStyle(text).tabWidth));
+    },
     text(node: any) {
       const { lines, start, end } = node.loc;
       const indent: number = lines.getIndentAt(start.line);
