@@ -31,10 +31,24 @@ export interface Sites<Reason extends string> {
    * Declares a change at `node` (a node of the original file, for its location). Returns whether
    * the change is wanted: always true in a plain run; false when a review rejected this site, in
    * which case the transform must not make the edit (nor request what only this edit needs).
+   * `link` ties edits that only work together (see SiteLink).
    */
-  changed(node: Locatable, message: string): boolean;
+  changed(node: Locatable, message: string, link?: SiteLink): boolean;
   /** Declares a site left alone, with a reason from the transform's `skipReasons`. */
   skipped(node: Locatable, reason: Reason, detail?: string): void;
+}
+
+/**
+ * Edits that only work together, across files: a site that `provides` a key (pino-http mounted on
+ * the app) and the sites that `needs` it (handlers that log through `req.log`). Keys are the
+ * transform's own (matched within the transform). When no changed site of the run provides what a
+ * site needs (left out in review, refused by --verify, an ignore comment or the baseline), the
+ * run redoes that site's file without it and reports it skipped as `needs-left-out`; a site's
+ * change set in review holds the sites that provide what it needs.
+ */
+export interface SiteLink {
+  provides?: string;
+  needs?: string;
 }
 
 export interface Requests {

@@ -69,22 +69,26 @@ function changeSetOf(site: Site, changeset: Changeset, input: RunInput): ChangeS
   const scope = input.chain.find((t) => t.definition.id === site.transform)?.definition.scope;
   const source = changeset.changes.find((change) => change.path === site.file && change.kind === 'source');
   const requestsSomething = changeset.changes.some((change) => change.requestedBy.includes(site.id));
+  // the changes it only works with (SiteLink): pino-http's mount for a handler's req.log
+  const providers = site.needs === undefined ? [] : changedSites(changeset).filter((s) => s.transform === site.transform && s.provides === site.needs);
   // The only changed site of its file, needing nothing else: its change set is the file's change.
-  if (scope === 'file' && source && !requestsSomething && source.sites.filter((s) => s.kind === 'changed').length === 1) {
+  if (scope === 'file' && source && !requestsSomething && providers.length === 0 && source.sites.filter((s) => s.kind === 'changed').length === 1) {
     return { id: site.id, site, changes: [source], combined: false };
   }
   // A file-level site is re-run on its own file only, but with the whole project as context: lean,
   // paginate and the logger choice prove a site from other files (callers, models, the project's
   // logger). A project-level one needs the whole run.
+  const files = [...new Set([site.file, ...providers.map((s) => s.file)])].sort();
   const discovery =
     scope === 'project'
       ? input.discovery
-      : { ...input.discovery, files: [site.file], skipped: [], projectFiles: input.discovery.projectFiles ?? input.discovery.files };
-  const alone = run({ ...input, discovery, filter: (candidate) => candidate.id === site.id });
+      : { ...input.discovery, files, skipped: [], projectFiles: input.discovery.projectFiles ?? input.discovery.files };
+  const own = new Set([site.id, ...providers.map((s) => s.id)]);
+  const alone = run({ ...input, discovery, filter: (candidate) => own.has(candidate.id) });
   if (alone.changes.some((change) => change.sites.some((s) => s.id === site.id))) {
     return { id: site.id, site, changes: alone.changes, combined: false };
   }
-  const sameFile = new Set(changedSites(changeset).filter((s) => s.file === site.file).map((s) => s.id));
+  const sameFile = new Set([...own, ...changedSites(changeset).filter((s) => s.file === site.file).map((s) => s.id)]);
   const together = run({ ...input, discovery, filter: (candidate) => sameFile.has(candidate.id) });
   return { id: site.id, site, changes: together.changes, combined: true };
 }

@@ -11,7 +11,7 @@ import type { Project } from '../engine/project.js';
 import { keepsText, processAll, processFile, type FileRecord, type RunOptions } from '../engine/run.js';
 import type { SupportRequest } from '../engine/run-file.js';
 import { runProjectTransforms } from '../engine/run-project.js';
-import type { SiteFilter } from '../engine/sites.js';
+import { NEEDS_REASON, type SiteFilter } from '../engine/sites.js';
 import { finishSupportFiles } from '../engine/support-files.js';
 import { resolveRequests, type Changeset, type FileChange, type FileOutcome } from './changeset.js';
 
@@ -106,6 +106,22 @@ export function assemble(
     }
   }
 
+  // edits that only work with another edit this run does not make (SiteLink): their files are redone without them
+  const unmet = unmetNeeds(changes.values());
+  if (unmet.size > 0) {
+    const previous = filter;
+    const without: SiteFilter = (site) => {
+      const needs = unmet.get(site.id);
+      if (needs === undefined) return previous ? previous(site) : true;
+      return {
+        reason: NEEDS_REASON,
+        reasonText: 'this edit only works together with another change that this run does not make (left out in review, refused by --verify, an ignore comment or the baseline); made alone it would break the code',
+        detail: `needs: ${needs}`,
+      };
+    };
+    return redo(options, project, records, changes, new Set(unmet.keys()), without, carried, support);
+  }
+
   const existing = {
     read(path: string) {
       const pending = changes.get(path);
@@ -134,16 +150,9 @@ export function assemble(
     // files whose edits need it without those edits, so nothing is left with a dangling import.
     const previous = filter;
     const without: SiteFilter = (site) => !resolved.unsupported.has(site.id) && (previous ? previous(site) : true);
-    const affected = new Set(
-      [...changes.values()].filter((c) => c.sites.some((site) => resolved.unsupported.has(site.id))).map((c) => c.path),
-    );
-    const keepText = keepsText(chain);
-    const redone = records.map((record) =>
-      affected.has(record.path) ? processFile(root, record.path, chain, project, without, keepText) : record,
-    );
     const notes = resolved.errors.map((error) => ({ ...error, message: `${error.message}; the changes that need it were left out` }));
     const refused = new Set([...support.refused, ...resolved.unsupported]);
-    return assemble({ ...options, filter: without }, project, redone, [...carried, ...notes], { ...support, refused });
+    return redo(options, project, records, changes, resolved.unsupported, without, [...carried, ...notes], { ...support, refused });
   }
   for (const change of resolved.changes) {
     const pending = changes.get(change.path);
@@ -159,6 +168,34 @@ export function assemble(
     changes: [...changes.values()].sort(byPath),
     errors: errors.sort(byPath),
   };
+}
+
+/** Runs the files holding any of the sites `ids` again with `filter` (which leaves them out), and assembles the result. */
+function redo(
+  options: RunOptions,
+  project: Project,
+  records: readonly FileRecord[],
+  changes: ReadonlyMap<string, FileChange>,
+  ids: ReadonlySet<string>,
+  filter: SiteFilter,
+  carried: Changeset['errors'],
+  support: SupportScope,
+): Changeset {
+  const affected = new Set([...changes.values()].filter((c) => c.sites.some((site) => ids.has(site.id))).map((c) => c.path));
+  const keepText = keepsText(options.chain);
+  const redone = records.map((record) =>
+    affected.has(record.path) ? processFile(options.root, record.path, options.chain, project, filter, keepText) : record,
+  );
+  return assemble({ ...options, filter }, project, redone, carried, support);
+}
+
+/** Changed sites whose `needs` (SiteLink) no changed site of the same transform provides: site id -> what it needs. */
+export function unmetNeeds(changes: Iterable<FileChange>): Map<string, string> {
+  const sites = [...changes].flatMap((change) => change.sites.filter((site) => site.kind === 'changed'));
+  const provided = new Set(sites.filter((site) => site.provides !== undefined).map((site) => `${site.transform}\0${site.provides}`));
+  const unmet = new Map<string, string>();
+  for (const site of sites) if (site.needs !== undefined && !provided.has(`${site.transform}\0${site.needs}`)) unmet.set(site.id, site.needs);
+  return unmet;
 }
 
 /** What decides the edits inside support files (see support-files.ts). */

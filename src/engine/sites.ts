@@ -2,7 +2,7 @@
  * Sites: every place a transform considered, `changed` (with a message) or `skipped` (with a
  * declared reason). Reports, SARIF, review and tests are all built from these records.
  */
-import type { Locatable, Sites } from '../transform.js';
+import type { Locatable, SiteLink, Sites } from '../transform.js';
 import { BASELINE_FILE, BASELINED_REASON, type BaselineMatcher } from './baseline.js';
 import { lineNumbers } from './token-align.js';
 
@@ -23,7 +23,13 @@ export interface Site {
   reason?: string;
   reasonText?: string;
   detail?: string;
+  /** For changed sites linked to others (SiteLink): the key this edit provides, the key it needs. */
+  provides?: string;
+  needs?: string;
 }
+
+/** The reason of a change whose `needs` no change of the run provides (see SiteLink). */
+export const NEEDS_REASON = 'needs-left-out';
 
 /** The reason of a change a `harden-ignore-…` comment in the file refused. */
 export const IGNORED_REASON = 'ignored';
@@ -118,18 +124,20 @@ export class SiteRecorder implements Sites<string> {
     };
   }
 
-  changed(node: Locatable, message: string): boolean {
+  changed(node: Locatable, message: string, link?: SiteLink): boolean {
     if (this.refuseAll) {
       const { reason, reasonText, detail } = this.refuseAll;
       this.records.push({ ...this.base(node, 'skipped'), reason, reasonText, detail });
       return false;
     }
-    const site = { ...this.base(node, 'changed'), message };
+    const site: Site & { message: string } = { ...this.base(node, 'changed'), message };
+    if (link?.provides !== undefined) site.provides = link.provides;
+    if (link?.needs !== undefined) site.needs = link.needs;
     // the team's decisions first (baseline, ignore comments), then the re-run's filter
     const refusal = this.decisionOn(site) ?? (this.filter ? this.filter(site) : true);
     if (refusal === false) return false;
     if (refusal !== true) {
-      const { message: _, ...rest } = site;
+      const { message: _, provides: _p, needs: _n, ...rest } = site;
       this.records.push({ ...rest, kind: 'skipped', reason: refusal.reason, reasonText: refusal.reasonText, ...(refusal.detail !== undefined ? { detail: refusal.detail } : {}) });
       return false;
     }

@@ -64,6 +64,9 @@ export default defineTransform({
     const end = usesSemicolons(file.source) ? ';' : '';
     let module: { relative: string; target: string } | undefined;
     let flavour: Flavour | undefined;
+    // a handler's req.log exists only where this run mounts pino-http (or a run before did): the
+    // handler edits need the mount, so a mount left out (review, --verify, ignore comment) leaves them out too
+    const mounted = `pino-http mounted on the app of the package at '${file.package?.dir || '.'}'`;
 
     // the app: the request logger is mounted right after it is created
     for (const app of plan.installed ? [] : expressAppCreations(j, root)) {
@@ -72,7 +75,7 @@ export default defineTransform({
         sites.skipped(app.node, 'reason' in point ? point.reason : point.refusal, point.detail);
         continue;
       }
-      if (!sites.changed(app.node, "pino-http on the project's logger: every line of a request carries its id (an incoming X-Request-Id is kept and echoed), Authorization and cookies redacted")) continue;
+      if (!sites.changed(app.node, "pino-http on the project's logger: every line of a request carries its id (an incoming X-Request-Id is kept and echoed), Authorization and cookies redacted", { provides: mounted })) continue;
       ({ module, flavour } = point);
       const morgans = morganMounts(j, root, app, point.appName);
       const loggerLocal = importLogger(j, root, file, project, logger!);
@@ -91,7 +94,7 @@ export default defineTransform({
         const callee = found.call.node.callee;
         if (plan.refusal) sites.skipped(found.call.node, plan.refusal.reason, plan.refusal.detail);
         else if ('refusal' in found) sites.skipped(found.call.node, found.refusal, found.detail);
-        else if (sites.changed(found.call.node, `${callee.object.name}.${found.level} -> ${found.request}.log.${found.level}: the record carries the request's id`)) {
+        else if (sites.changed(found.call.node, `${callee.object.name}.${found.level} -> ${found.request}.log.${found.level}: the record carries the request's id`, plan.installed ? undefined : { needs: mounted })) {
           found.call.get('callee').get('object').replace(j.memberExpression(j.identifier(found.request), j.identifier('log')));
         }
       }
