@@ -72,20 +72,24 @@ export default defineTransform({
     const flavour = flavourOf(j, root, file);
     const own = supportModuleTarget(project, file, flavour, MODULE_STEM);
 
+    // /readyz must ping something: the routes need a check registered in this run (a client refused
+    // or left out in review leaves none), each registration provides one
+    const checked = `a readiness check registered for the app at ${plan.app ? `${plan.app.path}:${plan.app.line}` : 'the package'}`;
+
     // the app: the routes right after `const app = express()`, before any middleware
     let mount: { after: any; app: string } | undefined;
     if (!plan.installed) {
       for (const app of expressApps(j, root)) {
         if (!isAt(plan.app ? [plan.app] : [], file.path, app.call.node)) continue;
         const routes = plan.liveness ? `GET /readyz (liveness stays at ${plan.liveness})` : 'GET /healthz and GET /readyz';
-        if (sites.changed(app.call.node, `${routes} mounted before the app's middleware; /readyz pings the connections the server opens, 503 when one fails`)) {
+        if (sites.changed(app.call.node, `${routes} mounted before the app's middleware; /readyz pings the connections the server opens, 503 when one fails`, { needs: checked })) {
           mount = { after: app.statement, app: app.name! };
         }
       }
     }
 
     // the clients the server's process opens, registered where they are created
-    const registrations = plan.loaded.has(file.path) ? registrationsOf(j, root, file, plan, own.target, sites) : [];
+    const registrations = plan.loaded.has(file.path) ? registrationsOf(j, root, file, plan, own.target, sites, checked) : [];
     if (!mount && registrations.length === 0) return;
 
     const names = [...(mount ? (plan.liveness ? ['readyz'] : ['healthz', 'readyz']) : []), ...(registrations.length > 0 ? ['checkReadiness'] : []), ...(registrations.some((r) => r.mongoose) ? ['pingMongoose'] : [])];
@@ -122,7 +126,7 @@ interface Registration {
 }
 
 /** The clients of this module /readyz pings, each reported as a changed site (or skipped, with why). */
-function registrationsOf(j: any, root: any, file: FileInfo, plan: HealthPlan, target: string, sites: Sites<Reason>): Registration[] {
+function registrationsOf(j: any, root: any, file: FileInfo, plan: HealthPlan, target: string, sites: Sites<Reason>, checked: string): Registration[] {
   const registered = registeredNames(j, root, /^checkReadiness\d*$/);
   const found: Registration[] = [];
   for (const resource of findResources(j, root)) {
@@ -141,6 +145,6 @@ function registrationsOf(j: any, root: any, file: FileInfo, plan: HealthPlan, ta
   }
   return found.filter((item) => {
     if (target !== plan.target) return void sites.skipped(item.node, 'mixed-module-kinds', `${target} here, ${plan.target} for the app`);
-    return sites.changed(item.node, `${item.what} \`${item.name}\` pinged by GET /readyz (${item.ping})`);
+    return sites.changed(item.node, `${item.what} \`${item.name}\` pinged by GET /readyz (${item.ping})`, { provides: checked });
   });
 }
