@@ -57,7 +57,13 @@ export function listenerOf(j: any, fnPath: any, pkg: PackageInfo | undefined): L
   if (!scope) return undefined;
   const refs = referencesTo(j, scope, name);
   const found = refs.map((ref: any) => registrationOf(j, ref, fnPath, pkg));
-  return found.length > 0 && found.every(Boolean) ? found[0] : undefined;
+  if (found.length === 0 || !found.every(Boolean)) return undefined;
+  // one registration that relies on the exception (a broker consumer) is enough to refuse
+  const refusal = found.find((f): f is ListenerRefusal => 'refusal' in f!);
+  if (refusal) return refusal;
+  // registered on transports that answer a bad message differently: no one guard fits them all
+  const listeners = found as Listener[];
+  return listeners.every((l) => l.channel === listeners[0]!.channel) ? listeners[0] : undefined;
 }
 
 /** `const onMessage = (…) => …` / `function onMessage(…) {…}`: the name the function is held by. */
