@@ -39,7 +39,7 @@ export default defineTransform({
       'the result is sent or serialised, and the schema changes what documents serialise to (toJSON virtuals or getters, field getters); the response would change',
     'schema-unknown': "the model's schema could not be read (imported, built elsewhere, or the model is looked up by name), so its virtuals, methods and toJSON options are unknown",
     'receiver-not-provably-model':
-      'the receiver is a function parameter or is injected by a DI container, so harden cannot prove it is a Mongoose model or see its schema',
+      'the receiver is a function parameter, a property of another object (`list.model`) or is injected by a DI container, so harden cannot prove it is a Mongoose model or see its schema',
     'model-unresolved': 'the receiver is imported from a project module that does not visibly export a Mongoose model',
     'callback-options-not-literal':
       'a callback-style query whose options argument is not an object literal; `{ lean: true }` cannot be merged into it (and `.lean()` cannot follow a query that already ran)',

@@ -68,7 +68,12 @@ export class ModelResolver {
     }
     if (object.type === 'MemberExpression' && object.object.type === 'Identifier' && !object.computed) {
       const binding = resolveBinding(callPath, object.object.name);
-      if (binding?.kind !== 'import' || !['*', 'default'].includes(binding.imported)) return undefined;
+      if (binding?.kind !== 'import' || !['*', 'default'].includes(binding.imported)) {
+        // `list.model.find()` (Keystone's List): named like a model, held where harden cannot follow
+        const name = object.property.name as string;
+        if (/model$/i.test(name)) return { kind: 'refused', reason: 'receiver-not-provably-model', detail: `\`${object.object.name}.${name}\` is a property of an object harden does not follow` };
+        return undefined;
+      }
       const local = `${object.object.name}.${object.property.name}`;
       const target = resolveModule(this.index.project, this.filePath, binding.source);
       if (!target) return this.missing(binding.source, local);
