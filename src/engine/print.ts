@@ -23,8 +23,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     objectCurlySpacing: print.objectCurlySpacing,
     wrapColumn: 100,
   }).code;
-  const directives = ast.program?.directives ?? [];
-  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), directives[directives.length - 1]?.end);
+  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
   return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options)));
 }
 
@@ -104,9 +103,10 @@ function unmaskShebang(source: string, printed: string): string {
  * the spacing after it when the Program's statement list changes length. The prologue is never
  * edited by a transform, so its original text (up to the first statement) is put back verbatim.
  */
-function restorePrologue(source: string, printed: string, lastDirectiveEnd: number | undefined): string {
-  if (typeof lastDirectiveEnd !== 'number') return printed;
-  const before = afterPrologue(source, lastDirectiveEnd);
+function restorePrologue(source: string, printed: string, hasDirectives: boolean): string {
+  if (!hasDirectives) return printed;
+  // (not from recast's tree: its offsets are those of the text with tabs expanded and line ends made \n)
+  const before = prologueEnd(source);
   const after = prologueEnd(printed);
   if (before === undefined || after === undefined) return printed;
   return source.slice(0, before) + printed.slice(after);
