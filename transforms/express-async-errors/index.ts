@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
-import { expressAppCreations } from '../../src/ast/express-app.js';
+import { expressApps } from '../../src/ast/express-app.js';
 import { expressMajor, routeCalls } from '../../src/ast/routes.js';
 import { defineTransform } from '../../src/transform.js';
 import { analyseHandler } from './handlers.js';
@@ -52,7 +52,7 @@ export default defineTransform({
       major === undefined ? 'express-version-unknown' : major >= 5 ? 'express-5' : loadsExpressAsyncErrors(project, file) ? 'already-handled' : undefined;
 
     if (options.mode === 'import') {
-      const app = expressAppCreations(j, root)[0];
+      const app = expressApps(j, root)[0]?.call;
       if (!app) return;
       const refusal = packageRefusal();
       if (refusal) return sites.skipped(app.node, refusal);

@@ -1,5 +1,5 @@
 /**
- * The Express apps of a module (`const app = express()`) and its health endpoints: routes whose
+ * A module's health endpoints (its Express apps are found by src/ast/express-app.ts): routes whose
  * last path segment names a readiness probe (`/readyz`, `/ready`, `/readiness`) or a liveness one
  * (`/health`, `/healthz`, `/ping`, `/status`, …), and whether a liveness handler answers on its
  * own (reads nothing but the request, the response and a few globals) or checks something.
@@ -7,42 +7,6 @@
 import { isFunctionNode } from '../../src/ast/functions.js';
 import { routeCalls } from '../../src/ast/routes.js';
 import { isReferencePath, resolveBinding, unwrapExpression } from '../../src/ast/scope.js';
-
-export interface ExpressApp {
-  /** The `express()` call's path. */
-  call: any;
-  /** The statement declaring the app (`const app = express()`, possibly exported), when it is one in a statement list. */
-  statement?: any;
-  /** The app's name, with `statement`. */
-  name?: string;
-}
-
-/** Every `express()` call of the module (the `express` package's default export called), with the statement naming it. */
-export function expressApps(j: any, root: any): ExpressApp[] {
-  const found: ExpressApp[] = [];
-  root.find(j.CallExpression).forEach((path: any) => {
-    const callee = unwrapExpression(path.node.callee);
-    if (callee?.type !== 'Identifier') return;
-    const binding = resolveBinding(path, callee.name);
-    if (binding?.kind !== 'import' || binding.source !== 'express' || (binding.imported !== 'default' && binding.imported !== '*')) return;
-    found.push({ call: path, ...named(path) });
-  });
-  return found;
-}
-
-/** `const app = express()` / `export const app = express()` as its own statement in a list. */
-function named(call: any): { statement?: any; name?: string } {
-  let holder = call;
-  while (['TSAsExpression', 'TSSatisfiesExpression', 'ParenthesizedExpression', 'TSNonNullExpression'].includes(holder.parent?.node.type)) holder = holder.parent;
-  const declarator = holder.parent;
-  if (declarator?.node.type !== 'VariableDeclarator' || declarator.node.init !== holder.node || declarator.node.id.type !== 'Identifier') return {};
-  const declaration = declarator.parent;
-  if (declaration.node.declarations.length !== 1) return {};
-  const statement = declaration.parent?.node.type === 'ExportNamedDeclaration' ? declaration.parent : declaration;
-  const list = statement.parent?.node;
-  if (!Array.isArray(list?.body) && !Array.isArray(list?.consequent)) return {};
-  return { statement, name: declarator.node.id.name };
-}
 
 export interface HealthRoute {
   method: string;

@@ -5,7 +5,7 @@ import { findResources, mongooseConnects, type Resource } from '../../src/ast/re
 import { flavourOf, importSupportNames, insertAfter, registeredNames, supportModuleTarget, supportTemplates } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type Sites } from '../../src/transform.js';
-import { expressApps } from './apps.js';
+import { expressApps } from '../../src/ast/express-app.js';
 import { healthPlanFor, isAt, MODULE_STEM, type HealthPlan } from './plan.js';
 
 const { templates: TEMPLATES, isGenerated } = supportTemplates((name) => readFileSync(harden('transforms', 'health-endpoints', 'templates', name), 'utf8'), MODULE_STEM);

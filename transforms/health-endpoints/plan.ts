@@ -11,7 +11,8 @@ import { findResources, mongooseOwnerOf } from '../../src/ast/resources.js';
 import { loadedBy, SERVERLESS_ADAPTERS, serverSourceFiles, serverStartsIn } from '../../src/ast/servers.js';
 import { flavourOfPath, supportModuleTarget } from '../../src/ast/support-module.js';
 import type { PackageInfo, ProjectView } from '../../src/transform.js';
-import { expressApps, healthRoutes } from './apps.js';
+import { expressApps } from '../../src/ast/express-app.js';
+import { healthRoutes } from './apps.js';
 
 const J = jscodeshift.withParser('tsx');
 

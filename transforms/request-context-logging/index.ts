@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { expressAppCreations } from '../../src/ast/express-app.js';
+import { expressApps } from '../../src/ast/express-app.js';
 import { usesSemicolons } from '../../src/ast/imports.js';
 import { importSupportExport, supportSpecifier, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
@@ -69,15 +69,15 @@ export default defineTransform({
     const mounted = `pino-http mounted on the app of the package at '${file.package?.dir || '.'}'`;
 
     // the app: the request logger is mounted right after it is created
-    for (const app of plan.installed ? [] : expressAppCreations(j, root)) {
+    for (const app of plan.installed ? [] : expressApps(j, root)) {
       const point = plan.refusal ? plan.refusal : mountPoint(j, root, app, file, project, logger!, SUPPORT.isGenerated);
       if ('reason' in point || 'refusal' in point) {
-        sites.skipped(app.node, 'reason' in point ? point.reason : point.refusal, point.detail);
+        sites.skipped(app.call.node, 'reason' in point ? point.reason : point.refusal, point.detail);
         continue;
       }
-      if (!sites.changed(app.node, "pino-http on the project's logger: every line of a request carries its id (an incoming X-Request-Id is kept and echoed), Authorization and cookies redacted", { provides: mounted })) continue;
+      if (!sites.changed(app.call.node, "pino-http on the project's logger: every line of a request carries its id (an incoming X-Request-Id is kept and echoed), Authorization and cookies redacted", { provides: mounted })) continue;
       ({ module, flavour } = point);
-      const morgans = morganMounts(j, root, app, point.appName);
+      const morgans = morganMounts(j, root, app.call, point.appName);
       const loggerLocal = importLogger(j, root, file, project, logger!);
       const requestLogger = importSupportExport(j, root, file, supportSpecifier(j, root, file, module.target), 'requestLogger');
       const mount = j(`\n${point.appName}.use(${requestLogger}(${loggerLocal}))${end}\n`).get().node.program.body[0];

@@ -3,6 +3,7 @@
  * `const app = express()`, before any route can be registered on it, with the project's logger
  * bound above that point; or why it cannot go there.
  */
+import type { ExpressApp } from '../../src/ast/express-app.js';
 import { bindingNames } from '../../src/ast/scope.js';
 import { flavourOf, supportModuleTarget, type Flavour } from '../../src/ast/support-module.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
@@ -25,19 +26,15 @@ export const MODULE_STEM = 'request-logger';
 export function mountPoint(
   j: any,
   root: any,
-  app: any,
+  app: ExpressApp,
   file: Pick<FileInfo, 'path' | 'language' | 'package'>,
   project: ProjectView,
   logger: LoggerModule,
   isGenerated: (text: string) => boolean,
 ): MountPoint | { refusal: MountRefusal; detail?: string } {
-  const declarator = app.parent;
-  const declaration = declarator?.parent;
-  const statement = declaration?.parent?.node.type === 'ExportNamedDeclaration' ? declaration.parent : declaration;
-  const list = statement?.parent?.node.body ?? statement?.parent?.node.consequent;
-  if (declarator?.node.type !== 'VariableDeclarator' || declarator.node.id.type !== 'Identifier' || declarator.node.init !== app.node || !Array.isArray(list)) {
-    return { refusal: 'app-not-named' };
-  }
+  const { statement, name } = app;
+  if (!statement || !name) return { refusal: 'app-not-named' };
+  const list: any[] = statement.parent.node.body ?? statement.parent.node.consequent;
   if (logger.path === file.path) return { refusal: 'logger-in-app-file', detail: logger.path };
   const loggerLocal = boundLogger(j, root, file, project, logger);
   if (loggerLocal) {
@@ -52,5 +49,5 @@ export function mountPoint(
   const module = supportModuleTarget(project, file, flavour, MODULE_STEM);
   const existing = project.readFile(module.target);
   if (existing !== undefined && !isGenerated(existing)) return { refusal: 'module-path-taken', detail: module.target };
-  return { appName: declarator.node.id.name, statement, list, flavour, module };
+  return { appName: name, statement, list, flavour, module };
 }

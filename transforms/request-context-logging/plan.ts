@@ -4,7 +4,7 @@
  * and whether harden's request logger is already there; or the reason nothing is mounted.
  */
 import jscodeshift from 'jscodeshift';
-import { expressAppCreations } from '../../src/ast/express-app.js';
+import { expressApps } from '../../src/ast/express-app.js';
 import { findImportedLocal } from '../../src/ast/imports.js';
 import { ownedByInnerPackage } from '../../src/ast/module-resolve.js';
 import { dependencyMajor } from '../../src/ast/routes.js';
@@ -92,7 +92,7 @@ function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir
   // the app's own file must take the mount, or no handler may count on req.log
   const file = apps[0]!.file;
   const root = tree(file);
-  const point = mountPoint(TSX, root, expressAppCreations(TSX, root)[0], { path: file, language: /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js', package: pkg }, project, logger, isGenerated);
+  const point = mountPoint(TSX, root, expressApps(TSX, root)[0]!, { path: file, language: /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js', package: pkg }, project, logger, isGenerated);
   return 'refusal' in point ? refuse(point.refusal, point.detail) : plan;
 }
 
@@ -109,5 +109,5 @@ function appsOf(project: ProjectView, path: string, tree: (path: string) => any)
   if (text !== undefined && !/\bexpress\b/.test(text)) return [];
   const root = tree(path);
   if (!root) return [];
-  return expressAppCreations(TSX, root).map((call: any) => ({ file: path, line: call.node.loc?.start.line ?? 0 }));
+  return expressApps(TSX, root).map(({ call }) => ({ file: path, line: call.node.loc?.start.line ?? 0 }));
 }
