@@ -55,6 +55,18 @@ export function valueParent(path: any): any {
   return parent;
 }
 
+/**
+ * One link up a method chain: the call `<value at path>.name(…)` made on the value at `path`, with
+ * the method's name; undefined when that value is not the receiver of a (non-computed) method call.
+ */
+export function chainedCall(path: any): { name: string; call: any } | undefined {
+  const member = path.parent;
+  const call = member?.parent;
+  if (member?.node.type !== 'MemberExpression' || member.node.object !== path.node || member.node.computed) return undefined;
+  if (call?.node.type !== 'CallExpression' || call.node.callee !== member.node) return undefined;
+  return { name: member.node.property.name, call };
+}
+
 /** The child path of `parent` on the way to `path`, skipping transparent wrappers. */
 export function valueChild(path: any, parent: any): any {
   let child = path;

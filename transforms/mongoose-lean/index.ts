@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelResolver } from '../../src/ast/mongoose/models.js';
-import { unwrapExpression } from '../../src/ast/scope.js';
+import { chainedCall, unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { BUILDERS, Flow, Refusal } from './flow.js';
 import { callbackLean, OPTIONS_INDEX } from './callback.js';
@@ -110,15 +110,10 @@ export default defineTransform({
 /** The last builder call of the query started at `path`, or undefined when the chain is lean already or yields no documents. */
 function chainTop(path: any): any {
   let top = path;
-  for (;;) {
-    const member = top.parent;
-    const call = member?.parent;
-    if (member?.node.type !== 'MemberExpression' || member.node.object !== top.node || member.node.computed) break;
-    if (call?.node.type !== 'CallExpression' || call.node.callee !== member.node) break;
-    const name = member.node.property.name;
-    if (NOT_DOCUMENTS.has(name)) return undefined;
-    if (!BUILDERS.has(name)) break;
-    top = call;
+  for (let link = chainedCall(top); link; link = chainedCall(top)) {
+    if (NOT_DOCUMENTS.has(link.name)) return undefined;
+    if (!BUILDERS.has(link.name)) break;
+    top = link.call;
   }
   // `.lean()` further down (after exec/then) cannot happen; also look through the rest of the chain for lean
   let scan = top;

@@ -4,7 +4,7 @@ import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
 import { ModelResolver } from '../../src/ast/mongoose/models.js';
 import { compilerOption } from '../../src/ast/module-resolve.js';
 import { routesOf } from '../../src/ast/routes.js';
-import { referencesTo, resolveBinding, valueParent } from '../../src/ast/scope.js';
+import { chainedCall, referencesTo, resolveBinding, valueParent } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { BUILDERS } from '../mongoose-lean/flow.js';
 import { projectConvention } from './convention.js';
@@ -161,12 +161,8 @@ function queryChain(path: any): { top: any; sorted: boolean; sortArgs?: any[]; s
   let top = path;
   let sorted = false;
   let sortArgs: any[] | undefined;
-  for (;;) {
-    const member = top.parent;
-    const call = member?.parent;
-    if (member?.node.type !== 'MemberExpression' || member.node.object !== top.node || member.node.computed) break;
-    if (call?.node.type !== 'CallExpression' || call.node.callee !== member.node) break;
-    const name = member.node.property.name;
+  for (let link = chainedCall(top); link; link = chainedCall(top)) {
+    const { name, call } = link;
     if (name === 'limit' || name === 'countDocuments' || name === 'distinct' || name === 'count' || name === 'estimatedDocumentCount') return undefined;
     if (name === 'cursor' || name === 'stream' || name === 'eachAsync') return { top, sorted, stop: { reason: 'streamed-or-cursored', detail: `.${name}()` } };
     if (name === 'cache') return { top, sorted, stop: { reason: 'cache-key', detail: '.cache(…) in the query chain' } };
