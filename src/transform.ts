@@ -110,6 +110,8 @@ export interface ProjectView {
   fileOf(tree: unknown): string | undefined;
   /** The role the engine gave a file of the run (see `FileRole`). */
   roleOf(path: string): FileRole;
+  /** The package that owns a file: its nearest package.json inside the root. */
+  packageOf(path: string): PackageInfo | undefined;
 }
 
 export interface FileContext<Options, Reason extends string> {

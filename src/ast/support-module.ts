@@ -6,23 +6,35 @@
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import type { FileInfo, ProjectView } from '../transform.js';
 import { posix } from 'node:path';
-import { addImport, findImportedLocal, isEsmFile, isNameTaken, relativeSpecifier, usesJsExtensions, usesSemicolons } from './imports.js';
+import { addImport, findImportedLocal, isNameTaken, relativeSpecifier, usesJsExtensions, usesSemicolons, writesEsm } from './imports.js';
 
 export type Flavour = 'ts' | 'esm' | 'cjs';
 
-/** How the file is written: decides the support module's flavour, extension and import style. */
-export function flavourOf(j: JSCodeshift, root: Collection<any>, file: FileInfo): Flavour {
+/**
+ * The flavour of the support module a file imports (its template and extension): TypeScript for
+ * TypeScript, else by the file's extension (`.mjs`, `.cjs`), else its package's `type`. Not the
+ * file's syntax: a CommonJS module serves both the `require`s and the Babel-compiled `import`s of a
+ * package, so a package that mixes them gets one module, not two contents for one path. How the
+ * file imports it follows the file's own syntax (`writesEsm`).
+ */
+export function flavourOf(file: Pick<FileInfo, 'path' | 'language' | 'package'>): Flavour {
   if (file.language !== 'js') return 'ts';
   if (file.path.endsWith('.mjs')) return 'esm';
   if (file.path.endsWith('.cjs')) return 'cjs';
-  return isEsmFile(j, root) ? 'esm' : 'cjs';
+  return file.package?.type === 'module' ? 'esm' : 'cjs';
 }
 
 /** Whether relative imports of this file need a `.js` suffix (ESM TypeScript, ESM JavaScript). */
 export function needsJsSuffix(j: JSCodeshift, root: Collection<any>, file: FileInfo): boolean {
-  const flavour = flavourOf(j, root, file);
-  if (flavour === 'cjs') return false;
+  const flavour = flavourOf(file);
   if (flavour === 'esm') return true;
+  if (flavour === 'cjs') {
+    // `import` syntax in a CommonJS package: compiled (any specifier resolves) or, on Node 22, run
+    // as ES module by its syntax (only `./x.js` resolves): the suffix unless the file omits it
+    if (!writesEsm(j, root, file)) return false;
+    const relative = root.find(j.ImportDeclaration).nodes().map((node: any) => String(node.source.value)).filter((source: string) => source.startsWith('.'));
+    return relative.length === 0 || usesJsExtensions(j, root);
+  }
   return usesJsExtensions(j, root) || file.package?.type === 'module';
 }
 
@@ -35,7 +47,7 @@ export function importSupportExport(j: JSCodeshift, root: Collection<any>, file:
   if (existing) return existing;
   let local = name;
   for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${name}${n}`;
-  addImport(j, root, { source: specifier, imported: name, local }, flavourOf(j, root, file) !== 'cjs');
+  addImport(j, root, { source: specifier, imported: name, local }, writesEsm(j, root, file));
   return local;
 }
 
@@ -96,12 +108,9 @@ export function supportSpecifier(j: JSCodeshift, root: Collection<any>, file: Fi
   return relativeSpecifier(file.path, target, /\.[cm]js$/.test(target) || needsJsSuffix(j, root, file));
 }
 
-/** The flavour of another file of the project, from its extension and syntax (`root`: its tree, when the project cannot parse it). */
-export function flavourOfPath(j: any, project: ProjectView, path: string, root: any = project.parse(path)): Flavour {
-  if (!/\.[cm]?jsx?$/.test(path)) return 'ts';
-  if (path.endsWith('.mjs')) return 'esm';
-  if (path.endsWith('.cjs')) return 'cjs';
-  return root && isEsmFile(j, root) ? 'esm' : 'cjs';
+/** The support-module flavour of another file of the project (see flavourOf). */
+export function flavourOfPath(project: ProjectView, path: string): Flavour {
+  return flavourOf({ path, language: /\.[cm]?jsx?$/.test(path) ? 'js' : 'ts', package: project.packageOf(path) });
 }
 
 /**
@@ -126,7 +135,7 @@ export function importSupportNames(j: any, root: any, file: FileInfo, target: st
     }
   }
   const [first, ...rest] = missing;
-  if (first) addImport(j, root, { source: specifier, ...first }, flavourOf(j, root, file) !== 'cjs', rest, usesSemicolons(file.source));
+  if (first) addImport(j, root, { source: specifier, ...first }, writesEsm(j, root, file), rest, usesSemicolons(file.source));
   return locals;
 }
 

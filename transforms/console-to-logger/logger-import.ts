@@ -5,7 +5,7 @@
  * graceful-shutdown has its own copy until its branch lands).
  */
 import type { Collection, JSCodeshift } from 'jscodeshift';
-import { addImport, findImportedLocal, isNameTaken, usesSemicolons } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isNameTaken, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
 import { flavourOf, supportSpecifier } from '../../src/ast/support-module.js';
 import type { FileInfo, ProjectView } from '../../src/transform.js';
 import type { LoggerModule } from './detect-logger.js';
@@ -23,6 +23,6 @@ export function importLogger(j: JSCodeshift, root: Collection<any>, file: FileIn
   let local = preferred;
   for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${preferred}${n}`;
   const specifier = supportSpecifier(j, root, file, logger.path);
-  addImport(j, root, { source: specifier, imported: logger.exportName, local }, flavourOf(j, root, file) !== 'cjs', [], usesSemicolons(file.source));
+  addImport(j, root, { source: specifier, imported: logger.exportName, local }, writesEsm(j, root, file), [], usesSemicolons(file.source));
   return local;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { importClosure } from '../../src/ast/module-resolve.js';
-import { dominantQuote, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
+import { dominantQuote, requiredModule, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
 import { flavourOf, serverSourceFolder, supportExtension, supportSpecifier, supportTemplates } from '../../src/ast/support-module.js';
 import { serverStarts } from '../../src/ast/servers.js';
 import { harden } from '../../src/package-root.js';
@@ -57,7 +57,7 @@ export default defineTransform({
     const plan = planFor(project, file.package, { path: file.path, text: file.source, root });
     if (!plan.entry && !plan.refusal) return;
     const packageDir = file.package?.dir ?? '';
-    const flavour = plan.entry === file.path ? flavourOf(j, root, file) : undefined;
+    const flavour = plan.entry === file.path ? flavourOf(file) : undefined;
 
     // names computed at run time: each read is the site
     if (plan.refusal?.reason === 'dynamic-name') {
@@ -109,7 +109,7 @@ export default defineTransform({
     const quote = dominantQuote(file.source) === 'double' ? '"' : "'";
     const end = usesSemicolons(file.source) ? ';' : '';
     const source = `${quote}${specifier.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;
-    const code = flavour === 'cjs' ? `require(${source})${end}` : `import ${source}${end}`;
+    const code = writesEsm(j, root, file) ? `import ${source}${end}` : `require(${source})${end}`;
     // first in the file, but below the comments that head it (a licence, a description): they are
     // parsed again with the new statement (a comment node of the file cannot move)
     const heading = anchor < 0 ? (first.comments ?? []).filter((comment: any) => comment.leading) : [];

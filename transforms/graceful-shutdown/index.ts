@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { addImport, dominantQuote, findImportedLocal, isNameTaken, requiredModule, usesSemicolons } from '../../src/ast/imports.js';
+import { addImport, dominantQuote, findImportedLocal, isNameTaken, requiredModule, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
 import { flavourOf, flavourOfPath, importSupportNames, insertAfter, statementList, registeredNames, supportModuleTarget, supportSpecifier, supportTemplates, type Flavour } from '../../src/ast/support-module.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type FileInfo, type ProjectView, type Sites } from '../../src/transform.js';
@@ -51,7 +51,7 @@ export default defineTransform({
   options: z.object({}),
   apply({ j, root, file, sites, request, project }) {
     const plan = planFor(project, file.package, isGenerated, { path: file.path, text: file.source, root });
-    const flavour = flavourOf(j, root, file);
+    const flavour = flavourOf(file);
     const own = supportModuleTarget(project, file, flavour, MODULE_STEM);
     const existing = project.readFile(own.target);
     const taken = existing !== undefined && !isGenerated(existing);
@@ -145,7 +145,7 @@ function registrationsOf(
   project: ProjectView,
 ): Registration[] {
   const entry = plan.entry!;
-  const entryTarget = supportModuleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(j, project, entry), MODULE_STEM);
+  const entryTarget = supportModuleTarget(project, { path: entry, package: file.package }, file.path === entry ? flavour : flavourOfPath(project, entry), MODULE_STEM);
   const registered = registeredNames(j, root, /^(closeOnShutdown|drainOnShutdown)\d*$/);
   const found: Registration[] = [];
   // harden's own rate-limiter module is not edited: its client is registered by its first importer
@@ -191,7 +191,7 @@ function limiterClose(j: any, root: any, file: FileInfo, module: string): string
       return local;
     }
   }
-  addImport(j, root, { source: specifier, imported: 'closeRateLimitRedis', local }, flavourOf(j, root, file) !== 'cjs', [], usesSemicolons(file.source));
+  addImport(j, root, { source: specifier, imported: 'closeRateLimitRedis', local }, writesEsm(j, root, file), [], usesSemicolons(file.source));
   return local;
 }
 
@@ -265,7 +265,7 @@ function loggerFor(j: any, root: any, file: FileInfo, loaded: ReadonlySet<string
   const preferred = logger.exportName === 'default' || logger.exportName === '*' ? 'logger' : logger.exportName;
   let local = preferred;
   for (let n = 2; isNameTaken(j, root, local); n += 1) local = `${preferred}${n}`;
-  const esm = flavourOf(j, root, file) !== 'cjs';
+  const esm = writesEsm(j, root, file);
   addImport(j, root, { source: supportSpecifier(j, root, file, logger.path), imported: logger.exportName, local }, esm, [], usesSemicolons(file.source));
   return local;
 }

@@ -69,7 +69,7 @@ export default defineTransform({
       return;
     }
     if (!plan.target) return;
-    const flavour = flavourOf(j, root, file);
+    const flavour = flavourOf(file);
     const own = supportModuleTarget(project, file, flavour, MODULE_STEM);
 
     // /readyz must ping something: the routes need a check registered in this run (a client refused

@@ -143,7 +143,7 @@ function decide(project: ProjectView, pkg: PackageInfo | undefined, isGenerated:
     return refuse('no-clients', 'no Mongoose connection, ioredis or Prisma client held in a module-level name in the modules the server loads', appPlaces);
   }
 
-  const target = supportModuleTarget(project, { path: appPath, package: pkg }, flavourOfPath(J, project, appPath, appRoot), MODULE_STEM).target;
+  const target = supportModuleTarget(project, { path: appPath, package: pkg }, flavourOfPath(project, appPath), MODULE_STEM).target;
   const existing = project.readFile(target);
   if (existing !== undefined && !isGenerated(existing)) return refuse('module-path-taken', target, appPlaces);
   return { ...plan, target, ...(liveness ? { liveness } : {}), ...(prismaOnMongo(project, pkg) ? { prismaOnMongo: true } : {}) };

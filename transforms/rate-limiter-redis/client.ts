@@ -40,7 +40,7 @@ export interface ProjectClient {
 }
 
 function supportTarget(ctx: ClientContext, stem: string): { relative: string; target: string; specifier: string } {
-  const flavour = flavourOf(ctx.j, ctx.root, ctx.file);
+  const flavour = flavourOf(ctx.file);
   const { path } = ctx.file;
   const relative = posix.join(ctx.options.supportDir, stem + supportExtension(path, flavour));
   const target = posix.join(ctx.file.package?.dir ?? '', relative);
@@ -51,7 +51,7 @@ function supportTarget(ctx: ClientContext, stem: string): { relative: string; ta
 function requestClientModule(ctx: ClientContext): { target: string } {
   const { relative, target } = supportTarget(ctx, 'rate-limit-redis');
   const reuse = findProjectClient(ctx.project, ctx.file.package?.dir ?? '', target);
-  ctx.request.file(relative, supportModule(flavourOf(ctx.j, ctx.root, ctx.file), ctx.options.redisUrlEnv, reuse, target, needsJsSuffix(ctx.j, ctx.root, ctx.file)));
+  ctx.request.file(relative, supportModule(flavourOf(ctx.file), ctx.options.redisUrlEnv, reuse, target, needsJsSuffix(ctx.j, ctx.root, ctx.file)));
   ctx.request.dependency('ioredis', IOREDIS_RANGE);
   return { target };
 }
@@ -66,7 +66,7 @@ export function useSharedClient(ctx: ClientContext): string {
 export function useStoreFactory(ctx: ClientContext): string {
   requestClientModule(ctx);
   const { relative, specifier } = supportTarget(ctx, 'rate-limit-store');
-  const flavour = flavourOf(ctx.j, ctx.root, ctx.file);
+  const flavour = flavourOf(ctx.file);
   const client = supportTarget(ctx, 'rate-limit-redis').relative;
   // Node resolves neither .cjs nor .mjs without the extension
   const sibling = relativeSpecifier(relative, client, /\.[cm]js$/.test(client) || (flavour !== 'cjs' && needsJsSuffix(ctx.j, ctx.root, ctx.file)));

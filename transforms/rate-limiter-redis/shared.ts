@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
-import { addImport, findImportedLocal, isNameTaken, noteExtendedRequire } from '../../src/ast/imports.js';
+import { addImport, findImportedLocal, isNameTaken, noteExtendedRequire, writesEsm } from '../../src/ast/imports.js';
 import { buildExpression, stringLiteralCode } from '../../src/ast/build.js';
 import type { FileInfo, ProjectView, Requests, Sites } from '../../src/transform.js';
 import { flavourOf } from '../../src/ast/support-module.js';
@@ -116,7 +116,7 @@ export function ensureImport(ctx: Context, source: string, imported: string, pre
       return local;
     }
   }
-  addImport(ctx.j, ctx.root, { source, imported, local }, flavourOf(ctx.j, ctx.root, ctx.file) !== 'cjs');
+  addImport(ctx.j, ctx.root, { source, imported, local }, writesEsm(ctx.j, ctx.root, ctx.file));
   return local;
 }
 

@@ -45,7 +45,7 @@ export function mountPoint(
     const declares = (s: any) => s.type === 'VariableDeclaration' && s.declarations.some((d: any) => bindingNames(d.id).includes(loggerLocal));
     if (body.findIndex(declares) > body.indexOf(top.node)) return { refusal: 'logger-declared-after-app', detail: loggerLocal };
   }
-  const flavour = flavourOf(j, root, file as FileInfo);
+  const flavour = flavourOf(file as FileInfo);
   const module = supportModuleTarget(project, file, flavour, MODULE_STEM);
   const existing = project.readFile(module.target);
   if (existing !== undefined && !isGenerated(existing)) return { refusal: 'module-path-taken', detail: module.target };

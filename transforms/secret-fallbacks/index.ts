@@ -42,7 +42,7 @@ export default defineTransform({
   apply({ j, root, file, sites, request, project }) {
     const candidates = findCandidates(j, root);
     if (candidates.length === 0) return;
-    const flavour = flavourOf(j, root, file);
+    const flavour = flavourOf(file);
     const { relative, target } = supportModuleTarget(project, file, flavour, 'require-secret');
     const existing = project.readFile(target);
     const taken = existing !== undefined && !isGenerated(existing);
