@@ -21,6 +21,9 @@ const site = z.strictObject({
   reason: z.string().optional(),
   reasonText: z.string().optional(),
   detail: z.string().optional(),
+  /** Changed sites that only work together (the transform contract's SiteLink): what this one provides, what it needs. */
+  provides: z.string().optional(),
+  needs: z.string().optional(),
 });
 
 export const jsonReportSchema = z.strictObject({

@@ -9,6 +9,7 @@ import { computeChangeSets, selectChangeSets } from '../../src/changeset/change-
 import { run } from '../../src/changeset/run.js';
 import { resolveChain } from '../../src/cli/chain.js';
 import { discover } from '../../src/engine/discover.js';
+import { buildJsonReport, jsonReportSchema } from '../../src/output/json.js';
 import { registry } from '../../transforms/index.js';
 import { tree } from '../support/tmp.js';
 
@@ -82,5 +83,14 @@ describe('request-context-logging: handler rewrites need the mount', () => {
     const handlerSet = sets.find((set) => set.site.file === 'src/routes/orders.js')!;
     expect(handlerSet.changes.map((c) => c.path)).toEqual(expect.arrayContaining(['src/app.js', 'src/routes/orders.js']));
     expect(handlerSet.changes.find((c) => c.path === 'src/routes/orders.js')!.after).toContain('req.log.info(');
+  });
+
+  it('the JSON report carries the link and validates against its schema (harden suggestions reads it back)', () => {
+    const changeset = run(project());
+    const report = jsonReportSchema.parse(JSON.parse(JSON.stringify(buildJsonReport(changeset, { mode: 'check', version: '0.1.0', titles: new Map() }))));
+    const mount = report.sites.find((s) => s.file === 'src/app.js' && s.kind === 'changed')!;
+    const handler = report.sites.find((s) => s.file === 'src/routes/orders.js' && s.kind === 'changed')!;
+    expect(mount.provides).toMatch(/pino-http mounted/);
+    expect(handler.needs).toBe(mount.provides);
   });
 });
