@@ -2,7 +2,9 @@ import type { ImportDeclaration, VariableDeclaration } from 'jscodeshift';
 import recast from 'recast';
 import { z } from 'zod';
 import { atLineEnd, carryComments, commentsInside, pairNodes, removeStatementKeepingComments, type AttachedComment } from '../../src/ast/comments.js';
-import { bindingNames, isReassigned } from '../../src/ast/scope.js';
+import { builtinModules } from 'node:module';
+import { requiredModule } from '../../src/ast/imports.js';
+import { bindingNames, isReassigned, unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform, type Sites } from '../../src/transform.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
 
@@ -11,7 +13,7 @@ export default defineTransform({
   title: 'Merge repeated imports of the same module',
   description:
     'Imports of one module that are repeated are merged into one declaration, and exact duplicates are removed. ' +
-    'Identical `require` declarations repeated in the same scope are removed. Which names are bound never changes.',
+    'Identical `require` declarations repeated in the same scope are removed, and `const { a } = require(\'m\')` followed by `const { b } = require(\'m\')` becomes one destructuring. Which names are bound never changes.',
   seed: { review: '003', finding: 'Duplicate Import Statements in OpenAI Integration Service' },
   skipReasons: {
     'conflicting-binding': 'one name is bound to different imports of this module; merging cannot keep both',
@@ -21,6 +23,10 @@ export default defineTransform({
     'require-reassigned': 'the variable is reassigned between the two requires; removing one would change its value',
     'comment-would-be-lost':
       'a comment inside the declaration to remove cannot move to the kept one unchanged: two `//` comments for its one line, a line that already ends with a comment, or no place like its own; move it out of the declaration first',
+    'code-between':
+      'other code runs between the two `const { … } = require(…)` (a project module or package loads, a statement executes): the second destructuring reads the module\'s exports after it, a merged one would read them before',
+    'multi-line-pattern':
+      'the destructuring the names would join is written over several lines; harden merges only into one written on one line (move the names by hand)',
     'under-directive':
       'a directive comment would cover other code: a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) above the import to remove or the one that would take its names, or a directive written inside or at the end of the import to remove',
   },
@@ -31,15 +37,18 @@ export default defineTransform({
   // a repeated import is a repeated import wherever it stands; only generated files are left to their generator
   roles: ['source', 'test', 'config', 'script', 'front-end'],
   options: z.object({
-    commonjs: z.boolean().default(true).describe('Also remove identical repeated `require` declarations.'),
+    commonjs: z
+      .boolean()
+      .default(true)
+      .describe('Also remove identical repeated `require` declarations and merge `const` destructurings of one `require`d module.'),
   }),
   apply({ j, root, sites, options, file }) {
     const program = root.get().node.program as { body: any[] };
     const text = fileText(file.source, root.get().node.tokens ?? []);
     mergeImports(program.body, sites, text);
     if (options.commonjs) {
-      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text));
-      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text));
+      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source));
+      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source));
     }
   },
 });
@@ -55,6 +64,8 @@ interface FileText {
   underDirective(node: any): boolean;
   /** A comment follows `node` on its last line (other than in `except`). */
   commentAfter(node: any, except: any): boolean;
+  /** A comment is written inside `node` (or, unless `inside`, after it on its last line). */
+  commentIn(node: any, inside?: boolean): boolean;
 }
 
 function fileText(source: string, tokens: any[]): FileText {
@@ -69,6 +80,14 @@ function fileText(source: string, tokens: any[]): FileText {
     commentAfter(node, except) {
       const end = node?.loc?.end;
       return end !== undefined && comments.some((c) => c.loc.start.line === end.line && c.loc.start.column >= end.column && !inside(c, except));
+    },
+    commentIn(node, insideOnly = false) {
+      const { start, end } = node?.loc ?? {};
+      if (!start || !end) return false;
+      const at = (line: number, column: number) => line * 1e6 + column;
+      return comments.some(
+        (c) => at(c.loc.start.line, c.loc.start.column) >= at(start.line, start.column) && (at(c.loc.end.line, c.loc.end.column) <= at(end.line, end.column) || (!insideOnly && c.loc.start.line === end.line)),
+      );
     },
   };
 }
@@ -223,14 +242,21 @@ function dedupeRequires(
   root: any,
   sites: SiteApi,
   text: FileText,
+  source: string,
 ): void {
   const seen = new Map<string, VariableDeclaration>();
+  const destructured = new Map<string, VariableDeclaration>();
   for (const statement of [...body]) {
     const key = requireKey(statement);
     if (!key) continue;
     const first = seen.get(key);
     if (!first) {
       seen.set(key, statement);
+      const module = simpleDestructuring(statement);
+      if (module === undefined) continue;
+      const kept = destructured.get(module);
+      if (!kept) destructured.set(module, statement);
+      else mergeDestructuring(j, body, kept, statement, module, sites, text, source);
       continue;
     }
     const names = bindingNames(statement.declarations[0].id);
@@ -254,6 +280,61 @@ function dedupeRequires(
     moveComments(plan);
     removeStatementKeepingComments(body, body.indexOf(statement));
   }
+}
+
+/**
+ * `const { a, b: c } = require('m')` (plain names, no defaults, rest or computed keys, no type
+ * annotation): its module, else undefined.
+ */
+function simpleDestructuring(statement: any): string | undefined {
+  const [declarator] = statement.declarations;
+  const pattern = declarator.id;
+  if (statement.kind !== 'const' || pattern.type !== 'ObjectPattern' || pattern.typeAnnotation) return undefined;
+  const simple = pattern.properties.every(
+    (p: any) => (p.type === 'ObjectProperty' || p.type === 'Property') && !p.computed && ['Identifier', 'StringLiteral'].includes(p.key.type) && p.value.type === 'Identifier',
+  );
+  return simple ? String(declarator.init.arguments[0].value) : undefined;
+}
+
+/** A destructured property as code: `a`, `a: b`, `'a-b': c`. */
+function propertyText(property: any): string {
+  const key = property.key.type === 'Identifier' ? property.key.name : `'${String(property.key.value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return property.key.type === 'Identifier' && property.key.name === property.value.name ? key : `${key}: ${property.value.name}`;
+}
+
+/** Node's own modules: loading one runs no project code and changes no other module's exports. */
+const BUILTIN = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+/** Moves the names of `second` (`const { b } = require('m')`) into `first` (`const { a } = require('m')` above it). */
+function mergeDestructuring(j: any, body: any[], first: any, second: any, module: string, sites: SiteApi, text: FileText, source: string): void {
+  // the second reads the exports where it stands: only Node's own modules may load in between
+  const between = body.slice(body.indexOf(first) + 1, body.indexOf(second));
+  const runs = between.find((statement) => {
+    const required = statement.type === 'VariableDeclaration' && statement.declarations.length === 1 ? requiredModule(unwrapExpression(statement.declarations[0].init)) : undefined;
+    return required === undefined || !BUILTIN.has(required);
+  });
+  if (runs) return sites.skipped(second, 'code-between', `line ${runs.loc?.start.line ?? '?'}`);
+  const kept = first.declarations[0].id.properties as any[];
+  const keyOf = (p: any) => String(p.key.name ?? p.key.value);
+  const moving: any[] = [];
+  for (const property of second.declarations[0].id.properties as any[]) {
+    const same = kept.find((k) => k.value.name === property.value.name);
+    if (!same) moving.push(property);
+    else if (keyOf(same) !== keyOf(property)) return sites.skipped(second, 'conflicting-binding', property.value.name);
+  }
+  if (text.underDirective(second) || text.underDirective(first)) return sites.skipped(second, 'under-directive');
+  // the kept pattern is written anew: no comment may be inside it, nor anywhere in the one that goes
+  if (text.commentIn(second) || text.commentIn(first.declarations[0].id, true)) return sites.skipped(second, 'comment-would-be-lost');
+  // the kept pattern is written anew, on one line with the file's brace spacing (recast would print
+  // a new one a name per line); one written over several lines is left to the author
+  const pattern = first.declarations[0].id;
+  if (!pattern.loc || pattern.loc.start.line !== pattern.loc.end.line) return sites.skipped(second, 'multi-line-pattern', `line ${first.loc?.start.line ?? '?'}`);
+  if (!sites.changed(second, `merged into the destructuring of require('${module}') on line ${first.loc?.start.line}`)) return;
+  const written: string = pattern.loc.lines ? pattern.loc.lines.slice(pattern.loc.start, pattern.loc.end).toString() : source.slice(pattern.start, pattern.end);
+  const names = [...kept, ...moving].map(propertyText).join(', ');
+  const code = /^\{\s/.test(written) ? `{ ${names} }` : `{${names}}`;
+  first.declarations[0].id = j(`const ${code} = x;`).get().node.program.body[0].declarations[0].id;
+  removeStatementKeepingComments(body, body.indexOf(second));
 }
 
 function requireKey(statement: any): string | undefined {
