@@ -5,7 +5,8 @@ import { atLineEnd, carryComments, commentsInside, pairNodes, removeStatementKee
 import { builtinModules } from 'node:module';
 import { requiredModule } from '../../src/ast/imports.js';
 import { bindingNames, isReassigned, unwrapExpression } from '../../src/ast/scope.js';
-import { defineTransform, type Sites } from '../../src/transform.js';
+import { defineTransform, type ProjectView, type Sites } from '../../src/transform.js';
+import { importClosure } from '../../src/ast/module-resolve.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
 
 export default defineTransform({
@@ -24,7 +25,7 @@ export default defineTransform({
     'comment-would-be-lost':
       'a comment inside the declaration to remove cannot move to the kept one unchanged: two `//` comments for its one line, a line that already ends with a comment, or no place like its own; move it out of the declaration first',
     'code-between':
-      'other code runs between the two `const { … } = require(…)` (a project module or package loads, a statement executes): the second destructuring reads the module\'s exports after it, a merged one would read them before',
+      'other code runs between the two `const { … } = require(…)` (a statement executes, a package loads, or a project module that loads the module or this file, or whose loads harden cannot follow): the second destructuring reads the module\'s exports after it, a merged one would read them before',
     'multi-line-pattern':
       'the destructuring the names would join is written over several lines; harden merges only into one written on one line (move the names by hand)',
     'under-directive':
@@ -42,13 +43,14 @@ export default defineTransform({
       .default(true)
       .describe('Also remove identical repeated `require` declarations and merge `const` destructurings of one `require`d module.'),
   }),
-  apply({ j, root, sites, options, file }) {
+  apply({ j, root, sites, options, file, project }) {
     const program = root.get().node.program as { body: any[] };
     const text = fileText(file.source, root.get().node.tokens ?? []);
     mergeImports(program.body, sites, text);
     if (options.commonjs) {
-      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source));
-      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source));
+      const loads = loadsWithout(project, file.path);
+      root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
+      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
     }
   },
 });
@@ -243,6 +245,7 @@ function dedupeRequires(
   sites: SiteApi,
   text: FileText,
   source: string,
+  loads: LoadsWithout,
 ): void {
   const seen = new Map<string, VariableDeclaration>();
   const destructured = new Map<string, VariableDeclaration>();
@@ -256,7 +259,7 @@ function dedupeRequires(
       if (module === undefined) continue;
       const kept = destructured.get(module);
       if (!kept) destructured.set(module, statement);
-      else mergeDestructuring(j, body, kept, statement, module, sites, text, source);
+      else mergeDestructuring(j, body, kept, statement, module, sites, text, source, loads);
       continue;
     }
     const names = bindingNames(statement.declarations[0].id);
@@ -302,16 +305,48 @@ function propertyText(property: any): string {
   return property.key.type === 'Identifier' && property.key.name === property.value.name ? key : `${key}: ${property.value.name}`;
 }
 
+/** Whether loading `specifier` (from the file) provably leaves the exports of the project module `module` alone. */
+type LoadsWithout = (specifier: string, module: string) => boolean;
+
+/**
+ * A project module loaded between two destructurings of the project module `module` cannot change
+ * its exports when nothing it loads, itself included, is `module` or the file being rewritten (a
+ * cycle), every file of that closure parses and requires only string literals, and every relative
+ * specifier in it resolves. Packages are not followed: they do not require a project's own files.
+ * A package between two destructurings of a package may extend it (plugins): never proven.
+ */
+function loadsWithout(project: ProjectView, filePath: string): LoadsWithout {
+  return (specifier, module) => {
+    if (!specifier.startsWith('.') || !module.startsWith('.')) return false;
+    const target = project.resolveImport(filePath, module);
+    const loaded = project.resolveImport(filePath, specifier);
+    if (!target || !loaded) return false;
+    const closure = new Set([loaded, ...importClosure(project, loaded)]);
+    if (closure.has(target) || closure.has(filePath)) return false;
+    for (const path of closure) {
+      const text = project.readFile(path);
+      if (text === undefined || !project.parse(path)) return false;
+      // a require of a computed path, or a relative specifier that leads nowhere, could be the module
+      if (/\brequire\s*\(\s*[^'"`\s)]/.test(text) || /\brequire\s*\(\s*`[^`]*\$\{/.test(text)) return false;
+      for (const match of text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])(\.[^'"]*)\1/g)) {
+        if (!project.resolveImport(path, match[2]!)) return false;
+      }
+      if (/\bimport\s*\(\s*[^'"`\s)]/.test(text)) return false;
+    }
+    return true;
+  };
+}
+
 /** Node's own modules: loading one runs no project code and changes no other module's exports. */
 const BUILTIN = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 /** Moves the names of `second` (`const { b } = require('m')`) into `first` (`const { a } = require('m')` above it). */
-function mergeDestructuring(j: any, body: any[], first: any, second: any, module: string, sites: SiteApi, text: FileText, source: string): void {
-  // the second reads the exports where it stands: only Node's own modules may load in between
+function mergeDestructuring(j: any, body: any[], first: any, second: any, module: string, sites: SiteApi, text: FileText, source: string, loads: LoadsWithout): void {
+  // the second reads the exports where it stands: what loads in between must not be able to reach them
   const between = body.slice(body.indexOf(first) + 1, body.indexOf(second));
   const runs = between.find((statement) => {
     const required = statement.type === 'VariableDeclaration' && statement.declarations.length === 1 ? requiredModule(unwrapExpression(statement.declarations[0].init)) : undefined;
-    return required === undefined || !BUILTIN.has(required);
+    return required === undefined || !(BUILTIN.has(required) || loads(required, module));
   });
   if (runs) return sites.skipped(second, 'code-between', `line ${runs.loc?.start.line ?? '?'}`);
   const kept = first.declarations[0].id.properties as any[];
