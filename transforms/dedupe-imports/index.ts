@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 import { requiredModule } from '../../src/ast/imports.js';
 import { bindingNames, isReassigned, unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform, type ProjectView, type Sites } from '../../src/transform.js';
-import { importClosure } from '../../src/ast/module-resolve.js';
+import { importClosure, resolveModule } from '../../src/ast/module-resolve.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
 
 export default defineTransform({
@@ -326,12 +326,13 @@ function loadsWithout(project: ProjectView, filePath: string): LoadsWithout {
     for (const path of closure) {
       const text = project.readFile(path);
       if (text === undefined || !project.parse(path)) return false;
-      // a require of a computed path, or a relative specifier that leads nowhere, could be the module
-      if (/\brequire\s*\(\s*[^'"`\s)]/.test(text) || /\brequire\s*\(\s*`[^`]*\$\{/.test(text)) return false;
-      for (const match of text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])(\.[^'"]*)\1/g)) {
-        if (!project.resolveImport(path, match[2]!)) return false;
+      // a require or import() of a computed path could be the module
+      if (/\b(?:require|import)\s*\(\s*(?:[^'"`\s)]|`[^`]*\$\{)/.test(text)) return false;
+      // the closure follows relative specifiers only: one that leads nowhere, or an alias to a project file, could be the module
+      for (const match of text.matchAll(SPECIFIER)) {
+        const named = match[2]!;
+        if (named.startsWith('.') ? !project.resolveImport(path, named) : resolveModule(project, path, named) !== undefined) return false;
       }
-      if (/\bimport\s*\(\s*[^'"`\s)]/.test(text)) return false;
     }
     return true;
   };
@@ -389,14 +390,16 @@ function requireKey(statement: any): string | undefined {
   return `${statement.kind} ${recast.prettyPrint(declarator.id).code} = require(${JSON.stringify(init.arguments[0].value)})`;
 }
 
+/** A module specifier after `from`, `import`, `import(` or `require(` (comments between allowed): the string in group 2. */
+const SPECIFIER = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/g;
+
 /**
  * True when some module specifier follows `from`, `import` or `require(` twice: a file without
  * that cannot hold a repeated import. Comments between the keyword and the string are allowed.
  */
 export function importsSomeModuleTwice(source: string): boolean {
   const seen = new Set<string>();
-  const pattern = /(?:\bfrom|\bimport|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/g;
-  for (const match of source.matchAll(pattern)) {
+  for (const match of source.matchAll(SPECIFIER)) {
     const specifier = match[2]!;
     if (seen.has(specifier)) return true;
     seen.add(specifier);
