@@ -111,10 +111,29 @@ function variantOf(text: string, variant: Variant): string {
 }
 
 /** Runs one transform on a text as the engine would, inside the case's project. */
-export function runCase(transform: AnyTransform, fixture: FixtureCase, text: string): FileResult {
+export function runCase(transform: AnyTransform, fixture: FixtureCase, text: string, written: readonly SupportRequest[] = []): FileResult {
   const options = resolveOptions(transform, fixture.options, `${fixture.transform}/${fixture.name}.options.json`);
-  const project = new Project(fixture.projectRoot, fixture.projectFiles);
+  const project = written.length === 0 ? new Project(fixture.projectRoot, fixture.projectFiles) : new WrittenProject(fixture.projectRoot, fixture.projectFiles, written);
   return runFile({ path: fixture.path, text, chain: [{ definition: transform, options }], project });
+}
+
+/** The case's project as a second run sees it: with the support files the first run asked for written. */
+class WrittenProject extends Project {
+  private readonly written: Map<string, string>;
+
+  constructor(root: string, files: readonly string[], requests: readonly SupportRequest[]) {
+    const written = new Map(requests.flatMap((r) => (r.kind === 'file' ? [[r.path, r.contents] as const] : [])));
+    super(root, [...new Set([...files, ...written.keys()])].sort());
+    this.written = written;
+  }
+
+  override readFile(path: string): string | undefined {
+    return this.written.get(path) ?? super.readFile(path);
+  }
+
+  override exists(path: string): boolean {
+    return this.written.has(path) || super.exists(path);
+  }
 }
 
 export interface CaseReport {
@@ -176,7 +195,7 @@ export function checkCase(transform: AnyTransform, fixture: FixtureCase, variant
   }
 
   if (first.status === 'changed') {
-    const second = runCase(transform, fixture, output);
+    const second = runCase(transform, fixture, output, requests);
     if (second.status === 'changed') failures.push(`not idempotent: a second run changed the output again:\n${firstDifference(output, second.output)}`);
     else if (second.status !== 'unchanged') failures.push(`the output fails a second run: ${JSON.stringify(second)}`);
     else if (second.sites.some((site) => site.kind === 'changed')) failures.push('not idempotent: the second run reported changed sites');

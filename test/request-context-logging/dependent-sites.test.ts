@@ -39,8 +39,8 @@ module.exports = router;
 const LOGGER = `const pino = require('pino');\n\nmodule.exports = pino();\n`;
 const PACKAGE = JSON.stringify({ name: 'orders', private: true, dependencies: { express: '^4.21.2', pino: '^9.6.0' } });
 
-function project(app = APP) {
-  const root = tree({ 'package.json': PACKAGE, 'src/app.js': app, 'src/routes/orders.js': ROUTES, 'src/lib/logger.js': LOGGER });
+function project(app = APP, extra: Record<string, string> = {}) {
+  const root = tree({ 'package.json': PACKAGE, 'src/app.js': app, 'src/routes/orders.js': ROUTES, 'src/lib/logger.js': LOGGER, ...extra });
   const chain = resolveChain({ transform: 'request-context-logging' }, registry);
   return { root, discovery: discover({ root, cwd: root, patterns: ['.'] }), chain };
 }
@@ -73,7 +73,7 @@ describe('request-context-logging: handler rewrites need the mount', () => {
     const input = project(APP.replace('const app = express();', '// harden-ignore-next-line request-context-logging -- we mount our own\nconst app = express();'));
     const changeset = run(input);
     expect(after(changeset, 'src/routes/orders.js')).toBeUndefined();
-    expect(sitesOf(changeset, 'src/routes/orders.js').every((s) => s.kind === 'skipped')).toBe(true);
+    expect(sitesOf(changeset, 'src/routes/orders.js')).toEqual([expect.objectContaining({ kind: 'skipped', reason: 'needs-left-out' })]);
   });
 
   it("a handler's change set holds the mount it needs", () => {
@@ -92,5 +92,13 @@ describe('request-context-logging: handler rewrites need the mount', () => {
     const handler = report.sites.find((s) => s.file === 'src/routes/orders.js' && s.kind === 'changed')!;
     expect(mount.provides).toMatch(/pino-http mounted/);
     expect(handler.needs).toBe(mount.provides);
+  });
+
+  it("a project's own request-logger module is not harden's: pino-http is still mounted before handlers use req.log", () => {
+    const own = "const morgan = require('morgan');\n\nexports.requestLogger = () => morgan('tiny');\n";
+    const app = APP.replace("const orders = require('./routes/orders');", "const orders = require('./routes/orders');\nconst { requestLogger } = require('./middleware/request-logger');").replace("app.use('/orders', orders);", "app.use(requestLogger());\napp.use('/orders', orders);");
+    const changeset = run(project(app, { 'src/middleware/request-logger.js': own }));
+    expect(after(changeset, 'src/routes/orders.js')).toContain('req.log.info(');
+    expect(after(changeset, 'src/app.js')).toMatch(/require\('\.\/lib\/request-logger'\)/);
   });
 });

@@ -7,6 +7,7 @@ import { flavourOf, serverSourceFolder, supportExtension, supportSpecifier, supp
 import { serverStarts } from '../../src/ast/servers.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type ProjectView } from '../../src/transform.js';
+import { bindingNames, unwrapExpression } from '../../src/ast/scope.js';
 import { envExample, moduleText, ruleCode } from './generate.js';
 import { GENERATED, planFor, type Plan } from './plan.js';
 import { readsOf } from './reads.js';
@@ -89,7 +90,8 @@ export default defineTransform({
     const target = posix.join(packageDir, relative);
     const body = root.get().node.program.body as any[];
     if (imports(body, file.path, target, project)) return;
-    const anchor = anchorIndex(j, body, file.source, file.path, project);
+    const { anchor, late } = anchorIndex(j, body, file.source, file.path, project);
+    if (late) return void sites.skipped(body[anchor], 'env-loaded-late', `line ${body[anchor].loc?.start.line}: ${late}`);
     // with no dotenv, before the file's own first statement (an earlier transform of the chain may
     // have put an import of harden's above it)
     const at = anchor >= 0 ? anchor + 1 : body.findIndex((node) => node.loc);
@@ -147,7 +149,7 @@ function imports(body: any[], path: string, target: string, project: ProjectView
  * The index of the last top-level statement of the entry that fills `process.env` from a file
  * (dotenv), directly or through a project module it loads; -1 when none does (the check goes first).
  */
-function anchorIndex(j: any, body: any[], source: string, path: string, project: ProjectView): number {
+function anchorIndex(j: any, body: any[], source: string, path: string, project: ProjectView): { anchor: number; late?: string } {
   const loadsEnv = (file: string) => {
     const text = project.readFile(file);
     return text !== undefined && !GENERATED.test(text) && LOADS_ENV.test(text);
@@ -176,7 +178,24 @@ function anchorIndex(j: any, body: any[], source: string, path: string, project:
       if (resolved && (loadsEnv(resolved) || [...importClosure(project, resolved)].some(loadsEnv))) anchor = index;
     }
   });
-  return anchor;
+  // `import { config } from 'dotenv'` / `const dotenv = require('dotenv')` only binds: .env is
+  // loaded where those names are called, so the check goes after the last top-level statement using them
+  const bound = anchor >= 0 ? dotenvBindings(body[anchor]) : [];
+  if (bound.length === 0) return { anchor };
+  const uses = new RegExp(`(^|[^\\w$.])(${bound.map((name) => name.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
+  let last = -1;
+  body.forEach((node, index) => {
+    if (index > anchor && typeof node.start === 'number' && uses.test(source.slice(node.start, node.end))) last = index;
+  });
+  return last === -1 ? { anchor, late: `${bound.join(', ')} from dotenv is not called at the top level` } : { anchor: last };
+}
+
+/** The names a statement binds to the `dotenv` module itself (an import or a plain require of it), else none. */
+function dotenvBindings(node: any): string[] {
+  if (node.type === 'ImportDeclaration') return node.source.value === 'dotenv' ? (node.specifiers ?? []).map((s: any) => s.local.name) : [];
+  if (node.type !== 'VariableDeclaration' || node.declarations.length !== 1) return [];
+  const [declarator] = node.declarations;
+  return requiredModule(unwrapExpression(declarator.init)) === 'dotenv' ? bindingNames(declarator.id) : [];
 }
 
 /**

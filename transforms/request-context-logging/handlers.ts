@@ -68,8 +68,10 @@ function expressRequest(fnPath: any): string | undefined {
     const request = name(params[1]);
     return request && REQUEST_NAME.test(request) ? request : undefined;
   }
+  // a callback's first parameter is not a request because it goes to a `.get`/`.post`/`.use`
+  // (`schema.post('save', function (doc) {…})`, `cache.get(key, (value) => …)`): named like one too
   const request = requestParam(fnPath);
-  return request && request === name(params[0]) && !ERROR_PARAM.test(request) ? request : undefined;
+  return request && request === name(params[0]) && REQUEST_NAME.test(request) ? request : undefined;
 }
 
 /** Whether the function assigns the name anywhere in its body (`req = …`, `req++`). */

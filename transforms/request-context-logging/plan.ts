@@ -51,9 +51,17 @@ const PINO_HTTP_PACKAGES = ['pino-http', 'express-pino-logger'];
 const MODULE_FILE = new RegExp(`(^|/)${MODULE_STEM}\\.[cm]?[jt]s$`);
 const MODULE_SPECIFIER = new RegExp(`(^|/)${MODULE_STEM}(\\.[cm]?[jt]s)?$`);
 
-/** Whether the file imports `requestLogger` from harden's module: the request logger is mounted there. */
-export function mountsRequestLogger(j: any, root: any): boolean {
-  return findImportedLocal(j, root, (source) => MODULE_SPECIFIER.test(source), 'requestLogger') !== undefined;
+/**
+ * Whether the file imports `requestLogger` from harden's module (the file it names holds harden's
+ * text, not a project's own `request-logger` module): the request logger is mounted there.
+ */
+export function mountsRequestLogger(j: any, root: any, file: string, project: ProjectView, isGenerated: (text: string) => boolean): boolean {
+  const harden = (source: string) => {
+    if (!MODULE_SPECIFIER.test(source)) return false;
+    const target = project.resolveImport(file, source);
+    return target !== undefined && isGenerated(project.readFile(target) ?? '');
+  };
+  return findImportedLocal(j, root, harden, 'requestLogger') !== undefined;
 }
 
 const cache = new WeakMap<ProjectView, Map<string, Plan>>();
@@ -73,10 +81,10 @@ function makePlan(project: ProjectView, pkg: PackageInfo | undefined, packageDir
   const logger = findProjectLogger(project, packageDir);
   const tree = (path: string) => (path === current.path ? current.root : project.parse(path));
   const apps = files.flatMap((path) => appsOf(project, path, tree));
-  // harden's module in the package, or an app file importing it (a fixture's module is not on disk)
+  // harden's module in the package, or an app file importing harden's module
   const installed =
     files.some((path) => MODULE_FILE.test(path) && isGenerated(project.readFile(path) ?? '')) ||
-    apps.some((app) => mountsRequestLogger(TSX, tree(app.file)));
+    apps.some((app) => mountsRequestLogger(TSX, tree(app.file), app.file, project, isGenerated));
   const pinoMajor = dependencyMajor(pkg, 'pino');
   const plan: Plan = { logger, apps, installed, pinoHttpRange: (pinoMajor !== undefined && PINO_HTTP_FOR_PINO[pinoMajor]) || LATEST_PINO_HTTP };
   const refuse = (reason: PackageRefusal, detail?: string): Plan => ({ ...plan, refusal: { reason, ...(detail ? { detail } : {}) } });
