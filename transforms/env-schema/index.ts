@@ -24,7 +24,7 @@ const SKIP_REASONS = {
     'the entry loads `.env` where no import can follow it: `dotenv.config()` after the ES imports (every import runs before it), or inside a function; load it with `import \'dotenv/config\'` first and run harden again',
   'dynamic-name':
     'a module the server loads computes a variable\'s name at run time (`process.env[key]`): a schema of the other names would check a part of the environment and look complete; list the names it takes in a config module, or write the check by hand',
-  'module-path-taken': 'a file that is not harden\'s env module already exists where it would be generated (config/env); move that file, or add the check by hand',
+  'module-path-taken': 'a module that is not harden\'s env module already answers to where it would be generated (config/env with any extension, or a config/env/ folder): the new file would take its imports over; move that module, or add the check by hand',
 } as const;
 
 type Reason = keyof typeof SKIP_REASONS;
@@ -98,7 +98,8 @@ export default defineTransform({
     const first = body[anchor >= 0 ? anchor : at];
     if (!first?.loc) return;
     const existing = project.readFile(target);
-    if (existing !== undefined && !GENERATED.test(existing)) return void sites.skipped(first, 'module-path-taken', target);
+    const taken = takenPath(project, target);
+    if (taken) return void sites.skipped(first, 'module-path-taken', taken);
     if (anchor >= 0 && !canFollow(body, anchor)) return void sites.skipped(body[anchor], 'env-loaded-late', `line ${body[anchor].loc?.start.line}`);
 
     const names = [...plan.rules.keys()];
@@ -188,6 +189,23 @@ function anchorIndex(j: any, body: any[], source: string, path: string, project:
     if (index > anchor && typeof node.start === 'number' && uses.test(source.slice(node.start, node.end))) last = index;
   });
   return last === -1 ? { anchor, late: `${bound.join(', ')} from dotenv is not called at the top level` } : { anchor: last };
+}
+
+const MODULE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'];
+
+/**
+ * A project file that `require('./config/env')` could mean besides harden's module at `target`:
+ * the target itself or a sibling of another extension not written by harden, or a folder of that
+ * name (`config/env/index.js`). The new file would take that specifier over.
+ */
+function takenPath(project: ProjectView, target: string): string | undefined {
+  const stem = target.replace(/\.[^./]+$/, '');
+  for (const ext of MODULE_EXTENSIONS) {
+    const path = `${stem}${ext}`;
+    const text = project.exists(path) ? project.readFile(path) : undefined;
+    if (text !== undefined && !GENERATED.test(text)) return path;
+  }
+  return project.files.some((file) => file.startsWith(`${stem}/`)) ? `${stem}/` : undefined;
 }
 
 /** The names a statement binds to the `dotenv` module itself (an import or a plain require of it), else none. */
