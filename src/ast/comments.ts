@@ -101,3 +101,41 @@ export function atLineEnd(comment: AttachedComment): AttachedComment {
   const lines = fromString(` ${text}`);
   return { ...comment, leading: false, trailing: true, loc: { lines, start: { line: 1, column: 1 }, end: { line: 1, column: 1 + text.length } } } as AttachedComment;
 }
+
+/** A comment that applies to the line below it: above a new statement, it would apply there instead. */
+const NEXT_LINE_DIRECTIVE =
+  /^\s*(?:@ts-(?:expect-error|ignore)\b|eslint-disable-next-line\b|tslint:disable-next-line\b|istanbul\s+ignore\b|[cv]8\s+ignore\b|prettier-ignore\b|biome-ignore\b|deno-lint-ignore\b|jscs:|NOSONAR\b|noinspection\b|@vite-ignore\b|webpack[A-Z])/;
+/** JSDoc tags that describe the whole file, not the statement below them. */
+const FILE_TAG = /@(?:license|preserve|file|fileoverview|overview|module|copyright|author|flow|noflow|format|jsx\w*|generated|ts-nocheck|ts-check)\b/;
+/** Pragmas that only work in the comments heading the file. */
+const FILE_PRAGMA = /^\s*(?:@ts-(?:nocheck|check)\b|@flow\b|@noflow\b|eslint-disable\s|eslint-disable$|eslint-env\b|global\s|globals\s|jshint\s|@jsx)|^\*?\s*@(?:license|preserve|flow|jsx\w*)\b/;
+
+function bindsNextStatement(comment: AttachedComment): boolean {
+  if (NEXT_LINE_DIRECTIVE.test(comment.value)) return true;
+  // a JSDoc block with a tag of its own (`@type`, `@param`, `@satisfies`): it types the statement
+  return comment.type === 'CommentBlock' && comment.value.startsWith('*') && /@[a-z]/i.test(comment.value.replace(new RegExp(FILE_TAG.source, 'g'), ''));
+}
+
+/**
+ * The leading comments of a file's first statement that head the file (a licence, a description,
+ * file-wide pragmas such as `// @ts-nocheck`), to keep on top when a new statement is put first.
+ * The comments written right above the statement (no blank line between) stay with it when one of
+ * them belongs to that statement alone: a `// @ts-expect-error`, `// eslint-disable-next-line`,
+ * `/* istanbul ignore next *\/` or JSDoc `@type` moved above a new statement would apply to the new
+ * statement, and the user's would lose it (a TypeScript build can then fail).
+ */
+export function headingComments(statement: Node & { loc?: { start: { line: number } } | null }): AttachedComment[] {
+  const leading = ((statement.comments ?? []) as Array<AttachedComment & { loc?: { start: { line: number }; end: { line: number } } }>).filter(
+    (comment) => comment.leading,
+  );
+  let start = leading.length;
+  let line = statement.loc?.start.line;
+  while (start > 0 && line !== undefined) {
+    const comment = leading[start - 1]!;
+    if (!comment.loc || comment.loc.end.line < line - 1) break;
+    line = comment.loc.start.line;
+    start -= 1;
+  }
+  if (!leading.slice(start).some(bindsNextStatement)) return leading;
+  return leading.filter((comment, index) => index < start || FILE_PRAGMA.test(comment.value));
+}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { importClosure } from '../../src/ast/module-resolve.js';
+import { headingComments } from '../../src/ast/comments.js';
 import { dominantQuote, requiredModule, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
 import { flavourOf, serverSourceFolder, supportExtension, supportSpecifier, supportTemplates } from '../../src/ast/support-module.js';
 import { serverStarts } from '../../src/ast/servers.js';
@@ -115,9 +116,9 @@ export default defineTransform({
     const code = writesEsm(j, root, file) ? `import ${source}${end}` : `require(${source})${end}`;
     // first in the file, but below the comments that head it (a licence, a description): they are
     // parsed again with the new statement (a comment node of the file cannot move)
-    const heading = anchor < 0 ? (first.comments ?? []).filter((comment: any) => comment.leading) : [];
+    const heading = anchor < 0 ? headingComments(first) : [];
     const statement = j(`\n${commentsText(heading)}${code}\n`).get().node.program.body[0];
-    if (heading.length > 0) first.comments = first.comments.filter((comment: any) => !comment.leading);
+    if (heading.length > 0) first.comments = first.comments.filter((comment: any) => !heading.includes(comment));
     body.splice(at, 0, statement);
     if (existing === undefined) request.file(relative, moduleText(TEMPLATES[flavour!], plan.rules, options.strict));
     if (example) request.file('.env.example', envExample(plan.rules, relative));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addImport, dominantQuote, findImportedLocal, isNameTaken, usesSemicolons, writesEsm } from '../../src/ast/imports.js';
+import { headingComments } from '../../src/ast/comments.js';
 import { expressApps } from '../../src/ast/express-app.js';
 import { expressMajor, routeCalls } from '../../src/ast/routes.js';
 import { defineTransform } from '../../src/transform.js';
@@ -130,10 +131,10 @@ function loadFirst(j: any, root: any, esm: boolean, semicolons: boolean, quote: 
   const statement = j(`\n${text}\n`).get().node.program.body[0];
   const first = body[0];
   // the file's header comment stays on top
-  const leading = (first?.comments ?? []).filter((c: any) => c.leading);
-  if (leading.length > 0) {
-    first.comments = first.comments.filter((c: any) => !c.leading);
-    statement.comments = leading;
+  const heading = first ? headingComments(first) : [];
+  if (heading.length > 0) {
+    first.comments = first.comments.filter((c: any) => !heading.includes(c));
+    statement.comments = heading;
   }
   body.unshift(statement);
 }
