@@ -140,10 +140,12 @@ export interface TransformDefinition<
   /** Text prefilter: the file is parsed for this transform only if it contains one of these. */
   needs: readonly string[];
   /**
-   * A finer text prefilter, after `needs`, for triggers no fixed string expresses (e.g. "some
-   * module is imported twice"). Must never reject a file the transform could change.
+   * A finer prefilter, after `needs`, for triggers no fixed string expresses (e.g. "some module is
+   * imported twice", "the file or a module it loads names mongoose"): the file's text, and the
+   * project for cheap text-level questions about other files (no parse). Must never reject a file
+   * the transform could change; a file it rejects gets no site at all, not even a skipped one.
    */
-  prefilter?: (source: string) => boolean;
+  prefilter?: (source: string, file: { path: string; project: ProjectView }) => boolean;
   scope: 'file';
   /**
    * 'low': the rewrite cannot change what the program does (pre-selected in the overview of

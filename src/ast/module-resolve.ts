@@ -192,3 +192,48 @@ export function importClosure(project: ProjectView, path: string): Set<string> {
   }
   return seen;
 }
+
+/** A module specifier after `from`, `import`, `import(` or `require(` (comments between allowed): the string in group 2. */
+export const MODULE_SPECIFIER = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/g;
+
+const reachAnswers = new WeakMap<ProjectView, Map<string, Map<string, boolean>>>();
+
+/**
+ * Whether the text of `path`, or of a project module it loads (directly or through other project
+ * modules: every specifier its text names after `from`, `import` or `require(`, relative or a
+ * tsconfig/jsconfig alias), matches `pattern`. A text scan, no parse: it over-approximates what
+ * the file loads (a specifier in a comment counts), never under-approximates what a literal
+ * specifier reaches, so "false" proves that no module the file can name holds the text.
+ * Answers are kept per run: a closure found without a match is without one from each of its files.
+ * `source` is the text of `path` when the caller holds it (it may not be on disk yet).
+ */
+export function reachesText(project: ProjectView, path: string, pattern: RegExp, source?: string): boolean {
+  let perProject = reachAnswers.get(project);
+  if (!perProject) reachAnswers.set(project, (perProject = new Map()));
+  let answers = perProject.get(pattern.source);
+  if (!answers) perProject.set(pattern.source, (answers = new Map()));
+  const known = answers.get(path);
+  if (known !== undefined) return known;
+  const seen = new Set<string>([path]);
+  const queue = [path];
+  while (queue.length > 0) {
+    const current = queue.pop()!;
+    const answer = answers.get(current);
+    if (answer === false) continue; // its whole closure is known to be without a match
+    const text = current === path && source !== undefined ? source : project.readFile(current);
+    if (text === undefined) continue;
+    if (answer === true || pattern.test(text)) {
+      answers.set(path, true);
+      return true;
+    }
+    for (const match of text.matchAll(MODULE_SPECIFIER)) {
+      const target = resolveModule(project, current, match[2]!);
+      if (target && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  for (const file of seen) answers.set(file, false);
+  return false;
+}

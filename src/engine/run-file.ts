@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import './ast-types-patch.js';
 import { indexRoot, stopIndexing } from './node-index.js';
-import type { AnyTransform, Requests, TransformDefinition } from '../transform.js';
+import type { AnyTransform, ProjectView, Requests, TransformDefinition } from '../transform.js';
 import {
   detectTextStyle,
   extensionOf,
@@ -57,14 +57,14 @@ export type FileResult =
   | { status: 'error'; message: string; sites: Site[] };
 
 /** The transforms of `chain` whose extension and text prefilter admit this file. */
-export function applicableTransforms(chain: readonly ResolvedTransform[], path: string, source: string) {
+export function applicableTransforms(chain: readonly ResolvedTransform[], path: string, source: string, project: ProjectView) {
   const ext = extensionOf(path);
   return chain.filter((entry): entry is ResolvedTransform & { definition: TransformDefinition } => {
     const { definition } = entry;
     if (definition.scope !== 'file') return false;
     if (definition.extensions && !definition.extensions.includes(ext)) return false;
     if (definition.needs.length > 0 && !definition.needs.some((needle) => source.includes(needle))) return false;
-    return definition.prefilter ? definition.prefilter(source) : true;
+    return definition.prefilter ? definition.prefilter(source, { path, project }) : true;
   });
 }
 
@@ -136,7 +136,7 @@ export function nestingDepth(source: string): number {
  */
 export function runFile({ path, text, chain, project, filter }: RunFileInput): FileResult {
   const source = stripBom(text);
-  const transforms = applicableTransforms(chain, path, source);
+  const transforms = applicableTransforms(chain, path, source, project);
   if (transforms.length === 0) return { status: 'unchanged', sites: [], parsed: false };
   const depth = nestingDepth(source);
   if (depth > MAX_NESTING) {

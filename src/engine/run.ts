@@ -75,10 +75,11 @@ export function keepsText(chain: readonly ResolvedTransform[]): boolean {
 
 /** How many discovered files some transform's prefilter admits (cheap: text only). */
 export function countCandidates(root: string, files: readonly string[], chain: readonly ResolvedTransform[]): number {
+  const project = new Project(root, files);
   let count = 0;
   for (const path of files) {
     try {
-      if (applicableTransforms(chain, path, readFileSync(toAbsolute(root, path), 'utf8')).length > 0) count += 1;
+      if (applicableTransforms(chain, path, readFileSync(toAbsolute(root, path), 'utf8'), project).length > 0) count += 1;
     } catch {
       // unreadable files are reported by the run itself
     }

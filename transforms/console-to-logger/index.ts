@@ -291,9 +291,9 @@ function freeName(j: any, root: any, preferred: string): string {
 function consoleIsDeclared(j: any, root: any): boolean {
   const declared = (pattern: any) => bindingNames(pattern).includes('console');
   return (
-    root.find(j.VariableDeclarator).some((p: any) => declared(p.node.id)) ||
-    root.find(j.Function).some((p: any) => p.node.params.some(declared)) ||
-    root.find(j.ImportDeclaration).some((p: any) => (p.node.specifiers ?? []).some((s: any) => s.local?.name === 'console'))
+    root.find(j.VariableDeclarator, (node: any) => declared(node.id)).size() > 0 ||
+    root.find(j.Function, (node: any) => node.params.some(declared)).size() > 0 ||
+    root.find(j.ImportDeclaration, (node: any) => (node.specifiers ?? []).some((s: any) => s.local?.name === 'console')).size() > 0
   );
 }
 

@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 import { requiredModule } from '../../src/ast/imports.js';
 import { bindingNames, isReassigned, unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform, type ProjectView, type Sites } from '../../src/transform.js';
-import { importClosure, resolveModule } from '../../src/ast/module-resolve.js';
+import { importClosure, MODULE_SPECIFIER, resolveModule } from '../../src/ast/module-resolve.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
 
 export default defineTransform({
@@ -50,7 +50,9 @@ export default defineTransform({
     if (options.commonjs) {
       const loads = loadsWithout(project, file.path);
       root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
-      root.find(j.BlockStatement).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
+      // blocks with two requires at least (a NodePath for those only)
+      const twoRequires = (node: any) => (node.body as any[]).filter((statement) => requireKey(statement)).length >= 2;
+      root.find(j.BlockStatement, twoRequires).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
     }
   },
 });
@@ -329,7 +331,7 @@ function loadsWithout(project: ProjectView, filePath: string): LoadsWithout {
       // a require or import() of a computed path could be the module
       if (/\b(?:require|import)\s*\(\s*(?:[^'"`\s)]|`[^`]*\$\{)/.test(text)) return false;
       // the closure follows relative specifiers only: one that leads nowhere, or an alias to a project file, could be the module
-      for (const match of text.matchAll(SPECIFIER)) {
+      for (const match of text.matchAll(MODULE_SPECIFIER)) {
         const named = match[2]!;
         if (named.startsWith('.') ? !project.resolveImport(path, named) : resolveModule(project, path, named) !== undefined) return false;
       }
@@ -390,16 +392,13 @@ function requireKey(statement: any): string | undefined {
   return `${statement.kind} ${recast.prettyPrint(declarator.id).code} = require(${JSON.stringify(init.arguments[0].value)})`;
 }
 
-/** A module specifier after `from`, `import`, `import(` or `require(` (comments between allowed): the string in group 2. */
-const SPECIFIER = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/g;
-
 /**
  * True when some module specifier follows `from`, `import` or `require(` twice: a file without
  * that cannot hold a repeated import. Comments between the keyword and the string are allowed.
  */
 export function importsSomeModuleTwice(source: string): boolean {
   const seen = new Set<string>();
-  for (const match of source.matchAll(SPECIFIER)) {
+  for (const match of source.matchAll(MODULE_SPECIFIER)) {
     const specifier = match[2]!;
     if (seen.has(specifier)) return true;
     seen.add(specifier);

@@ -72,9 +72,8 @@ export function fsCallMethod(path: any): string | undefined {
 /** Every call of a listed sync function through an fs binding, in source order. */
 export function findSyncCalls(j: any, root: any): SyncCall[] {
   const calls: SyncCall[] = [];
-  root.find(j.CallExpression).forEach((path: any) => {
-    const callee = path.node.callee;
-    if (callee.type === 'MemberExpression' && !PROMISE_EQUIVALENT[callee.property?.name]) return;
+  const candidate = (node: any) => node.callee.type !== 'MemberExpression' || Boolean(PROMISE_EQUIVALENT[node.callee.property?.name]);
+  root.find(j.CallExpression, candidate).forEach((path: any) => {
     const method = fsCallMethod(path);
     if (method && PROMISE_EQUIVALENT[method]) calls.push({ path, method });
   });

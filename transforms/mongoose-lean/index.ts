@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelResolver } from '../../src/ast/mongoose/models.js';
+import { mayQueryModels, ModelResolver } from '../../src/ast/mongoose/models.js';
 import { chainedCall, unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform } from '../../src/transform.js';
 import { BUILDERS, Flow, Refusal } from './flow.js';
@@ -45,6 +45,7 @@ export default defineTransform({
       'a callback-style query whose options argument is not an object literal; `{ lean: true }` cannot be merged into it (and `.lean()` cannot follow a query that already ran)',
   },
   needs: ['.find'],
+  prefilter: mayQueryModels,
   scope: 'file',
   standAloneSites: true,
   options: z.object({
@@ -58,8 +59,9 @@ export default defineTransform({
     const methods = new Set(options.methods);
     // edits wait until every candidate is analysed, so each analysis sees the original tree
     const edits: Array<() => void> = [];
-    const candidates = root.find(j.CallExpression).filter((path: any) => {
-      const callee = path.node.callee;
+    // the filter takes nodes, so a NodePath is made for the candidates only
+    const candidates = root.find(j.CallExpression, (node: any) => {
+      const callee = node.callee;
       return callee.type === 'MemberExpression' && !callee.computed && methods.has(callee.property.name);
     });
     candidates.forEach((path: any) => {

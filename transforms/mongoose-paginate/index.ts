@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findCallers } from '../../src/ast/callers.js';
 import { enclosingFunction, requestParam } from '../../src/ast/functions.js';
-import { ModelResolver } from '../../src/ast/mongoose/models.js';
+import { mayQueryModels, ModelResolver } from '../../src/ast/mongoose/models.js';
 import { compilerOption } from '../../src/ast/module-resolve.js';
 import { routesOf } from '../../src/ast/routes.js';
 import { chainedCall, referencesTo, resolveBinding, valueParent } from '../../src/ast/scope.js';
@@ -47,6 +47,7 @@ export default defineTransform({
     'query-in-loop': 'the query runs inside a loop of the handler: each pass would get one page of its own rows',
   },
   needs: ['.find(', '.aggregate('],
+  prefilter: mayQueryModels,
   scope: 'file',
   options: z.object({
     defaultLimit: z.number().int().positive().default(20).describe('Page size when the request gives none.'),
@@ -58,11 +59,9 @@ export default defineTransform({
     const models = new ModelResolver(j, project, file.path);
     const typescript = file.language !== 'js';
     const changedFunctions = new Set<any>();
-    root.find(j.CallExpression).forEach((path: any) => {
-      const callee = path.node.callee;
-      if (callee.type !== 'MemberExpression' || callee.computed) return;
-      const method = callee.property.name;
-      if (method !== 'find' && method !== 'aggregate') return;
+    const queries = (node: any) => node.callee.type === 'MemberExpression' && !node.callee.computed && ['find', 'aggregate'].includes(node.callee.property.name);
+    root.find(j.CallExpression, queries).forEach((path: any) => {
+      const method = path.node.callee.property.name;
       const verdict = models.receiver(path);
       if (verdict?.kind !== 'model') return;
       if (method === 'aggregate') return sites.skipped(path.node, 'aggregation');

@@ -7,7 +7,7 @@
  */
 import type { ProjectView } from '../../transform.js';
 import { modelCall, modelIndex, type ModelIndex, type ModelInfo, type Value } from './model-index.js';
-import { resolveModule } from '../module-resolve.js';
+import { reachesText, resolveModule } from '../module-resolve.js';
 import { resolveBinding, unwrapExpression } from '../scope.js';
 import { memberText } from '../values.js';
 
@@ -18,6 +18,28 @@ export type ReceiverVerdict =
   | { kind: 'refused'; reason: 'receiver-not-provably-model' | 'model-unresolved'; detail: string };
 
 const PASCAL = /^[A-Z]/;
+
+/** Text naming the Mongoose module: the string `'mongoose'` (require, import) or a `.mongoose` property (`keystone.mongoose`). */
+const MONGOOSE_TEXT = /(['"`])mongoose\1|\.\s*mongoose\b/;
+/**
+ * Schema statics (`schema.statics.x = function () { this.find() }`: `this` there is a model), and
+ * receivers named like models (`list.model`, `this.userModel`, a `Model` parameter), reported as not
+ * provably models wherever they are.
+ */
+const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model\b/i;
+
+/**
+ * The prefilter of transforms that act on model queries (a sound one: it never rejects a file where
+ * `ModelResolver` could find a model). Every model comes from a `mongoose.model(…)` / `model(…)`
+ * call on Mongoose (`isMongoose`), whose file names Mongoose; a receiver is a model only when that
+ * file is this one or one it loads (through imports, re-exports, aliases), or when `this` is a
+ * schema static's. Files naming a model (`model` in any case) are admitted too, for the refusals they get. A
+ * file that does neither, in a project (or a part of one) that never loads Mongoose, is not parsed
+ * for them: its `X.find()` calls could only have been reported as "not provably a model".
+ */
+export function mayQueryModels(source: string, file: { path: string; project: ProjectView }): boolean {
+  return MONGOOSE_TEXT.test(source) || MODEL_TEXT.test(source) || reachesText(file.project, file.path, MONGOOSE_TEXT, source);
+}
 
 export class ModelResolver {
   private readonly index: ModelIndex;
