@@ -42,6 +42,8 @@ export default defineTransform({
       'the package.json range spans versions before and after Mongoose 6 / MongoDB driver 4, whose option names differ; pin the major and run again',
   },
   needs: ['connect(', 'createConnection(', 'MongoClient('],
+  // a candidate's callee is bound to an import or require of 'mongoose', or names MongoClient
+  prefilter: (source) => /(['"`])mongoose\1|MongoClient/.test(source),
   scope: 'file',
   standAloneSites: true,
   options: z.object({
