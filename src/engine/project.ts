@@ -3,7 +3,7 @@
  * relative-import resolution and cached parses of other files. Transforms see it as `ProjectView`
  * and `PackageInfo`; only the engine touches the file system.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Collection } from 'jscodeshift';
 import type { PackageInfo, ProjectView } from '../transform.js';
@@ -28,6 +28,8 @@ export class Project implements ProjectView {
   private directories: Set<string> | undefined;
   /** Answers of the file system and of import resolution, asked thousands of times per run. */
   private readonly existing = new Map<string, boolean>();
+  /** Each directory's entries as read once (name -> is a file; undefined for a symlink), and its names lower-cased. */
+  private readonly listings = new Map<string, { kinds: Map<string, boolean | undefined>; folded: Set<string> } | null>();
   private readonly resolved = new Map<string, string | undefined>();
   /** The file of each parsed tree, by its File and Program nodes. */
   private readonly trees = new Map<unknown, string>();
@@ -47,10 +49,14 @@ export class Project implements ProjectView {
   readFile(path: string): string | undefined {
     if (!this.texts.has(path)) {
       let text: string | undefined;
-      try {
-        text = stripBom(readFileSync(toAbsolute(this.root, path), 'utf8'));
-      } catch {
-        text = undefined;
+      // (a directory's listing answers for the many package.json and config files that do not exist)
+      if (!this.fileSet.has(path) && this.listed(path) === false) text = undefined;
+      else {
+        try {
+          text = stripBom(readFileSync(toAbsolute(this.root, path), 'utf8'));
+        } catch {
+          text = undefined;
+        }
       }
       this.texts.set(path, text);
     }
@@ -61,14 +67,48 @@ export class Project implements ProjectView {
     if (this.fileSet.has(path)) return true;
     let exists = this.existing.get(path);
     if (exists === undefined) {
-      try {
-        exists = statSync(toAbsolute(this.root, path)).isFile();
-      } catch {
-        exists = false;
-      }
+      exists = this.listed(path) ?? this.stat(path);
       this.existing.set(path, exists);
     }
     return exists;
+  }
+
+  private stat(path: string): boolean {
+    try {
+      return statSync(toAbsolute(this.root, path)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether `path` is a file, from its directory's listing (one read per directory instead of a
+   * stat per path: resolution asks for many paths that do not exist); undefined when the listing
+   * cannot tell — a symlink, a name that differs only in case (a case-insensitive file system
+   * would find it), a path that is not plain, a directory that cannot be read.
+   */
+  private listed(path: string): boolean | undefined {
+    if (path === '' || path.startsWith('/') || path.includes('\\') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) return undefined;
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    const name = path.slice(slash + 1);
+    let listing = this.listings.get(dir);
+    if (listing === undefined) {
+      try {
+        const kinds = new Map<string, boolean | undefined>();
+        for (const entry of readdirSync(toAbsolute(this.root, dir || '.'), { withFileTypes: true })) {
+          kinds.set(entry.name, entry.isSymbolicLink() ? undefined : entry.isFile());
+        }
+        listing = { kinds, folded: new Set([...kinds.keys()].map((entry) => entry.toLowerCase())) };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        listing = code === 'ENOENT' || code === 'ENOTDIR' ? { kinds: new Map(), folded: new Set() } : null;
+      }
+      this.listings.set(dir, listing);
+    }
+    if (!listing) return undefined;
+    if (listing.kinds.has(name)) return listing.kinds.get(name);
+    return listing.folded.has(name.toLowerCase()) ? undefined : false;
   }
 
   resolveImport(fromFile: string, specifier: string): string | undefined {
