@@ -240,7 +240,8 @@ function importIndex(j: JSCodeshift, body: any[], locals: readonly string[] | un
  */
 function firstUseIndex(j: JSCodeshift, body: any[], locals: readonly string[]): number {
   const names = new Set(locals);
-  const mentions = (node: any) => j(node).find(j.Identifier).some((path: any) => names.has(path.node.name));
+  // (the name test is find's filter: a NodePath is made only for a mention)
+  const mentions = (node: any) => j(node).find(j.Identifier, (id: any) => names.has(id.name)).size() > 0;
   const declared = (node: any) => {
     const inner = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
     return inner?.type === 'FunctionDeclaration' ? inner : undefined;
@@ -259,7 +260,7 @@ function firstUseIndex(j: JSCodeshift, body: any[], locals: readonly string[]): 
   // the first mention of the names themselves reads best (a function that uses them, right after
   // the imports above it), unless a hoisted call runs that function earlier
   const original = new Set(locals);
-  const firstMention = body.findIndex((node) => j(node).find(j.Identifier).some((path: any) => original.has(path.node.name)));
+  const firstMention = body.findIndex((node) => j(node).find(j.Identifier, (id: any) => original.has(id.name)).size() > 0);
   if (loadUse === -1) return firstMention;
   return firstMention === -1 ? loadUse : Math.min(loadUse, firstMention);
 }

@@ -28,7 +28,7 @@ export function bindingNames(pattern: any): string[] {
  * `declaration` itself (conservative: any scope counts).
  */
 export function isReassigned(j: any, root: any, name: string, declaration: unknown): boolean {
-  const assigned = root.find(j.AssignmentExpression).filter((path: any) => bindingNames(path.node.left).includes(name)).size();
+  const assigned = root.find(j.AssignmentExpression, (node: any) => bindingNames(node.left).includes(name)).size();
   const updated = root.find(j.UpdateExpression, { argument: { type: 'Identifier', name } }).size();
   const redeclared = root
     .find(j.VariableDeclarator)

@@ -165,8 +165,8 @@ export function describeLoggerModule(j: JSCodeshift, root: Collection<any>, path
  */
 function winstonErrorLoss(j: JSCodeshift, root: Collection<any>, path: string): LoggerModule['errorLoss'] {
   const calls = (name: string) =>
-    root.find(j.CallExpression).filter((p: any) => {
-      const callee = p.node.callee;
+    root.find(j.CallExpression, (node: any) => {
+      const callee = node.callee;
       return (callee.type === 'Identifier' && callee.name === name) || (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === name);
     });
   const keepsStack = calls('errors').some((p: any) => {

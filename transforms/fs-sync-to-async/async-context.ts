@@ -177,10 +177,11 @@ function crossFileProblem(name: string, file: FileInfo, project: ProjectView): s
     const matches = (source: string) => project.resolveImport(other, source) === file.path;
     const direct = findImportedLocal(j, root, matches, name);
     const namespace = findImportedLocal(j, root, matches, 'default') ?? findImportedLocal(j, root, matches, '*');
-    const nested = root.find(j.CallExpression).filter((p: any) => {
-      const module = requiredModule(p.node);
-      return module !== undefined && matches(module) && !p.parent.node.type.startsWith('Variable');
-    });
+    const requires = (node: any) => {
+      const module = requiredModule(node);
+      return module !== undefined && matches(module);
+    };
+    const nested = root.find(j.CallExpression, requires).filter((p: any) => !p.parent.node.type.startsWith('Variable'));
     if (nested.size() > 0 && !direct && !namespace) return `${other} requires this module in a way harden cannot follow`;
     for (const local of [direct, namespace]) {
       if (!local) continue;

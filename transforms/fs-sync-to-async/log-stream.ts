@@ -219,9 +219,9 @@ function moduleTarget(j: any, root: any, call: any, name: string, candidates: Se
     if (s.type === 'VariableDeclaration') for (const d of s.declarations) if (d.id.type === 'Identifier' && !requiredModule(d.init)) localNames.add(d.id.name);
   }
   for (const s of body.slice(0, last + 1)) {
-    const risky = j(s).find(j.Node).filter((p: any) => {
-      if (p.node.type !== 'CallExpression' && p.node.type !== 'NewExpression') return false;
-      let callee = p.node.callee;
+    const risky = j(s).find(j.Node, (node: any) => {
+      if (node.type !== 'CallExpression' && node.type !== 'NewExpression') return false;
+      let callee = node.callee;
       while (callee.type === 'MemberExpression') callee = callee.object;
       return callee.type !== 'Identifier' || localNames.has(callee.name);
     });

@@ -711,7 +711,7 @@ function pathOf(j: any, at: any, node: any): any {
   if (at.node === node) return at;
   let top = at;
   while (top.parent) top = top.parent;
-  return j(top).find(j.Function).filter((p: any) => p.node === node).paths()[0];
+  return j(top).find(j.Function, (found: any) => found === node).paths()[0];
 }
 
 function isChild(child: any, parent: any, field: string): boolean {

@@ -94,7 +94,7 @@ function isMemoryStore(init: any): boolean {
 }
 
 function answers429(j: any, fn: any): boolean {
-  return j(fn).find(j.CallExpression).filter((p: any) => is429Call(p.node)).size() > 0;
+  return j(fn).find(j.CallExpression, is429Call).size() > 0;
 }
 
 function references(j: any, root: any, name: string): any[] {
