@@ -134,6 +134,12 @@ export interface ParsedFile {
   redeclarations: number;
   /** The parser options used, so printing and re-parsing read the text the same way. */
   options: ParserOptions;
+  /**
+   * Babel's tokens of the source itself (a shebang read as a comment), when recast parsed exactly
+   * that text: it parses the text with tabs expanded and line ends made `\n`, whose offsets are
+   * not the source's, so for a file with tabs or CR line ends there are none.
+   */
+  sourceTokens?: readonly any[];
 }
 
 /** Parses `source` for `path` with recast (so printing keeps the original formatting). */
@@ -143,10 +149,12 @@ export function parseSource(source: string, path: string, dialect?: Dialect): Pa
   const options = babelOptions(path, language, language === 'js' && isFlow(source, dialect));
   const style = detectPrintStyle(source);
   let recovered: BabelError[] = [];
+  let sourceTokens: any[] | undefined;
   const parser = {
     parse(text: string) {
-      const ast = babelParseFile(text, options) as { errors?: BabelError[] };
+      const ast = babelParseFile(text, options) as { errors?: BabelError[]; tokens?: any[] };
       recovered = ast.errors ?? [];
+      if (text === maskShebang(source)) sourceTokens = ast.tokens;
       return ast;
     },
   };
@@ -158,7 +166,7 @@ export function parseSource(source: string, path: string, dialect?: Dialect): Pa
   }
   const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
   if (fatal) throw toParseError(fatal);
-  return { ast, style, redeclarations: recovered.length, options };
+  return { ast, style, redeclarations: recovered.length, options, ...(sourceTokens ? { sourceTokens } : {}) };
 }
 
 /**

@@ -24,7 +24,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     wrapColumn: 100,
   }).code;
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
-  return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options)));
+  return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens)));
 }
 
 /** One top-level import or require on one line: `import x from 'm';`, `const { a } = require('m');`. */

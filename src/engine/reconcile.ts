@@ -468,10 +468,10 @@ const IGNORED = new Set([
  * The printed text with every difference that is only formatting undone. Returns `printedText`
  * itself when it cannot prove the reconciled text means the same.
  */
-export function reconcile(source: string, printedText: string, options: ParserOptions): string {
+export function reconcile(source: string, printedText: string, options: ParserOptions, sourceTokens?: readonly any[]): string {
   if (source === printedText) return printedText;
-  // (recast's parse keeps Babel's tokens, but of the text with tabs expanded: not the source's offsets)
-  const original = tokenize(source, options);
+  // recast's parse keeps Babel's tokens, of the source itself when it has no tabs or CR (see ParsedFile)
+  const original = sourceTokens ? tokensOf(source, sourceTokens) : tokenize(source, options);
   // one parse of the printed text gives its tokens and the program the result must equal
   const printedFile = parseWithTokens(printedText, options);
   const printed = printedFile && tokensOf(printedText, printedFile.tokens);

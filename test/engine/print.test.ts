@@ -54,3 +54,21 @@ describe('separateAppendedStatement', () => {
     expect(separateAppendedStatement(block, 'function f() {\n  a();\n}\n  b();\n')).toBe('function f() {\n  a();\n}\n  b();\n');
   });
 });
+
+describe("the source's tokens kept from recast's parse", () => {
+  it('are the tokens of the source itself, and only when recast parsed exactly that text', async () => {
+    const { parseSource } = await import('../../src/engine/parse.js');
+    const { tokenize, tokensOf } = await import('../../src/engine/token-align.js');
+    const cases: Array<[string, string, boolean]> = [
+      ['a.js', "#!/usr/bin/env node\n'use strict';\nconst s = `x${1}y`; // c\nrun(s, 0x1f, /re/g);\n", true],
+      ['b.ts', 'const n: number = 1;\n/* c */ export default n;\n', true],
+      ['c.js', 'function f() {\n\treturn 1;\n}\n', false], // a tab: recast parsed the text with it expanded
+      ['d.js', 'const a = 1;\r\nconst b = 2;\r\n', false], // CR LF: recast parsed it with \n
+    ];
+    for (const [path, source, kept] of cases) {
+      const parsed = parseSource(source, path);
+      expect(parsed.sourceTokens !== undefined, path).toBe(kept);
+      if (parsed.sourceTokens) expect(tokensOf(source, parsed.sourceTokens), path).toEqual(tokenize(source, parsed.options));
+    }
+  });
+});
