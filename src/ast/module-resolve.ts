@@ -194,7 +194,26 @@ export function importClosure(project: ProjectView, path: string): Set<string> {
 }
 
 /** A module specifier after `from`, `import`, `import(` or `require(` (comments between allowed): the string in group 2. */
-export const MODULE_SPECIFIER = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/g;
+const MODULE_SPECIFIER = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*(['"`])([^'"`\n]+)\1/y;
+const SPECIFIER_KEYWORD = /\b(?:from|import|require)\b/g;
+
+/**
+ * Every string that follows `from`, `import`, `import(` or `require(` in a text (comments between
+ * allowed), in order: a text scan that finds every module specifier the file names, and more (a
+ * keyword inside a string or comment gives a string that is not one). Each keyword is tried where
+ * it stands, so a string that merely ends in a keyword (`'import'; … require('./x')`) cannot hide
+ * the specifier after it.
+ */
+export function moduleSpecifiers(text: string): string[] {
+  const found: string[] = [];
+  SPECIFIER_KEYWORD.lastIndex = 0;
+  for (let keyword = SPECIFIER_KEYWORD.exec(text); keyword; keyword = SPECIFIER_KEYWORD.exec(text)) {
+    MODULE_SPECIFIER.lastIndex = keyword.index;
+    const match = MODULE_SPECIFIER.exec(text);
+    if (match) found.push(match[2]!);
+  }
+  return found;
+}
 
 const reachAnswers = new WeakMap<ProjectView, Map<string, Map<string, boolean>>>();
 
@@ -226,8 +245,8 @@ export function reachesText(project: ProjectView, path: string, pattern: RegExp,
       answers.set(path, true);
       return true;
     }
-    for (const match of text.matchAll(MODULE_SPECIFIER)) {
-      const target = resolveModule(project, current, match[2]!);
+    for (const specifier of moduleSpecifiers(text)) {
+      const target = resolveModule(project, current, specifier);
       if (target && !seen.has(target)) {
         seen.add(target);
         queue.push(target);

@@ -33,6 +33,11 @@ describe('mayQueryModels', () => {
     ).toBe(true);
   });
 
+  it('finds the specifier after a string that ends in a keyword', () => {
+    const read = "const kind = process.env.KIND || 'import'; const db = require('../db');\nexports.list = () => db.User.find({});\n";
+    expect(admits({ 'db/index.js': "module.exports = { User: require('./user') };\n", 'db/user.js': USER, 'src/read.js': read }, 'src/read.js')).toBe(true);
+  });
+
   it('takes a Mongoose instance handed around as a property (`keystone.mongoose`) and schema statics', () => {
     expect(admits({ 'lib/list.js': "const mongoose = keystone.mongoose;\nList.find();\n" }, 'lib/list.js')).toBe(true);
     expect(admits({ 'lib/statics.js': 'schema.statics.active = function () { return this.find(); };\n' }, 'lib/statics.js')).toBe(true);

@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 import { requiredModule } from '../../src/ast/imports.js';
 import { bindingNames, isReassigned, unwrapExpression } from '../../src/ast/scope.js';
 import { defineTransform, type ProjectView, type Sites } from '../../src/transform.js';
-import { importClosure, MODULE_SPECIFIER, resolveModule } from '../../src/ast/module-resolve.js';
+import { importClosure, moduleSpecifiers, resolveModule } from '../../src/ast/module-resolve.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
 
 export default defineTransform({
@@ -331,8 +331,7 @@ function loadsWithout(project: ProjectView, filePath: string): LoadsWithout {
       // a require or import() of a computed path could be the module
       if (/\b(?:require|import)\s*\(\s*(?:[^'"`\s)]|`[^`]*\$\{)/.test(text)) return false;
       // the closure follows relative specifiers only: one that leads nowhere, or an alias to a project file, could be the module
-      for (const match of text.matchAll(MODULE_SPECIFIER)) {
-        const named = match[2]!;
+      for (const named of moduleSpecifiers(text)) {
         if (named.startsWith('.') ? !project.resolveImport(path, named) : resolveModule(project, path, named) !== undefined) return false;
       }
     }
@@ -398,8 +397,7 @@ function requireKey(statement: any): string | undefined {
  */
 export function importsSomeModuleTwice(source: string): boolean {
   const seen = new Set<string>();
-  for (const match of source.matchAll(MODULE_SPECIFIER)) {
-    const specifier = match[2]!;
+  for (const specifier of moduleSpecifiers(source)) {
     if (seen.has(specifier)) return true;
     seen.add(specifier);
   }

@@ -23,10 +23,11 @@ const PASCAL = /^[A-Z]/;
 const MONGOOSE_TEXT = /(['"`])mongoose\1|\.\s*mongoose\b/;
 /**
  * Schema statics (`schema.statics.x = function () { this.find() }`: `this` there is a model), and
- * receivers named like models (`list.model`, `this.userModel`, a `Model` parameter), reported as not
- * provably models wherever they are.
+ * receivers named like models (`list.model`, `this.userModel`, a `Model` parameter) or imported from
+ * a models folder (`../../shared/models`, outside the project), reported as not provably models
+ * wherever they are.
  */
-const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model\b/i;
+const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model/i;
 
 /**
  * The prefilter of transforms that act on model queries (a sound one: it never rejects a file where
