@@ -105,24 +105,40 @@ export function atLineEnd(comment: AttachedComment): AttachedComment {
 /** A comment that applies to the line below it: above a new statement, it would apply there instead. */
 const NEXT_LINE_DIRECTIVE =
   /^\s*(?:@ts-(?:expect-error|ignore)\b|eslint-disable-next-line\b|tslint:disable-next-line\b|istanbul\s+ignore\b|[cv]8\s+ignore\b|prettier-ignore\b|biome-ignore\b|deno-lint-ignore\b|jscs:|NOSONAR\b|noinspection\b|@vite-ignore\b|webpack[A-Z])/;
-/** JSDoc tags that describe the whole file, not the statement below them. */
+/** TypeScript's directives apply to the next line of code, past blank lines and other comments. */
+const TS_DIRECTIVE = /^\s*@ts-(?:expect-error|ignore)\b/;
+/** Tags that describe the whole file, not the statement below them. */
 const FILE_TAG = /@(?:license|preserve|file|fileoverview|overview|module|copyright|author|flow|noflow|format|jsx\w*|generated|ts-nocheck|ts-check)\b/;
 /** Pragmas that only work in the comments heading the file. */
-const FILE_PRAGMA = /^\s*(?:@ts-(?:nocheck|check)\b|@flow\b|@noflow\b|eslint-disable\s|eslint-disable$|eslint-env\b|global\s|globals\s|jshint\s|@jsx)|^\*?\s*@(?:license|preserve|flow|jsx\w*)\b/;
+const FILE_PRAGMA = /^\s*(?:@ts-(?:nocheck|check)\b|@flow\b|@noflow\b|eslint-disable\s|eslint-disable$|eslint-env\b|global\s|globals\s|jshint\s|@jsx)/;
+
+/**
+ * A comment that only works at the top of the file: a `///` line (a `/// <reference …/>`, or the
+ * shebang, read as a comment while recast holds the text), a pragma, a block with a file tag
+ * (`@license`, a Flow docblock).
+ */
+function isFilePragma(comment: AttachedComment): boolean {
+  if (comment.type === 'CommentLine' && comment.value.startsWith('/')) return true;
+  return FILE_PRAGMA.test(comment.value) || (comment.type === 'CommentBlock' && FILE_TAG.test(comment.value));
+}
 
 function bindsNextStatement(comment: AttachedComment): boolean {
+  if (isFilePragma(comment)) return false;
   if (NEXT_LINE_DIRECTIVE.test(comment.value)) return true;
-  // a JSDoc block with a tag of its own (`@type`, `@param`, `@satisfies`): it types the statement
-  return comment.type === 'CommentBlock' && comment.value.startsWith('*') && /@[a-z]/i.test(comment.value.replace(new RegExp(FILE_TAG.source, 'g'), ''));
+  // a JSDoc block with a tag starting one of its lines (`@type`, `@param`, `@satisfies`): it types
+  // the statement (an address in a licence, `<jane@example.com>`, is no tag)
+  return comment.type === 'CommentBlock' && comment.value.startsWith('*') && /(?:^|\n)\s*\*?\s*@[a-z]/i.test(comment.value);
 }
 
 /**
  * The leading comments of a file's first statement that head the file (a licence, a description,
- * file-wide pragmas such as `// @ts-nocheck`), to keep on top when a new statement is put first.
- * The comments written right above the statement (no blank line between) stay with it when one of
- * them belongs to that statement alone: a `// @ts-expect-error`, `// eslint-disable-next-line`,
- * `/* istanbul ignore next *\/` or JSDoc `@type` moved above a new statement would apply to the new
- * statement, and the user's would lose it (a TypeScript build can then fail).
+ * file-wide pragmas such as `// @ts-nocheck`, `/// <reference …/>`, a shebang), to keep on top when
+ * a new statement is put first. The comments written right above the statement (no blank line
+ * between) stay with it when one of them belongs to that statement alone — a `// @ts-expect-error`,
+ * `// eslint-disable-next-line`, `/* istanbul ignore next *\/` or JSDoc `@type` moved above a new
+ * statement would apply to the new statement, and the user's would lose it (a TypeScript build can
+ * then fail) — and so do all from the first TypeScript directive on (it reaches past blank lines).
+ * File pragmas among them still go on top.
  */
 export function headingComments(statement: Node & { loc?: { start: { line: number } } | null }): AttachedComment[] {
   const leading = ((statement.comments ?? []) as Array<AttachedComment & { loc?: { start: { line: number }; end: { line: number } } }>).filter(
@@ -136,6 +152,8 @@ export function headingComments(statement: Node & { loc?: { start: { line: numbe
     line = comment.loc.start.line;
     start -= 1;
   }
+  const directive = leading.findIndex((comment) => TS_DIRECTIVE.test(comment.value));
+  if (directive !== -1 && directive < start) start = directive;
   if (!leading.slice(start).some(bindsNextStatement)) return leading;
-  return leading.filter((comment, index) => index < start || FILE_PRAGMA.test(comment.value));
+  return leading.filter((comment, index) => index < start || isFilePragma(comment));
 }
