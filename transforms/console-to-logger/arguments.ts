@@ -76,11 +76,30 @@ export function messageText(node: any): string {
   return '';
 }
 
-/** The field name for a value argument: `userId` for `userId`, `id` for `req.user?.id`. */
+/** Methods whose result renders their receiver as text: the field is named after the receiver. */
+const RENDERING = new Set([
+  'join', 'toString', 'toFixed', 'toPrecision', 'toISOString', 'toJSON', 'toLocaleString', 'toLocaleDateString',
+  'toLocaleTimeString', 'toDateString', 'toTimeString', 'toUTCString', 'trim', 'trimStart', 'trimEnd', 'toUpperCase', 'toLowerCase',
+]);
+
+/**
+ * The field name for a value argument: `userId` for `userId`, `id` for `req.user?.id`, and for a
+ * rendering of a value the value's name: `counts` for `counts.join(', ')`, `at` for
+ * `at.toISOString()`, `body` for `JSON.stringify(body)` or `String(body)`. (A name only: the field
+ * holds the argument as written.)
+ */
 function fieldKey(node: any): string | undefined {
   if (node.type === 'Identifier') return node.name;
   if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && !node.computed) {
     return node.property.type === 'Identifier' ? node.property.name : undefined;
+  }
+  if (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const callee = node.callee;
+    const member = (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed ? callee : undefined;
+    if (member && RENDERING.has(member.property.name)) return fieldKey(member.object);
+    const [first] = node.arguments;
+    const wraps = (callee.type === 'Identifier' && callee.name === 'String') || (member?.object.type === 'Identifier' && member.object.name === 'JSON' && member.property.name === 'stringify');
+    if (wraps && first && first.type !== 'SpreadElement') return fieldKey(first);
   }
   return undefined;
 }
@@ -134,11 +153,29 @@ export interface SourceText {
   indentUnit: string;
 }
 
-/** pino drops a trailing ': ' from the message ("Error:" + a separate err field reads "Error"). */
+/**
+ * pino drops a trailing ': ' from the message ("Error:" + a separate err field reads "Error"),
+ * whitespace written as an escape (`\n`, `\t`, `\r`) too; an escaped character is never split
+ * from its backslash.
+ */
 function trimmedForPino(message: any, raw: string): string | undefined {
   if (!['StringLiteral', 'Literal', 'TemplateLiteral'].includes(message.type)) return raw;
-  const trimmed = raw.replace(/[\s:]+(?=["'`]$)/, '');
+  const quote = raw.length - 1;
+  let end = quote;
+  for (;;) {
+    if (/[\s:]/.test(raw[end - 1] ?? '') && backslashesBefore(raw, end - 1) % 2 === 0) end -= 1;
+    else if (/[ntr]/.test(raw[end - 1] ?? '') && raw[end - 2] === '\\' && backslashesBefore(raw, end - 1) % 2 === 1) end -= 2;
+    else break;
+  }
+  const trimmed = raw.slice(0, end) + raw.slice(quote);
   return /^(""|''|``)$/.test(trimmed) ? undefined : trimmed;
+}
+
+/** How many backslashes stand right before `index`. */
+function backslashesBefore(text: string, index: number): number {
+  let count = 0;
+  while (text[index - 1 - count] === '\\') count += 1;
+  return count;
 }
 
 /** `{ a, b: c }` on one line when it fits, else one property per line. */
