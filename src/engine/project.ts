@@ -85,10 +85,11 @@ export class Project implements ProjectView {
    * Whether `path` is a file, from its directory's listing (one read per directory instead of a
    * stat per path: resolution asks for many paths that do not exist); undefined when the listing
    * cannot tell — a symlink, a name that differs only in case (a case-insensitive file system
-   * would find it), a path that is not plain, a directory that cannot be read.
+   * would find it), a name with non-ASCII characters (one that normalises Unicode would find
+   * another spelling of it), a path that is not plain, a directory that cannot be read.
    */
   private listed(path: string): boolean | undefined {
-    if (path === '' || path.startsWith('/') || path.includes('\\') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) return undefined;
+    if (path === '' || path.startsWith('/') || /[^\x00-\x7f]/.test(path) || path.includes('\\') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) return undefined;
     const slash = path.lastIndexOf('/');
     const dir = slash < 0 ? '' : path.slice(0, slash);
     const name = path.slice(slash + 1);
