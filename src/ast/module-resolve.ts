@@ -215,22 +215,24 @@ export function moduleSpecifiers(text: string): string[] {
   return found;
 }
 
-const reachAnswers = new WeakMap<ProjectView, Map<string, Map<string, boolean>>>();
+const reachAnswers = new WeakMap<ProjectView, Map<(text: string) => boolean, Map<string, boolean>>>();
 
 /**
  * Whether the text of `path`, or of a project module it loads (directly or through other project
  * modules: every specifier its text names after `from`, `import` or `require(`, relative or a
- * tsconfig/jsconfig alias), matches `pattern`. A text scan, no parse: it over-approximates what
- * the file loads (a specifier in a comment counts), never under-approximates what a literal
- * specifier reaches, so "false" proves that no module the file can name holds the text.
- * Answers are kept per run: a closure found without a match is without one from each of its files.
- * `source` is the text of `path` when the caller holds it (it may not be on disk yet).
+ * tsconfig/jsconfig alias), passes `test`. A text scan, no parse: it over-approximates what the
+ * file loads (a specifier in a comment counts), never under-approximates what a literal specifier
+ * reaches, so "false" proves that no module the file can name holds the text. Answers are kept per
+ * run and test: a closure found without a match is without one from each of its files. `source` is
+ * the text of `path` when the caller holds it; when that is not the text on disk (a file being
+ * written), nothing is kept.
  */
-export function reachesText(project: ProjectView, path: string, pattern: RegExp, source?: string): boolean {
+export function reachesText(project: ProjectView, path: string, test: (text: string) => boolean, source?: string): boolean {
   let perProject = reachAnswers.get(project);
   if (!perProject) reachAnswers.set(project, (perProject = new Map()));
-  let answers = perProject.get(pattern.source);
-  if (!answers) perProject.set(pattern.source, (answers = new Map()));
+  let kept = perProject.get(test);
+  if (!kept) perProject.set(test, (kept = new Map()));
+  const answers = source === undefined || source === project.readFile(path) ? kept : new Map(kept);
   const known = answers.get(path);
   if (known !== undefined) return known;
   const seen = new Set<string>([path]);
@@ -241,7 +243,7 @@ export function reachesText(project: ProjectView, path: string, pattern: RegExp,
     if (answer === false) continue; // its whole closure is known to be without a match
     const text = current === path && source !== undefined ? source : project.readFile(current);
     if (text === undefined) continue;
-    if (answer === true || pattern.test(text)) {
+    if (answer === true || test(text)) {
       answers.set(path, true);
       return true;
     }

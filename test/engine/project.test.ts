@@ -2,7 +2,7 @@
  * The engine's project view answers "does this file exist" from one listing per directory (import
  * resolution asks for many paths that do not exist); each answer must be the one a stat gives.
  */
-import { mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../src/engine/project.js';
@@ -32,17 +32,18 @@ describe('Project.exists and readFile', () => {
     expect(project.resolveImport('src/a.js', './lib')).toBe('src/lib/index.js');
   });
 
-  it('asks the file system when a name differs only in case (a case-insensitive one would find it)', () => {
+  it('asks the file system for a name the listing cannot vouch for: one differing only in case, or with non-ASCII characters', () => {
+    // the listing of src/ is read once (below); files made after it are only seen through a stat,
+    // so each is found only if that name is asked of the file system rather than of the listing
     const root = tree({ 'src/User.js': 'u' });
     const project = new Project(root, []);
     expect(project.exists('src/User.js')).toBe(true);
-    // the answer is the file system's own: found on macOS and Windows, not on Linux
-    let expected = false;
-    try {
-      expected = statSync(join(root, 'src/user.js')).isFile();
-    } catch {
-      expected = false;
-    }
-    expect(project.exists('src/user.js')).toBe(expected);
+    expect(project.exists('src/other.js')).toBe(false);
+    writeFileSync(join(root, 'src/user.js'), 'v'); // a case-insensitive file system would find User.js for it
+    writeFileSync(join(root, 'src/mode\u0300le.js'), 'w'); // one that normalises Unicode would find another spelling
+    writeFileSync(join(root, 'src/late.js'), 'x');
+    expect(project.exists('src/user.js')).toBe(true);
+    expect(project.exists('src/mode\u0300le.js')).toBe(true);
+    expect(project.exists('src/late.js')).toBe(false); // a plain name: the listing answers, as a cached stat did
   });
 });

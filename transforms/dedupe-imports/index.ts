@@ -51,7 +51,7 @@ export default defineTransform({
       const loads = loadsWithout(project, file.path);
       root.find(j.Program).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
       // blocks with two requires at least (a NodePath for those only)
-      const twoRequires = (node: any) => (node.body as any[]).filter((statement) => requireKey(statement)).length >= 2;
+      const twoRequires = (node: any) => (node.body as any[]).filter((statement) => requiredBy(statement) !== undefined).length >= 2;
       root.find(j.BlockStatement, twoRequires).forEach((path) => dedupeRequires(j, path.node.body as any[], root, sites, text, file.source, loads));
     }
   },
@@ -298,7 +298,7 @@ function simpleDestructuring(statement: any): string | undefined {
   const simple = pattern.properties.every(
     (p: any) => (p.type === 'ObjectProperty' || p.type === 'Property') && !p.computed && ['Identifier', 'StringLiteral'].includes(p.key.type) && p.value.type === 'Identifier',
   );
-  return simple ? String(declarator.init.arguments[0].value) : undefined;
+  return simple ? requiredBy(statement) : undefined;
 }
 
 /** A destructured property as code: `a`, `a: b`, `'a-b': c`. */
@@ -374,21 +374,16 @@ function mergeDestructuring(j: any, body: any[], first: any, second: any, module
   removeStatementKeepingComments(body, body.indexOf(second));
 }
 
-function requireKey(statement: any): string | undefined {
+/** The module of `const … = require('m')` (one declarator, the call itself as its value), else undefined. */
+function requiredBy(statement: any): string | undefined {
   if (statement?.type !== 'VariableDeclaration' || statement.declarations.length !== 1) return undefined;
-  const [declarator] = statement.declarations;
-  const init = declarator.init;
-  if (
-    init?.type !== 'CallExpression' ||
-    init.callee.type !== 'Identifier' ||
-    init.callee.name !== 'require' ||
-    init.arguments.length !== 1 ||
-    !['StringLiteral', 'Literal'].includes(init.arguments[0].type) ||
-    typeof init.arguments[0].value !== 'string'
-  ) {
-    return undefined;
-  }
-  return `${statement.kind} ${recast.prettyPrint(declarator.id).code} = require(${JSON.stringify(init.arguments[0].value)})`;
+  return requiredModule(statement.declarations[0].init);
+}
+
+function requireKey(statement: any): string | undefined {
+  const module = requiredBy(statement);
+  if (module === undefined) return undefined;
+  return `${statement.kind} ${recast.prettyPrint(statement.declarations[0].id).code} = require(${JSON.stringify(module)})`;
 }
 
 /**

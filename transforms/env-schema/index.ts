@@ -8,7 +8,7 @@ import { flavourOf, serverSourceFolder, supportExtension, supportSpecifier, supp
 import { serverStarts } from '../../src/ast/servers.js';
 import { harden } from '../../src/package-root.js';
 import { defineTransform, type ProjectView } from '../../src/transform.js';
-import { bindingNames, unwrapExpression } from '../../src/ast/scope.js';
+import { bindingNames, isReferencePath, unwrapExpression } from '../../src/ast/scope.js';
 import { envExample, moduleText, ruleCode } from './generate.js';
 import { GENERATED, planFor, type Plan } from './plan.js';
 import { readsOf } from './reads.js';
@@ -182,14 +182,14 @@ function anchorIndex(j: any, body: any[], source: string, path: string, project:
   });
   // `import { config } from 'dotenv'` / `const dotenv = require('dotenv')` only binds: .env is
   // loaded where those names are called, so the check goes after the last top-level statement using them
-  const bound = anchor >= 0 ? dotenvBindings(body[anchor]) : [];
-  if (bound.length === 0) return { anchor };
-  const uses = new RegExp(`(^|[^\\w$.])(${bound.map((name) => name.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
+  const bound = new Set(anchor >= 0 ? dotenvBindings(body[anchor]) : []);
+  if (bound.size === 0) return { anchor };
+  const uses = (node: any) => j(node).find(j.Identifier, (id: any) => bound.has(id.name)).some(isReferencePath);
   let last = -1;
   body.forEach((node, index) => {
-    if (index > anchor && typeof node.start === 'number' && uses.test(source.slice(node.start, node.end))) last = index;
+    if (index > anchor && uses(node)) last = index;
   });
-  return last === -1 ? { anchor, late: `${bound.join(', ')} from dotenv is not called at the top level` } : { anchor: last };
+  return last === -1 ? { anchor, late: `${[...bound].join(', ')} from dotenv is not called at the top level` } : { anchor: last };
 }
 
 const MODULE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compilerOption } from '../../src/ast/module-resolve.js';
+import { namesMongoose } from '../../src/ast/mongoose/schema.js';
 import { defineTransform } from '../../src/transform.js';
 import { findCandidates } from './candidates.js';
 import { planMerge, type PoolSetting } from './merge.js';
@@ -43,7 +44,7 @@ export default defineTransform({
   },
   needs: ['connect(', 'createConnection(', 'MongoClient('],
   // a candidate's callee is bound to an import or require of 'mongoose', or names MongoClient
-  prefilter: (source) => /(['"`])mongoose\1|MongoClient/.test(source),
+  prefilter: (source) => namesMongoose(source) || source.includes('MongoClient'),
   scope: 'file',
   standAloneSites: true,
   options: z.object({

@@ -10,6 +10,7 @@ import { modelCall, modelIndex, type ModelIndex, type ModelInfo, type Value } fr
 import { reachesText, resolveModule } from '../module-resolve.js';
 import { resolveBinding, unwrapExpression } from '../scope.js';
 import { memberText } from '../values.js';
+import { namesMongoose } from './schema.js';
 
 export type { ModelInfo } from './model-index.js';
 
@@ -19,8 +20,6 @@ export type ReceiverVerdict =
 
 const PASCAL = /^[A-Z]/;
 
-/** Text naming the Mongoose module: the string `'mongoose'` (require, import) or a `.mongoose` property (`keystone.mongoose`). */
-const MONGOOSE_TEXT = /(['"`])mongoose\1|\.\s*mongoose\b/;
 /**
  * Schema statics (`schema.statics.x = function () { this.find() }`: `this` there is a model), and
  * receivers named like models (`list.model`, `this.userModel`, a `Model` parameter) or imported from
@@ -39,7 +38,7 @@ const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model/i;
  * for them: its `X.find()` calls could only have been reported as "not provably a model".
  */
 export function mayQueryModels(source: string, file: { path: string; project: ProjectView }): boolean {
-  return MONGOOSE_TEXT.test(source) || MODEL_TEXT.test(source) || reachesText(file.project, file.path, MONGOOSE_TEXT, source);
+  return namesMongoose(source) || MODEL_TEXT.test(source) || reachesText(file.project, file.path, namesMongoose, source);
 }
 
 export class ModelResolver {

@@ -109,6 +109,14 @@ const keyOf = (property: any): string | undefined =>
   property?.key?.type === 'Identifier' ? property.key.name : typeof property?.key?.value === 'string' ? property.key.value : undefined;
 
 /**
+ * Whether a file's text can hold what `isMongoose` recognises: the string `'mongoose'` (an import
+ * or require of it) or a `.mongoose` property (`keystone.mongoose`). A text prefilter's test.
+ */
+export function namesMongoose(text: string): boolean {
+  return /(['"`])mongoose\1|\.\s*mongoose\b/.test(text);
+}
+
+/**
  * Whether `node` (seen from `path`) is the Mongoose module or instance: `mongoose` imported or
  * required from 'mongoose', `require('mongoose')` itself, or a `mongoose` property of another
  * object (`keystone.mongoose`, `const mongoose = app.mongoose`: projects that hand their instance around).
