@@ -18,6 +18,7 @@ import { printAst } from '../src/engine/print.js';
 import { toAbsolute } from '../src/engine/paths.js';
 import { runParallel } from '../src/changeset/run.js';
 import { countCandidates } from '../src/engine/run.js';
+import { Project } from '../src/engine/project.js';
 
 const [mode, ...rest] = process.argv.slice(2) as [string, ...string[]];
 const jobs = mode === 'harden' ? Number(rest.shift()) : 1;
@@ -34,7 +35,7 @@ for (const dir of dirs) {
   const discovery = discover({ root: dir, cwd: dir, patterns: ['.'] });
   files += discovery.files.length;
   const chain = mode === 'harden' ? (registry.has(chainName) ? resolveChain({ transform: chainName }, registry) : resolveChain({ preset: chainName }, registry)) : [];
-  if (mode === 'harden') parsed += countCandidates(dir, discovery.files, chain); // not timed: the run does not need it
+  if (mode === 'harden') parsed += countCandidates(new Project(dir, discovery.files), discovery.files, chain); // not timed: the run does not need it
   const started = performance.now();
   const cpu = process.cpuUsage();
   if (mode === 'parse') {

@@ -84,9 +84,8 @@ export interface RunRecords {
 }
 
 /** In this thread, giving the event loop a turn between files so a signal handler can run. */
-async function processInterruptible(options: ParallelRunOptions, shouldStop: () => boolean): Promise<RunRecords> {
+async function processInterruptible(options: ParallelRunOptions, project: Project, shouldStop: () => boolean): Promise<RunRecords> {
   const { root, discovery, chain, filter, onFile } = options;
-  const project = projectOf(options);
   const keepText = keepsText(chain);
   const records: FileRecord[] = [];
   let turn = Date.now();
@@ -112,11 +111,14 @@ export async function collectRecords(options: ParallelRunOptions): Promise<RunRe
   const { root, discovery, chain, filter, jobs } = options;
   const specs: ChainSpec[] = chain.map((t) => ({ id: t.definition.id, options: t.options, ...(t.module ? { module: t.module } : {}) }));
   const workerCount = Math.min(jobs, Math.ceil(discovery.files.length / CHUNK));
-  const small = !options.forceWorkers && countCandidates(root, discovery.files, chain) < MIN_FILES_FOR_WORKERS;
   // a team's transform that workers cannot load again by id or module runs in this thread
   const loadable = chain.every((t) => options.workerRegistry?.transforms.get(t.definition.id) === t.definition || t.module !== undefined);
-  if (jobs <= 1 || filter || workerCount <= 1 || small || !loadable) {
-    return options.shouldStop ? processInterruptible(options, options.shouldStop) : processAll(options);
+  // (the project that counts the candidates is the one a run in this thread goes on with: its reads are not repeated)
+  const project = projectOf(options);
+  const inThread =
+    jobs <= 1 || filter !== undefined || workerCount <= 1 || !loadable || (!options.forceWorkers && countCandidates(project, discovery.files, chain) < MIN_FILES_FOR_WORKERS);
+  if (inThread) {
+    return options.shouldStop ? processInterruptible(options, project, options.shouldStop) : processAll(options, project);
   }
 
   const keepText = keepsText(chain);
@@ -162,5 +164,5 @@ export async function collectRecords(options: ParallelRunOptions): Promise<RunRe
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   if (options.shouldStop?.()) throw new RunInterrupted(done, discovery.files.length);
-  return { project: projectOf(options), records };
+  return { project, records };
 }

@@ -23,7 +23,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     objectCurlySpacing: print.objectCurlySpacing,
     wrapColumn: 100,
   }).code;
-  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives?.length > 0);
+  const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives ?? []);
   return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens)));
 }
 
@@ -103,17 +103,23 @@ function unmaskShebang(source: string, printed: string): string {
  * the spacing after it when the Program's statement list changes length. The prologue is never
  * edited by a transform, so its original text (up to the first statement) is put back verbatim.
  */
-function restorePrologue(source: string, printed: string, hasDirectives: boolean): string {
-  if (!hasDirectives) return printed;
+function restorePrologue(source: string, printed: string, directives: readonly any[]): string {
+  if (directives.length === 0) return printed;
   // (not from recast's tree: its offsets are those of the text with tabs expanded and line ends made \n)
-  const before = prologueEnd(source);
-  const after = prologueEnd(printed);
+  const raws = directives.map((directive) => directive.value?.extra?.raw);
+  const before = prologueEnd(source, raws);
+  const after = prologueEnd(printed, raws);
   if (before === undefined || after === undefined) return printed;
   return source.slice(0, before) + printed.slice(after);
 }
 
 /** Index just past the directive prologue, a stray `;` after it, and the whitespace after that. */
-function prologueEnd(text: string): number | undefined {
+function prologueEnd(text: string, raws: ReadonlyArray<string | undefined>): number | undefined {
+  return scanPrologue(text, raws) ?? parsedPrologueEnd(text);
+}
+
+/** `prologueEnd` from a parse of the text. */
+export function parsedPrologueEnd(text: string): number | undefined {
   let program: any;
   try {
     program = (babelParse(maskShebang(text), {
@@ -126,6 +132,41 @@ function prologueEnd(text: string): number | undefined {
   }
   const last = program.directives?.[program.directives.length - 1];
   return last ? afterPrologue(text, last.end) : undefined;
+}
+
+/**
+ * The end of the last directive found by reading the text (no parse): a shebang, comments and
+ * whitespace, then each directive's literal as the tree has it, each followed by `;` or a line
+ * end. Undefined for anything else (a literal written otherwise, a comment before a `;`): the
+ * parse then decides.
+ */
+export function scanPrologue(text: string, raws: ReadonlyArray<string | undefined>): number | undefined {
+  let index = text.startsWith('#!') ? lineEnd(text, 0) : 0;
+  let end = 0;
+  for (const raw of raws) {
+    if (!raw || raw.length < 2) return undefined;
+    for (;;) {
+      while (index < text.length && /\s/.test(text[index]!)) index += 1;
+      if (text.startsWith('//', index)) index = lineEnd(text, index);
+      else if (text.startsWith('/*', index)) {
+        const close = text.indexOf('*/', index + 2);
+        if (close < 0) return undefined;
+        index = close + 2;
+      } else break;
+    }
+    if (!text.startsWith(raw, index)) return undefined;
+    index += raw.length;
+    while (text[index] === ' ' || text[index] === '\t') index += 1;
+    if (text[index] === ';') index += 1;
+    else if (index < text.length && text[index] !== '\n' && text[index] !== '\r') return undefined;
+    end = index;
+  }
+  return afterPrologue(text, end);
+}
+
+function lineEnd(text: string, index: number): number {
+  const end = text.slice(index).search(/[\r\n\u2028\u2029]/);
+  return end < 0 ? text.length : index + end;
 }
 
 /** Index past a stray `;` after the prologue that ends at `index`, and the whitespace after that. */

@@ -63,6 +63,11 @@ export class Project implements ProjectView {
     return this.texts.get(path);
   }
 
+  /** The text the run read for `path` itself (BOM included): questions about the file are then not a second read. */
+  noteText(path: string, text: string): void {
+    if (!this.texts.has(path)) this.texts.set(path, stripBom(text));
+  }
+
   exists(path: string): boolean {
     if (this.fileSet.has(path)) return true;
     let exists = this.existing.get(path);

@@ -3,7 +3,6 @@
  * file (in this thread here; on worker threads in pool.ts). `src/changeset/run.ts` turns the
  * records into the Changeset. Nothing here writes. Output order never depends on scheduling.
  */
-import { lstatSync, readFileSync } from 'node:fs';
 import type { Discovery } from './discover.js';
 import { toAbsolute } from './paths.js';
 import { Project } from './project.js';
@@ -39,6 +38,7 @@ export function processFile(
   const read = readSourceFile(toAbsolute(root, path));
   if (read.kind === 'skipped') return { path, kind: 'skipped', message: read.reason };
   if (read.kind === 'error') return { path, kind: 'read-error', message: read.message };
+  project.noteText(path, read.text);
   let result: FileResult;
   try {
     result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
@@ -51,9 +51,8 @@ export function processFile(
 }
 
 /** Every discovered file through the chain, in this thread: the records in discovery order, and the project they were read with. */
-export function processAll(options: RunOptions): { project: Project; records: FileRecord[] } {
+export function processAll(options: RunOptions, project: Project = projectOf(options)): { project: Project; records: FileRecord[] } {
   const { root, discovery, chain, filter, onFile } = options;
-  const project = projectOf(options);
   const keepText = keepsText(chain);
   const records = discovery.files.map((path, index) => {
     const record = processFile(root, path, chain, project, filter, keepText);
@@ -73,16 +72,12 @@ export function keepsText(chain: readonly ResolvedTransform[]): boolean {
   return chain.some((t) => t.definition.scope === 'project');
 }
 
-/** How many discovered files some transform's prefilter admits (cheap: text only). */
-export function countCandidates(root: string, files: readonly string[], chain: readonly ResolvedTransform[]): number {
-  const project = new Project(root, files);
+/** How many discovered files some transform's prefilter admits (cheap: text only; the texts stay in `project`). */
+export function countCandidates(project: Project, files: readonly string[], chain: readonly ResolvedTransform[]): number {
   let count = 0;
   for (const path of files) {
-    try {
-      if (applicableTransforms(chain, path, readFileSync(toAbsolute(root, path), 'utf8'), project).length > 0) count += 1;
-    } catch {
-      // unreadable files are reported by the run itself
-    }
+    const text = project.readFile(path);
+    if (text !== undefined && applicableTransforms(chain, path, text, project).length > 0) count += 1;
   }
   return count;
 }

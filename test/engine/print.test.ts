@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { joinInsertedImports, separateAppendedStatement } from '../../src/engine/print.js';
+import { parse as babelParse } from '@babel/parser';
+import { joinInsertedImports, parsedPrologueEnd, scanPrologue, separateAppendedStatement } from '../../src/engine/print.js';
 
 describe('joinInsertedImports', () => {
   it("moves an inserted import up to the file's import group, keeping the blank line that ended it", () => {
@@ -70,5 +71,36 @@ describe("the source's tokens kept from recast's parse", () => {
       expect(parsed.sourceTokens !== undefined, path).toBe(kept);
       if (parsed.sourceTokens) expect(tokensOf(source, parsed.sourceTokens), path).toEqual(tokenize(source, parsed.options));
     }
+  });
+});
+
+describe('the end of the directive prologue', () => {
+  const rawsOf = (text: string) =>
+    (babelParse(text.replace(/^#!/, '//'), { sourceType: 'unambiguous', errorRecovery: true, plugins: ['typescript'] }) as any).program.directives.map(
+      (directive: any) => directive.value.extra.raw,
+    );
+  const read = [
+    "'use strict';\nconst a = 1;\n",
+    '"use strict"\n\nconst a = 1;\n',
+    "#!/usr/bin/env node\n'use strict';\n\nrun();\n",
+    "// licence\n/* more */\n'use strict';\n'use client';;\n\nrun();\n",
+    "'use strict' ;  run();\n",
+    "'use strict'\n;\nrun();\n",
+    "'use strict';\r\n\r\nrun();\r\n",
+    "'use\\\n strict';\nrun();\n",
+    "/** doc 'x' */\n'use strict';",
+  ];
+  it.each(read)('is read from the text where a parse finds it too: %j', (text) => {
+    const scanned = scanPrologue(text, rawsOf(text));
+    expect(scanned).toBeDefined();
+    expect(scanned).toBe(parsedPrologueEnd(text));
+  });
+
+  it('is left to the parse when the text is written otherwise', () => {
+    // a comment before the `;`, a literal the tree does not have (recast re-quoted it), a literal that goes on
+    expect(scanPrologue("'use strict' /* x */;\nrun();\n", ["'use strict'"])).toBeUndefined();
+    expect(scanPrologue('"use strict";\nrun();\n', ["'use strict'"])).toBeUndefined();
+    expect(scanPrologue("'use strict'.length;\n", ["'use strict'"])).toBeUndefined();
+    expect(parsedPrologueEnd("'use strict' /* x */;\nrun();\n")).toBe("'use strict' /* x */;\n".length);
   });
 });

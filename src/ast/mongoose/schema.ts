@@ -113,7 +113,7 @@ const keyOf = (property: any): string | undefined =>
  * or require of it) or a `.mongoose` property (`keystone.mongoose`). A text prefilter's test.
  */
 export function namesMongoose(text: string): boolean {
-  return /(['"`])mongoose\1|\.\s*mongoose\b/.test(text);
+  return text.includes('mongoose') && /(['"`])mongoose\1|\.\s*mongoose\b/.test(text);
 }
 
 /**
