@@ -8,6 +8,7 @@ import { bindingNames, isReassigned, unwrapExpression } from '../../src/ast/scop
 import { defineTransform, type ProjectView, type Sites } from '../../src/transform.js';
 import { importClosure, moduleSpecifiers, resolveModule } from '../../src/ast/module-resolve.js';
 import { canHost, importGroupKey, isSameSpecifier, specifierBinding } from './specifiers.js';
+import { loadsSomeModuleTwiceInOneBlock } from './blocks.js';
 
 export default defineTransform({
   id: 'dedupe-imports',
@@ -32,7 +33,8 @@ export default defineTransform({
       'a directive comment would cover other code: a next-line directive (`// eslint-disable-next-line`, `// @ts-expect-error`, `// @ts-ignore`) above the import to remove or the one that would take its names, or a directive written inside or at the end of the import to remove',
   },
   needs: ['import', 'require('],
-  prefilter: importsSomeModuleTwice,
+  // (a module named twice, then named twice in one block: what dedupeRequires and mergeImports compare)
+  prefilter: (source) => importsSomeModuleTwice(source) && (loadsSomeModuleTwiceInOneBlock(source) ?? true),
   scope: 'file',
   risk: 'low',
   // a repeated import is a repeated import wherever it stands; only generated files are left to their generator

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '@babel/parser';
+import { describe, expect, it } from 'vitest';
+import { loadsByBlock, loadsSomeModuleTwiceInOneBlock } from '../../transforms/dedupe-imports/blocks.js';
+
+/** The same answer from Babel's own tokens: braces matched, specifiers after `require(`, `import(`, `import`, `from`. */
+function fromBabelTokens(text: string, typescript: boolean): Array<{ specifier: string; block: number }> {
+  const { tokens: all } = parse(text, {
+    tokens: true,
+    errorRecovery: true,
+    sourceType: 'unambiguous',
+    allowReturnOutsideFunction: true,
+    plugins: typescript ? ['typescript', 'decorators-legacy'] : ['jsx', 'decorators-legacy'],
+  }) as unknown as { tokens: Array<{ type: { label?: string } | string; value?: string }> };
+  const tokens = all.filter((token) => token.type !== 'CommentLine' && token.type !== 'CommentBlock');
+  const label = (k: number) => {
+    const token = tokens[k];
+    if (!token) return undefined;
+    const kind = typeof token.type === 'string' ? token.type : token.type.label;
+    return kind === 'name' ? token.value : kind;
+  };
+  const open: number[] = [];
+  let next = 1;
+  const loads: Array<{ specifier: string; block: number }> = [];
+  for (let k = 0; k < tokens.length; k += 1) {
+    const kind = label(k);
+    if (kind === '{' || kind === '${') open.push(next++);
+    else if (kind === '}') open.pop();
+    else if (kind === 'string') {
+      const last = label(k - 1);
+      if (last === 'from' || last === 'import' || (last === '(' && (label(k - 2) === 'require' || label(k - 2) === 'import'))) {
+        loads.push({ specifier: String(tokens[k]!.value), block: open.at(-1) ?? 0 });
+      }
+    }
+  }
+  return loads;
+}
+
+describe('loads by block, read from the text', () => {
+  it('tells a module loaded twice in one block from one loaded once in each of two blocks', () => {
+    const twice = "const a = require('a');\nconst b = 1;\nconst a2 = require('a');\n";
+    expect(loadsSomeModuleTwiceInOneBlock(twice)).toBe(true);
+    const perTest = "describe('x', () => {\n  it('a', () => {\n    const a = require('a');\n  });\n  it('b', () => {\n    const a = require('a');\n  });\n});\n";
+    expect(loadsSomeModuleTwiceInOneBlock(perTest)).toBe(false);
+    // imports are top level; a require in a function is not beside them
+    expect(loadsSomeModuleTwiceInOneBlock("import a from 'a';\nimport { b } from 'a';\n")).toBe(true);
+    expect(loadsSomeModuleTwiceInOneBlock("import a from 'a';\nfunction f() {\n  const b = require('a');\n}\n")).toBe(false);
+  });
+
+  it('skips comments, strings, templates and regular expressions, braces in them included', () => {
+    const text = [
+      "const a = require('a'); // require('a') {",
+      "/* { require('a') */",
+      "const s = '{'; const t = `x${ { y: '}' } }{`;",
+      "const r = /[/{]}/g; const q = x / 2 / 3;",
+      "function f() { return /}/.test(s); }",
+      "const b = require('a');",
+    ].join('\n');
+    expect(loadsByBlock(text)).toEqual([
+      { specifier: 'a', block: 0 },
+      { specifier: 'a', block: 0 },
+    ]);
+    expect(loadsSomeModuleTwiceInOneBlock(text)).toBe(true);
+  });
+
+  it('does not answer where the text alone cannot say', () => {
+    // a `/` after `)` or `}` may start a regular expression or divide
+    expect(loadsByBlock("if (a) /}/.test(b);\nconst x = require('x');\n")).toBeUndefined();
+    expect(loadsByBlock("const h = (a + b) / 2;\n")).toBeUndefined();
+    expect(loadsByBlock("x++ / 2;\n")).toBeUndefined();
+    expect(loadsByBlock("let of = 1; of / 2;\n")).toBeUndefined();
+    // JSX, HTML-like comments, code outside ASCII, strings left open, escaped or parenthesised specifiers
+    expect(loadsByBlock("const a = require('a');\nconst e = <p>Don't {x}</p>;\n")).toBeUndefined();
+    expect(loadsByBlock("<!-- old\nconst a = require('a');\n")).toBeUndefined();
+    expect(loadsByBlock("const café = require('a');\n")).toBeUndefined();
+    expect(loadsByBlock("const s = 'open\nconst a = require('a');\n")).toBeUndefined();
+    expect(loadsByBlock("const a = require('\\x61');\n")).toBeUndefined();
+    expect(loadsByBlock("const a = require(('a'));\n")).toBeUndefined();
+    expect(loadsByBlock('function f() {\n')).toBeUndefined();
+    expect(loadsByBlock('}\n')).toBeUndefined();
+    // a line terminator outside ASCII ends a comment: the code after it is not read as one
+    expect(loadsByBlock("// note\u2028{ const a = require('a');\nconst b = require('a'); }\n")).toBeUndefined();
+  });
+
+  it('reads a keyword used as a property as a name (`a.return / 2` divides)', () => {
+    expect(loadsByBlock("const h = a.return / 2 / { }.x;\nconst b = require('b');\n")).toEqual([{ specifier: 'b', block: 0 }]);
+    expect(loadsByBlock("function f() { return /}/; }\nconst b = require('b');\n")).toEqual([{ specifier: 'b', block: 0 }]);
+  });
+
+  /**
+   * Every answer it gives is Babel's: over the sources, tests and fixtures of this repository
+   * (CommonJS, ESM, TypeScript, templates, regular expressions), the loads and their blocks are
+   * those Babel's tokens give.
+   */
+  it("gives Babel's blocks wherever it answers", () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.[cm]?[jt]s$/.test(entry)) files.push(path);
+      }
+    };
+    for (const dir of ['src', 'transforms', 'test', 'fixtures', 'bench']) walk(join(root, dir));
+    let answered = 0;
+    for (const path of files) {
+      const text = readFileSync(path, 'utf8');
+      const loads = loadsByBlock(text);
+      if (!loads) continue;
+      let expected;
+      try {
+        expected = fromBabelTokens(text, /\.[cm]?ts$/.test(path));
+      } catch {
+        continue; // a fixture that does not parse on purpose
+      }
+      expect(loads, path).toEqual(expected);
+      answered += 1;
+    }
+    expect(answered).toBeGreaterThan(200);
+  });
+});

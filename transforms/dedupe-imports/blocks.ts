@@ -1,0 +1,220 @@
+/**
+ * The prefilter's second look: which block each load of a module stands in, read from the text.
+ *
+ * dedupe-imports compares the load statements of one statement list (the file's top level, or one
+ * `{ … }` block). Two such statements of the same module stand in the same innermost pair of
+ * braces: a declaration's initialiser is the `require(…)` call itself, so no brace of its own is
+ * open at the specifier. Test files repeat `const x = require('x')` in every `it(…)` callback:
+ * the same module twice, never in one block, and nothing for the transform to do.
+ *
+ * The scan is a small lexer: comments, strings, template literals (with their `${ … }`) and
+ * regular expressions are skipped, braces are counted. Where it cannot be sure of the text (a `/`
+ * after `)` or `}`, which may start a regular expression or divide; JSX; a string left open at a
+ * line end; code outside ASCII; an escape in a specifier; unbalanced braces) it answers
+ * `undefined`, and the file is read as before. A wrong answer could only come from a misread
+ * brace; every way of misreading one it knows of is a reason to stop.
+ */
+
+/** A load of `specifier` (after `require(`, `import(`, `import` or `from`) and the block it stands in. */
+export interface BlockLoad {
+  specifier: string;
+  block: number;
+}
+
+/** After these words a `/` starts a regular expression (after any other word it divides). */
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else']);
+/** Words that may be a name or an operator keyword (`of`, `yield`, `await`): a `/` after them is not read. */
+const AMBIGUOUS_WORD = new Set(['of', 'yield', 'await']);
+
+const isWordCode = (code: number) =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
+
+/** Every load of the text with its block, in order; undefined where the text cannot be read with certainty. */
+export function loadsByBlock(text: string): BlockLoad[] | undefined {
+  // JSX (every element has `</` or `/>`) and HTML-like comments are not read
+  if (text.includes('</') || text.includes('/>') || text.includes('<!--') || /^[ \t]*-->/m.test(text)) return undefined;
+  // a parenthesised specifier (`require(('x'))` is a require of 'x') is not looked for
+  if (/\b(?:require|import)\s*\(\s*\(/.test(text)) return undefined;
+  const loads: BlockLoad[] = [];
+  /** Open braces: a block's id, or the negated id of a template's `${`. */
+  const open: number[] = [];
+  let nextId = 1;
+  /** The last two tokens: a word, a one-character punctuator, or `'string'`, `'number'`, `'regex'`, `'template'`. */
+  let last: string | undefined;
+  let beforeLast: string | undefined;
+  /** The last word was a property name (`a.return`). */
+  let lastAfterDot = false;
+  let i = text.startsWith('#!') ? lineEnd(text, 0) : 0;
+  const n = text.length;
+  const push = (token: string, afterDot = false) => {
+    beforeLast = last;
+    last = token;
+    lastAfterDot = afterDot;
+  };
+  /** Scans template text from `i` (just after a backtick or a `}` closing `${`): index after it, or -1. */
+  const template = (from: number): number => {
+    for (let k = from; k < n; k += 1) {
+      const c = text.charCodeAt(k);
+      if (c === 92) k += 1; // backslash
+      else if (c === 96) {
+        push('template');
+        return k + 1;
+      } else if (c === 36 && text.charCodeAt(k + 1) === 123) {
+        open.push(-nextId);
+        nextId += 1;
+        push('{');
+        return k + 2;
+      }
+    }
+    return -1;
+  };
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) {
+      i += 1;
+    } else if (c >= 128) {
+      return undefined; // a name, a space or a line end outside ASCII: not read
+    } else if (c === 47 /* / */) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 47) i = lineEnd(text, i);
+      else if (next === 42) {
+        const close = text.indexOf('*/', i + 2);
+        if (close < 0) return undefined;
+        i = close + 2;
+      } else {
+        const regex = startsRegex(last, lastAfterDot);
+        if (regex === undefined) return undefined;
+        if (!regex) {
+          push('/');
+          i += 1;
+        } else {
+          const end = regexEnd(text, i + 1);
+          if (end < 0) return undefined;
+          push('regex');
+          i = end;
+        }
+      }
+    } else if (c === 39 || c === 34) {
+      const start = i + 1;
+      let k = start;
+      let escaped = false;
+      for (; k < n; k += 1) {
+        const d = text.charCodeAt(k);
+        if (d === c) break;
+        if (d === 92) {
+          escaped = true;
+          k += 1;
+          if (text.charCodeAt(k) === 13 && text.charCodeAt(k + 1) === 10) k += 1;
+        } else if (d === 10 || d === 13) return undefined; // not closed on its line
+      }
+      if (k >= n) return undefined;
+      if (last === 'from' || last === 'import' || (last === '(' && (beforeLast === 'require' || beforeLast === 'import'))) {
+        if (escaped) return undefined; // `'\x61'` is `'a'`: not compared by its text
+        loads.push({ specifier: text.slice(start, k), block: innermostBlock(open) });
+      }
+      push('string');
+      i = k + 1;
+    } else if (c === 96 /* ` */) {
+      i = template(i + 1);
+      if (i < 0) return undefined;
+    } else if (c === 123 /* { */) {
+      open.push(nextId);
+      nextId += 1;
+      push('{');
+      i += 1;
+    } else if (c === 125 /* } */) {
+      const top = open.pop();
+      if (top === undefined) return undefined;
+      if (top < 0) {
+        i = template(i + 1); // the end of a template's `${ … }`: its text goes on
+        if (i < 0) return undefined;
+      } else {
+        push('}');
+        i += 1;
+      }
+    } else if (isWordCode(c)) {
+      let k = i + 1;
+      while (k < n && isWordCode(text.charCodeAt(k))) k += 1;
+      const word = text.slice(i, k);
+      const afterDot = i > 0 && text.charCodeAt(previousCode(text, i)) === 46;
+      push(c >= 48 && c <= 57 ? 'number' : word, afterDot);
+      i = k;
+    } else {
+      // a number's `.5`, and `++`/`--` (after which a `/` divides): not told apart from `.`, `+`, `-`
+      if ((c === 43 || c === 45) && text.charCodeAt(i + 1) === c) {
+        push('++');
+        i += 2;
+      } else if (c === 46 && isWordCode(text.charCodeAt(i + 1))) {
+        // `.5` or `a.b`: the word scan that follows reads either
+        push('.');
+        i += 1;
+      } else {
+        push(String.fromCharCode(c));
+        i += 1;
+      }
+    }
+  }
+  return open.length === 0 ? loads : undefined;
+}
+
+/** True when some module is loaded twice in one block; undefined when the text cannot tell. */
+export function loadsSomeModuleTwiceInOneBlock(text: string): boolean | undefined {
+  const loads = loadsByBlock(text);
+  if (!loads) return undefined;
+  const seen = new Set<string>();
+  for (const { specifier, block } of loads) {
+    const key = `${block} ${specifier}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+function innermostBlock(open: readonly number[]): number {
+  return open.length === 0 ? 0 : Math.abs(open[open.length - 1]!);
+}
+
+/** Whether a `/` after `last` starts a regular expression; undefined when the text alone cannot say. */
+function startsRegex(last: string | undefined, lastAfterDot: boolean): boolean | undefined {
+  if (last === undefined) return true;
+  if (last === ')' || last === '}' || last === '++') return undefined;
+  if (last === ']' || last === 'string' || last === 'number' || last === 'regex' || last === 'template') return false;
+  if (isWordCode(last.charCodeAt(0))) {
+    if (lastAfterDot) return false;
+    if (AMBIGUOUS_WORD.has(last)) return undefined;
+    return REGEX_AFTER_WORD.has(last);
+  }
+  return true; // after any other punctuator
+}
+
+/** The index after a regular expression's flags, its body starting at `from`; -1 when it is not closed on its line. */
+function regexEnd(text: string, from: number): number {
+  let inClass = false;
+  for (let k = from; k < text.length; k += 1) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 13) return -1;
+    if (c === 92) k += 1;
+    else if (c === 91) inClass = true;
+    else if (c === 93) inClass = false;
+    else if (c === 47 && !inClass) {
+      k += 1;
+      while (k < text.length && isWordCode(text.charCodeAt(k))) k += 1;
+      return k;
+    }
+  }
+  return -1;
+}
+
+/** The index of the last character before `index` that is not white space. */
+function previousCode(text: string, index: number): number {
+  let k = index - 1;
+  while (k > 0 && /\s/.test(text[k]!)) k -= 1;
+  return k;
+}
+
+/** The index of the line terminator that ends the line at `index` (or the text's end). */
+function lineEnd(text: string, index: number): number {
+  const end = text.slice(index).search(/[\n\r\u2028\u2029]/);
+  return end < 0 ? text.length : index + end;
+}
