@@ -184,7 +184,7 @@ function redo(
   const affected = new Set([...changes.values()].filter((c) => c.sites.some((site) => ids.has(site.id))).map((c) => c.path));
   const keepText = keepsText(options.chain);
   const redone = records.map((record) =>
-    affected.has(record.path) ? processFile(options.root, record.path, options.chain, project, filter, keepText) : record,
+    affected.has(record.path) ? processFile(record.path, options.chain, project, filter, keepText) : record,
   );
   return assemble({ ...options, filter }, project, redone, carried, support);
 }

@@ -85,7 +85,7 @@ export interface RunRecords {
 
 /** In this thread, giving the event loop a turn between files so a signal handler can run. */
 async function processInterruptible(options: ParallelRunOptions, project: Project, shouldStop: () => boolean): Promise<RunRecords> {
-  const { root, discovery, chain, filter, onFile } = options;
+  const { discovery, chain, filter, onFile } = options;
   const keepText = keepsText(chain);
   const records: FileRecord[] = [];
   let turn = Date.now();
@@ -95,7 +95,7 @@ async function processInterruptible(options: ParallelRunOptions, project: Projec
       turn = Date.now();
     }
     if (shouldStop()) throw new RunInterrupted(index, discovery.files.length);
-    records.push(processFile(root, path, chain, project, filter, keepText));
+    records.push(processFile(path, chain, project, filter, keepText));
     onFile?.(path, index, discovery.files.length);
   }
   await new Promise((resolve) => setImmediate(resolve));

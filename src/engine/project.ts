@@ -11,6 +11,7 @@ import type { FileRole } from '../transform.js';
 import { isFlow, jscodeshiftFor, parseForAnalysis, stripBom, type Dialect } from './parse.js';
 import { directRole, relativeSpecifiers } from './roles.js';
 import { toAbsolute } from './paths.js';
+import { readSource, type ReadResult } from './read.js';
 import { BaselineIndex, type BaselineEntry } from './baseline.js';
 import { indexRoot } from './node-index.js';
 
@@ -21,6 +22,7 @@ const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs'
 
 export class Project implements ProjectView {
   private readonly texts = new Map<string, string | undefined>();
+  private readonly sources = new Map<string, ReadResult>();
   private readonly parses = new Map<string, Collection<any> | undefined>();
   private readonly packages = new Map<string, PackageInfo | undefined>();
   private readonly fileSet: Set<string>;
@@ -47,6 +49,7 @@ export class Project implements ProjectView {
   }
 
   readFile(path: string): string | undefined {
+    if (!this.texts.has(path) && this.fileSet.has(path)) this.readSource(path);
     if (!this.texts.has(path)) {
       let text: string | undefined;
       // (a directory's listing answers for the many package.json and config files that do not exist)
@@ -63,9 +66,19 @@ export class Project implements ProjectView {
     return this.texts.get(path);
   }
 
-  /** The text the run read for `path` itself (BOM included): questions about the file are then not a second read. */
-  noteText(path: string, text: string): void {
-    if (!this.texts.has(path)) this.texts.set(path, stripBom(text));
+  /**
+   * A file of the run as the run reads it (huge, binary, non-UTF-8, generated and minified files
+   * skipped with a reason): one read, whose text `readFile` answers with too.
+   */
+  readSource(path: string): ReadResult {
+    let result = this.sources.get(path);
+    if (!result) {
+      const read = readSource(toAbsolute(this.root, path));
+      result = read.result;
+      this.sources.set(path, result);
+      if (!this.texts.has(path)) this.texts.set(path, read.text === undefined ? undefined : stripBom(read.text));
+    }
+    return result;
   }
 
   exists(path: string): boolean {

@@ -2,7 +2,7 @@
  * Reading a discovered file and deciding, from its bytes, whether harden may touch it at all:
  * huge, binary, non-UTF-8, generated and minified files are skipped with a reason.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -13,24 +13,34 @@ export type ReadResult =
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export function readSourceFile(absolute: string, maxBytes = MAX_FILE_BYTES): ReadResult {
+/**
+ * A file read once: the run's judgement of it, and its text as analyses of other files read it
+ * (whatever the judgement: a minified or huge file is still a module others load), undefined
+ * when it cannot be read.
+ */
+export interface SourceRead {
+  result: ReadResult;
+  text: string | undefined;
+}
+
+export function readSource(absolute: string, maxBytes = MAX_FILE_BYTES): SourceRead {
   let bytes: Buffer;
   try {
-    const size = statSync(absolute).size;
-    if (size > maxBytes) return { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` };
     bytes = readFileSync(absolute);
   } catch (error) {
-    return { kind: 'error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    return { result: { kind: 'error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }, text: undefined };
   }
-  if (bytes.subarray(0, 8000).includes(0)) return { kind: 'skipped', reason: 'binary file' };
+  const skipped = (reason: string): SourceRead => ({ result: { kind: 'skipped', reason }, text: bytes.toString('utf8') });
+  if (bytes.length > maxBytes) return skipped(`larger than ${Math.round(maxBytes / 1024)} KiB`);
+  if (bytes.subarray(0, 8000).includes(0)) return skipped('binary file');
   let text: string;
   try {
     text = decoder.decode(bytes);
   } catch {
-    return { kind: 'skipped', reason: 'not UTF-8 text' };
+    return skipped('not UTF-8 text');
   }
   const reason = contentSkipReason(text);
-  return reason ? { kind: 'skipped', reason } : { kind: 'text', text };
+  return { result: reason ? { kind: 'skipped', reason } : { kind: 'text', text }, text };
 }
 
 const LONG_LINE = 1_000;

@@ -4,9 +4,7 @@
  * records into the Changeset. Nothing here writes. Output order never depends on scheduling.
  */
 import type { Discovery } from './discover.js';
-import { toAbsolute } from './paths.js';
 import { Project } from './project.js';
-import { readSourceFile } from './read.js';
 import { applicableTransforms, runFile, type FileResult, type ResolvedTransform } from './run-file.js';
 import type { SiteFilter } from './sites.js';
 
@@ -28,17 +26,15 @@ export type FileRecord =
 
 /** Reads and runs one file. `keepText` keeps the original text even when unchanged. */
 export function processFile(
-  root: string,
   path: string,
   chain: readonly ResolvedTransform[],
   project: Project,
   filter: SiteFilter | undefined,
   keepText: boolean,
 ): FileRecord {
-  const read = readSourceFile(toAbsolute(root, path));
+  const read = project.readSource(path);
   if (read.kind === 'skipped') return { path, kind: 'skipped', message: read.reason };
   if (read.kind === 'error') return { path, kind: 'read-error', message: read.message };
-  project.noteText(path, read.text);
   let result: FileResult;
   try {
     result = runFile({ path, text: read.text, chain, project, ...(filter ? { filter } : {}) });
@@ -52,10 +48,10 @@ export function processFile(
 
 /** Every discovered file through the chain, in this thread: the records in discovery order, and the project they were read with. */
 export function processAll(options: RunOptions, project: Project = projectOf(options)): { project: Project; records: FileRecord[] } {
-  const { root, discovery, chain, filter, onFile } = options;
+  const { discovery, chain, filter, onFile } = options;
   const keepText = keepsText(chain);
   const records = discovery.files.map((path, index) => {
-    const record = processFile(root, path, chain, project, filter, keepText);
+    const record = processFile(path, chain, project, filter, keepText);
     onFile?.(path, index, discovery.files.length);
     return record;
   });

@@ -30,6 +30,6 @@ for (const spec of specs) {
 const project = new Project(root, files, baseline);
 
 parentPort!.on('message', ({ start, paths }: { start: number; paths: string[] }) => {
-  const records = paths.map((path) => processFile(root, path, chain, project, undefined, keepText));
+  const records = paths.map((path) => processFile(path, chain, project, undefined, keepText));
   parentPort!.postMessage({ start, records });
 });

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentSkipReason } from '../../src/engine/read.js';
+import { Project } from '../../src/engine/project.js';
+import { contentSkipReason, readSource } from '../../src/engine/read.js';
 
 describe('contentSkipReason', () => {
   it('does not call an ordinary file with one 12,000-character literal minified', () => {
@@ -18,5 +22,34 @@ describe('contentSkipReason', () => {
   it('still skips a bundle made of very long lines', () => {
     const bundle = `!function(){${'var a=1;'.repeat(3000)}}();\n//# sourceMappingURL=x.map\n`;
     expect(contentSkipReason(bundle)).toBe('minified file (very long lines)');
+  });
+});
+
+describe('readSource', () => {
+  it("judges a file from one read, and keeps its text for other files' analyses whatever the judgement", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harden-read-'));
+    try {
+      writeFileSync(join(dir, 'ok.js'), '\uFEFFconst a = 1;\n');
+      writeFileSync(join(dir, 'big.js'), `const a = '${'x'.repeat(2000)}';\n`);
+      writeFileSync(join(dir, 'latin1.js'), Buffer.from([0x63, 0x6f, 0x6e, 0x73, 0x74, 0x20, 0x65, 0x3d, 0x27, 0xe9, 0x27, 0x3b, 0x0a]));
+      writeFileSync(join(dir, 'nul.bin'), Buffer.from([0x61, 0x00, 0x62]));
+      expect(readSource(join(dir, 'ok.js'))).toEqual({ result: { kind: 'text', text: '\uFEFFconst a = 1;\n' }, text: '\uFEFFconst a = 1;\n' });
+      const big = readSource(join(dir, 'big.js'), 1024);
+      expect(big.result).toEqual({ kind: 'skipped', reason: 'larger than 1 KiB' });
+      expect(big.text).toMatch(/^const a = 'x+';\n$/);
+      expect(readSource(join(dir, 'latin1.js'))).toEqual({ result: { kind: 'skipped', reason: 'not UTF-8 text' }, text: "const e='\uFFFD';\n" });
+      expect(readSource(join(dir, 'nul.bin')).result).toEqual({ kind: 'skipped', reason: 'binary file' });
+      expect(readSource(join(dir, 'missing.js'))).toEqual({ result: { kind: 'error', message: 'cannot read: ENOENT' }, text: undefined });
+
+      // the project reads each file once: what the run reads is what readFile answers (BOM stripped)
+      const project = new Project(dir, ['ok.js', 'latin1.js']);
+      expect(project.readFile('ok.js')).toBe('const a = 1;\n');
+      writeFileSync(join(dir, 'ok.js'), 'const a = 2;\n');
+      expect(project.readSource('ok.js')).toEqual({ kind: 'text', text: '\uFEFFconst a = 1;\n' });
+      expect(project.readSource('latin1.js')).toEqual({ kind: 'skipped', reason: 'not UTF-8 text' });
+      expect(project.readFile('latin1.js')).toBe("const e='\uFFFD';\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
