@@ -162,7 +162,9 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   }
 
   const parsed = parseSource(source, path, dialect);
-  const pass = runChain(transforms, parsed.ast, path, source, project, filter, flow, false);
+  // the transforms before the first change saw the same untouched code in the analysis pass: their sites stand
+  const settled = 'error' in first ? [] : first.settled;
+  const pass = runChain(transforms, parsed.ast, path, source, project, filter, flow, false, settled);
   if ('error' in pass) return { status: 'error', message: pass.error, sites: pass.sites };
   const { sites, requests } = pass;
   if (!sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites, parsed: true };
@@ -195,7 +197,11 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   return { status: 'changed', output, sites, requests };
 }
 
-type ChainOutcome = { sites: Site[]; requests: SupportRequest[] } | { error: string; sites: Site[] };
+/**
+ * `settled`: the sites of each transform at the head of the chain that changed nothing and asked
+ * for nothing (none of their sites changed, no support request), in chain order.
+ */
+type ChainOutcome = { sites: Site[]; requests: SupportRequest[]; settled: Site[][] } | { error: string; sites: Site[] };
 
 /**
  * Runs every transform of the chain on one AST, collecting sites and support requests.
@@ -213,6 +219,7 @@ function runChain(
   filter: SiteFilter | undefined,
   flow: boolean,
   analysis: boolean,
+  settledBefore: readonly Site[][] = [],
 ): ChainOutcome {
   const j = jscodeshiftFor(path, flow);
   const root = j(ast as any);
@@ -225,8 +232,18 @@ function runChain(
   const ignores = ignoreComments(source);
   let lines: string[] | undefined;
   const fileLines = () => (lines ??= sourceLines(source));
-  for (const { definition, options } of transforms) {
-    if (definition.scope !== 'file') continue;
+  const settled: Site[][] = [];
+  for (const [position, { definition, options }] of transforms.entries()) {
+    if (definition.scope !== 'file') {
+      if (settled.length === position) settled.push([]);
+      continue;
+    }
+    const known = settledBefore[position];
+    if (known) {
+      sites.push(...known);
+      settled.push(known);
+      continue;
+    }
     const roles = definition.roles ?? DEFAULT_ROLES;
     const refuseAll = roles.includes(role)
       ? undefined
@@ -249,9 +266,11 @@ function runChain(
       return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };
     }
     sites.push(...recorder.records);
-    if (analysis && recorder.records.some((site) => site.kind === 'changed')) break;
+    const changed = recorder.records.some((site) => site.kind === 'changed');
+    if (!changed && requests.length === 0 && settled.length === position) settled.push(recorder.records);
+    if (analysis && changed) break;
   }
-  return { sites, requests };
+  return { sites, requests, settled };
 }
 
 /**
