@@ -288,6 +288,43 @@ describe('site locations', () => {
   });
 });
 
+describe('the edit pass', () => {
+  it('does not run again the transforms ahead of the first change that changed nothing and asked for nothing', async () => {
+    const { defineTransform } = await import('../../src/transform.js');
+    const { z } = await import('zod');
+    const runs: string[] = [];
+    const watcher = (id: string, asks: boolean) =>
+      defineTransform({
+        id,
+        title: 'Test transform',
+        description: 'Reports every console.error call, changes nothing.',
+        seed: { review: '002', finding: 'x' },
+        skipReasons: { seen: 'seen' },
+        needs: [],
+        scope: 'file',
+        options: z.object({}),
+        apply({ j, root, sites, request }) {
+          runs.push(`${id} ${root.get().node.tokens ? 'edit' : 'analysis'}`);
+          root.find(j.CallExpression, { callee: { object: { name: 'console' } } }).forEach((path: any) => sites.skipped(path.node, 'seen'));
+          if (asks) request.dependency('left-pad', '^1.0.0');
+        },
+      });
+    const root = tree({ 'package.json': manifest, 'src/a.ts': "console.error('a');\n" });
+    const changeset = runOn(root, chainOf(watcher('test-first', false), watcher('test-asks', true), requestsSupport, watcher('test-after', false)));
+    expect(changeset.errors).toEqual([]);
+    expect(changeset.outcomes.find((o) => o.path === 'src/a.ts')).toMatchObject({ status: 'changed' });
+    // the first ran once; the one that asked for a dependency (its ask is kept) and everything from the change on ran again
+    // (then the requested support file src/lib/log.ts goes through the chain: it changes nothing)
+    expect(runs.slice(0, 4)).toEqual(['test-first analysis', 'test-asks analysis', 'test-asks edit', 'test-after edit']);
+    const sites = changeset.outcomes.find((o) => o.path === 'src/a.ts')!.sites;
+    expect(sites.map((s) => [s.transform, s.kind])).toEqual([
+      ['test-first', 'skipped'],
+      ['test-asks', 'skipped'],
+      ['test-requests-support', 'changed'],
+    ]); // (test-after finds no console call left)
+  });
+});
+
 describe('scope analysis', () => {
   it('copes with an optional catch binding (ast-types would crash on it)', () => {
     const root = tree({
