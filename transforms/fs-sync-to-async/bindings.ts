@@ -69,10 +69,32 @@ export function fsCallMethod(path: any): string | undefined {
   return undefined;
 }
 
+/**
+ * Every name an fs import or `require('fs')` declaration of the file binds (anywhere, type-only
+ * imports included): a superset of the names `fsBinding` can resolve to fs, read without a scope.
+ */
+function fsBoundNames(j: any, root: any): Set<string> {
+  const names = new Set<string>();
+  root.find(j.ImportDeclaration, (node: any) => FS_MODULES.has(String(node.source.value))).forEach((path: any) => {
+    for (const specifier of path.node.specifiers ?? []) if (specifier.local?.name) names.add(specifier.local.name);
+  });
+  root.find(j.VariableDeclarator, (node: any) => FS_MODULES.has(requiredModule(node.init) ?? '')).forEach((path: any) => {
+    j(path.get('id')).find(j.Identifier).forEach((name: any) => void names.add(name.node.name));
+    if (path.node.id.type === 'Identifier') names.add(path.node.id.name);
+  });
+  return names;
+}
+
 /** Every call of a listed sync function through an fs binding, in source order. */
 export function findSyncCalls(j: any, root: any): SyncCall[] {
   const calls: SyncCall[] = [];
-  const candidate = (node: any) => node.callee.type !== 'MemberExpression' || Boolean(PROMISE_EQUIVALENT[node.callee.property?.name]);
+  // (a call through a name no fs declaration binds is not one: no scope lookup for it)
+  const bound = fsBoundNames(j, root);
+  if (bound.size === 0) return calls;
+  const candidate = (node: any) =>
+    node.callee.type === 'MemberExpression'
+      ? Boolean(PROMISE_EQUIVALENT[node.callee.property?.name]) && node.callee.object.type === 'Identifier' && bound.has(node.callee.object.name)
+      : node.callee.type === 'Identifier' && bound.has(node.callee.name);
   root.find(j.CallExpression, candidate).forEach((path: any) => {
     const method = fsCallMethod(path);
     if (method && PROMISE_EQUIVALENT[method]) calls.push({ path, method });
