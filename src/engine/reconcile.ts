@@ -10,7 +10,7 @@
  */
 import type { ParserOptions } from '@babel/parser';
 import { semicolonCounts } from '../ast/imports.js';
-import { babelParseFile as babelParse, detectPrintStyle } from './parse.js';
+import { babelParseFile as babelParse, detectPrintStyle, type PrintStyle } from './parse.js';
 import { align, dropIslands, lineIndent, lineNumbers, parseWithTokens, slide, tokenize, tokensOf, type Entry, type Token } from './token-align.js';
 
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*/g;
@@ -29,7 +29,7 @@ function commentsOf(gap: string): string {
  * Builds the text: original tokens and gaps where both texts agree, printed ones elsewhere. With
  * `keepSoft`, a `;` or parenthesis recast added or dropped between kept tokens is undone.
  */
-function compose(source: string, printedText: string, original: Token[], printed: Token[], entries: Entry[], keepSoft: boolean): string {
+function compose(source: string, printedText: string, original: Token[], printed: Token[], entries: Entry[], keepSoft: boolean, style: PrintStyle): string {
   // With keepSoft, soft-only differences become "same" by dropping added soft tokens and keeping removed ones.
   const list: Entry[] = [];
   if (keepSoft) {
@@ -86,8 +86,8 @@ function compose(source: string, printedText: string, original: Token[], printed
   // indentation there follows the statement, not the opener (`.connect(uri, {` in a chain).
   const brokenOwner = new Map<number, number>(); // printed token -> opener of the innermost broken pair
   for (const [open, close] of broken) for (let k = open + 1; k <= close; k += 1) if (!brokenOwner.has(k)) brokenOwner.set(k, open);
-  const unit = indentUnit(source);
-  const inUnit = inFileUnit(unit, detectPrintStyle(source).tabWidth);
+  const unit = indentUnit(style);
+  const inUnit = inFileUnit(unit, style.tabWidth);
   const openerIndent = new Map<number, string>(); // printed opener -> indentation of its line in the result
   let written = '';
   const out = {
@@ -368,8 +368,7 @@ function chainBreakAfter(source: string, original: Token[], o: number): string |
 }
 
 /** The file's indentation unit: a tab, or the most common of two and four spaces. */
-function indentUnit(source: string): string {
-  const style = detectPrintStyle(source);
+function indentUnit(style: PrintStyle): string {
   return style.useTabs ? '\t' : ' '.repeat(style.tabWidth);
 }
 
@@ -480,8 +479,9 @@ export function reconcile(source: string, printedText: string, options: ParserOp
   slide(entries, original, printed, source, printedText);
   dropIslands(entries, original, printed);
   const target = printedFile.program;
+  const style = detectPrintStyle(source);
   for (const keepSoft of [true, false]) {
-    const text = compose(source, printedText, original, printed, entries, keepSoft);
+    const text = compose(source, printedText, original, printed, entries, keepSoft, style);
     try {
       const program = parseProgram(text, options);
       if (sameProgram(program, target)) return text;
