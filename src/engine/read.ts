@@ -2,7 +2,7 @@
  * Reading a discovered file and deciding, from its bytes, whether harden may touch it at all:
  * huge, binary, non-UTF-8, generated and minified files are skipped with a reason.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -26,12 +26,12 @@ export interface SourceRead {
 export function readSource(absolute: string, maxBytes = MAX_FILE_BYTES): SourceRead {
   let bytes: Buffer;
   try {
+    if (statSync(absolute).size > maxBytes) return { result: { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` }, text: textOf(absolute) };
     bytes = readFileSync(absolute);
   } catch (error) {
     return { result: { kind: 'error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }, text: undefined };
   }
   const skipped = (reason: string): SourceRead => ({ result: { kind: 'skipped', reason }, text: bytes.toString('utf8') });
-  if (bytes.length > maxBytes) return skipped(`larger than ${Math.round(maxBytes / 1024)} KiB`);
   if (bytes.subarray(0, 8000).includes(0)) return skipped('binary file');
   let text: string;
   try {
@@ -41,6 +41,15 @@ export function readSource(absolute: string, maxBytes = MAX_FILE_BYTES): SourceR
   }
   const reason = contentSkipReason(text);
   return { result: reason ? { kind: 'skipped', reason } : { kind: 'text', text }, text };
+}
+
+/** A huge file's text for other files' analyses, as far as it can be read. */
+function textOf(absolute: string): string | undefined {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch {
+    return undefined; // beyond what a string holds
+  }
 }
 
 const LONG_LINE = 1_000;
