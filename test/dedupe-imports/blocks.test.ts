@@ -70,10 +70,17 @@ describe('loads by block, read from the text', () => {
     expect(loadsByBlock("const h = (a + b) / 2;\n")).toBeUndefined();
     expect(loadsByBlock("x++ / 2;\n")).toBeUndefined();
     expect(loadsByBlock("let of = 1; of / 2;\n")).toBeUndefined();
+    // TypeScript's non-null assertion: `a! / 2 … x / 3` divides twice (read as a regular expression it would hide the second require)
+    expect(loadsByBlock("const z1 = require('z');\nconst r = a! / 2; const z2 = require('z'); const q = x / 3;\n")).toBeUndefined();
+    expect(loadsByBlock("const r = f()! / 2; const z2 = require('z'); const q = x / 3;\n")).toBeUndefined();
+    // a `>` may close TypeScript type arguments, after which `/` divides
+    expect(loadsByBlock("const z1 = require('z');\nconst y = x as Array<T> / 2; const z2 = require('z'); const q = x / 3;\n")).toBeUndefined();
+    expect(loadsByBlock("const ok = !/x/.test(s);\nconst z = require('z');\n")).toEqual([{ specifier: 'z', block: 0 }]);
     // JSX, HTML-like comments, code outside ASCII, strings left open, escaped or parenthesised specifiers
     expect(loadsByBlock("const a = require('a');\nconst e = <p>Don't {x}</p>;\n")).toBeUndefined();
     expect(loadsByBlock("<!-- old\nconst a = require('a');\n")).toBeUndefined();
     expect(loadsByBlock("const café = require('a');\n")).toBeUndefined();
+    expect(loadsByBlock("const a = re\\u0071uire('a');\n")).toBeUndefined();
     expect(loadsByBlock("const s = 'open\nconst a = require('a');\n")).toBeUndefined();
     expect(loadsByBlock("const a = require('\\x61');\n")).toBeUndefined();
     expect(loadsByBlock("const a = require(('a'));\n")).toBeUndefined();
@@ -83,7 +90,14 @@ describe('loads by block, read from the text', () => {
     expect(loadsByBlock("// note\u2028{ const a = require('a');\nconst b = require('a'); }\n")).toBeUndefined();
   });
 
-  it('reads a keyword used as a property as a name (`a.return / 2` divides)', () => {
+  it('reads a keyword used as a property as a name (`a.return / 2` divides), a number with its dot, and `=>`', () => {
+    expect(loadsByBlock("const z1 = require('z');\nconst h = 1./2; const z2 = require('z'); const q = x / 3;\n")).toEqual([
+      { specifier: 'z', block: 0 },
+      { specifier: 'z', block: 0 },
+    ]);
+    expect(loadsByBlock("const t = (s) => /}/.test(s);\nconst z = require('z');\n")).toEqual([{ specifier: 'z', block: 0 }]);
+    // after `export default` a `/` starts a regular expression (read as a division, its quote would hide the require)
+    expect(loadsByBlock("export default /'/; const z = require('z'); const s = 'x';\n")).toEqual([{ specifier: 'z', block: 0 }]);
     expect(loadsByBlock("const h = a.return / 2 / { }.x;\nconst b = require('b');\n")).toEqual([{ specifier: 'b', block: 0 }]);
     expect(loadsByBlock("function f() { return /}/; }\nconst b = require('b');\n")).toEqual([{ specifier: 'b', block: 0 }]);
   });

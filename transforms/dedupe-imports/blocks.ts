@@ -9,10 +9,13 @@
  *
  * The scan is a small lexer: comments, strings, template literals (with their `${ … }`) and
  * regular expressions are skipped, braces are counted. Where it cannot be sure of the text (a `/`
- * after `)` or `}`, which may start a regular expression or divide; JSX; a string left open at a
- * line end; code outside ASCII; an escape in a specifier; unbalanced braces) it answers
- * `undefined`, and the file is read as before. A wrong answer could only come from a misread
- * brace; every way of misreading one it knows of is a reason to stop.
+ * after `)`, `}`, a lone `>` (TypeScript's `x as Array<T> / 2`), a `!` after a value (a non-null
+ * assertion), `++` or a word that may be a name or an operator (`of`, `yield`, `await`): each may
+ * start a regular expression or divide; JSX; a string left open at a line end; code outside ASCII
+ * or an escape in a name; an escape in a specifier; unbalanced braces) it answers `undefined`, and
+ * the file is read as before. A wrong answer could only come from a misread `/`, quote or brace
+ * (hiding a load, or moving one to another block); every way of misreading one it knows of is a
+ * reason to stop.
  */
 
 /** A load of `specifier` (after `require(`, `import(`, `import` or `from`) and the block it stands in. */
@@ -22,7 +25,7 @@ export interface BlockLoad {
 }
 
 /** After these words a `/` starts a regular expression (after any other word it divides). */
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else']);
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'default', 'extends']);
 /** Words that may be a name or an operator keyword (`of`, `yield`, `await`): a `/` after them is not read. */
 const AMBIGUOUS_WORD = new Set(['of', 'yield', 'await']);
 
@@ -47,6 +50,8 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
   let i = text.startsWith('#!') ? lineEnd(text, 0) : 0;
   const n = text.length;
   const push = (token: string, afterDot = false) => {
+    // a `!` after a value (or after what may be one) may be TypeScript's non-null assertion (`a! / 2` divides)
+    if (token === '!' && last !== undefined && startsRegex(last, lastAfterDot) !== true) token = '!postfix';
     beforeLast = last;
     last = token;
     lastAfterDot = afterDot;
@@ -73,8 +78,8 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) {
       i += 1;
-    } else if (c >= 128) {
-      return undefined; // a name, a space or a line end outside ASCII: not read
+    } else if (c >= 128 || c === 92) {
+      return undefined; // a name, a space or a line end outside ASCII, or an escape in a name (`re\u0071uire`): not read
     } else if (c === 47 /* / */) {
       const next = text.charCodeAt(i + 1);
       if (next === 47) i = lineEnd(text, i);
@@ -134,16 +139,22 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
         i += 1;
       }
     } else if (isWordCode(c)) {
+      const digit = c >= 48 && c <= 57;
       let k = i + 1;
-      while (k < n && isWordCode(text.charCodeAt(k))) k += 1;
+      // a number takes its dots (`1.`, `1.5`: `1./2` divides)
+      while (k < n && (isWordCode(text.charCodeAt(k)) || (digit && text.charCodeAt(k) === 46))) k += 1;
       const word = text.slice(i, k);
       const afterDot = i > 0 && text.charCodeAt(previousCode(text, i)) === 46;
-      push(c >= 48 && c <= 57 ? 'number' : word, afterDot);
+      push(digit ? 'number' : word, afterDot);
       i = k;
     } else {
-      // a number's `.5`, and `++`/`--` (after which a `/` divides): not told apart from `.`, `+`, `-`
+      // `++`/`--` (after which a `/` divides) and `=>` (after which it starts a regular expression) are
+      // told apart from `+`, `-`, `>`: a lone `>` may close TypeScript type arguments (`x as Array<T> / 2`)
       if ((c === 43 || c === 45) && text.charCodeAt(i + 1) === c) {
         push('++');
+        i += 2;
+      } else if (c === 61 && text.charCodeAt(i + 1) === 62) {
+        push('=>');
         i += 2;
       } else if (c === 46 && isWordCode(text.charCodeAt(i + 1))) {
         // `.5` or `a.b`: the word scan that follows reads either
@@ -178,7 +189,7 @@ function innermostBlock(open: readonly number[]): number {
 /** Whether a `/` after `last` starts a regular expression; undefined when the text alone cannot say. */
 function startsRegex(last: string | undefined, lastAfterDot: boolean): boolean | undefined {
   if (last === undefined) return true;
-  if (last === ')' || last === '}' || last === '++') return undefined;
+  if (last === ')' || last === '}' || last === '++' || last === '!postfix' || last === '>') return undefined;
   if (last === ']' || last === 'string' || last === 'number' || last === 'regex' || last === 'template') return false;
   if (isWordCode(last.charCodeAt(0))) {
     if (lastAfterDot) return false;
