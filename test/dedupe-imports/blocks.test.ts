@@ -100,6 +100,11 @@ describe('loads by block, read from the text', () => {
     expect(loadsByBlock("export default /'/; const z = require('z'); const s = 'x';\n")).toEqual([{ specifier: 'z', block: 0 }]);
     expect(loadsByBlock("const h = a.return / 2 / { }.x;\nconst b = require('b');\n")).toEqual([{ specifier: 'b', block: 0 }]);
     expect(loadsByBlock("function f() { return /}/; }\nconst b = require('b');\n")).toEqual([{ specifier: 'b', block: 0 }]);
+    // (a comment or a line break between the dot and the name changes nothing)
+    expect(loadsByBlock("const z1 = require('z');\nconst h = a./* why */return / 2; const z2 = require('z'); const q = x / 3;\n")).toEqual([
+      { specifier: 'z', block: 0 },
+      { specifier: 'z', block: 0 },
+    ]);
   });
 
   /**

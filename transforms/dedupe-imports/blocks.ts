@@ -49,12 +49,13 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
   let lastAfterDot = false;
   let i = text.startsWith('#!') ? lineEnd(text, 0) : 0;
   const n = text.length;
-  const push = (token: string, afterDot = false) => {
+  const push = (token: string) => {
     // a `!` after a value (or after what may be one) may be TypeScript's non-null assertion (`a! / 2` divides)
     if (token === '!' && last !== undefined && startsRegex(last, lastAfterDot) !== true) token = '!postfix';
+    // a word right after a `.` (comments and line breaks between them or not) is a property name
+    lastAfterDot = last === '.';
     beforeLast = last;
     last = token;
-    lastAfterDot = afterDot;
   };
   /** Scans template text from `i` (just after a backtick or a `}` closing `${`): index after it, or -1. */
   const template = (from: number): number => {
@@ -143,9 +144,7 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
       let k = i + 1;
       // a number takes its dots (`1.`, `1.5`: `1./2` divides)
       while (k < n && (isWordCode(text.charCodeAt(k)) || (digit && text.charCodeAt(k) === 46))) k += 1;
-      const word = text.slice(i, k);
-      const afterDot = i > 0 && text.charCodeAt(previousCode(text, i)) === 46;
-      push(digit ? 'number' : word, afterDot);
+      push(digit ? 'number' : text.slice(i, k));
       i = k;
     } else {
       // `++`/`--` (after which a `/` divides) and `=>` (after which it starts a regular expression) are
@@ -215,13 +214,6 @@ function regexEnd(text: string, from: number): number {
     }
   }
   return -1;
-}
-
-/** The index of the last character before `index` that is not white space. */
-function previousCode(text: string, index: number): number {
-  let k = index - 1;
-  while (k > 0 && /\s/.test(text[k]!)) k -= 1;
-  return k;
 }
 
 /** The index of the line terminator that ends the line at `index` (or the text's end). */
