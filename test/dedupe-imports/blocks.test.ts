@@ -90,6 +90,28 @@ describe('loads by block, read from the text', () => {
     expect(loadsByBlock("// note\u2028{ const a = require('a');\nconst b = require('a'); }\n")).toBeUndefined();
   });
 
+  it('does not answer for the unusual code a review found it misread (each hid a second load)', () => {
+    // a `/` after a line break may start a statement (`let x` then a regular expression)
+    expect(loadsByBlock("require('x')\nlet x\n/'/.test(s); require('x') // '\n")).toBeUndefined();
+    expect(loadsByBlock("require('x')\nlet x /* a\n */ /'/.test(s); require('x') // '\n")).toBeUndefined();
+    // a spread is not a member's dot: `...void` is the operator
+    expect(loadsByBlock("require('x'); f(...void /'/); require('x') // '\n")).toEqual([
+      { specifier: 'x', block: 0 },
+      { specifier: 'x', block: 0 },
+    ]);
+    // a private name is a name: `this.#in / 1` divides
+    expect(loadsByBlock("class A { #in = 1; m() { require('x'); this.#in / 1; require('x'); 1 / 2 } }\n")).toEqual([
+      { specifier: 'x', block: 2 },
+      { specifier: 'x', block: 2 },
+    ]);
+    // a number followed by a member (`0x1.require`)
+    expect(loadsByBlock("require('x'); 0x1.require('x')\n")).toBeUndefined();
+    expect(loadsByBlock("require('x'); 1..require('x')\n")).toBeUndefined();
+    // `-->` where a line may start with it, and JSX with a space in `< /a>`
+    expect(loadsByBlock("require('x')\n/* c */ --> /*\nrequire('x')\n/* */\n")).toBeUndefined();
+    expect(loadsByBlock("require('x'); const e = <a>'< /a>; require('x'); const f = <b>'< /b>, g = 1 / 2;\n")).toBeUndefined();
+  });
+
   it('reads a keyword used as a property as a name (`a.return / 2` divides), a number with its dot, and `=>`', () => {
     expect(loadsByBlock("const z1 = require('z');\nconst h = 1./2; const z2 = require('z'); const q = x / 3;\n")).toEqual([
       { specifier: 'z', block: 0 },
