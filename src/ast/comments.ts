@@ -157,3 +157,13 @@ export function headingComments(statement: Node & { loc?: { start: { line: numbe
   if (!leading.slice(start).some(bindsNextStatement)) return leading;
   return leading.filter((comment, index) => index < start || isFilePragma(comment));
 }
+
+/**
+ * Where a `//` comment (or a `#!` line) starting at `index` ends: at the next line terminator
+ * JavaScript knows (`\n`, `\r`, U+2028, U+2029), or the end of the text. For text scans that skip
+ * comments without a parse.
+ */
+export function lineCommentEnd(text: string, index: number): number {
+  const end = text.slice(index).search(/[\r\n\u2028\u2029]/);
+  return end < 0 ? text.length : index + end;
+}

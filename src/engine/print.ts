@@ -4,6 +4,7 @@
  */
 import { parse as babelParse } from '@babel/parser';
 import recast from 'recast';
+import { lineCommentEnd } from '../ast/comments.js';
 import { insertedLines, splitLines } from './line-diff.js';
 import { maskShebang, unmaskSeparators, type ParsedFile, type TextStyle } from './parse.js';
 import { reconcile } from './reconcile.js';
@@ -141,13 +142,13 @@ export function parsedPrologueEnd(text: string): number | undefined {
  * parse then decides.
  */
 export function scanPrologue(text: string, raws: ReadonlyArray<string | undefined>): number | undefined {
-  let index = text.startsWith('#!') ? lineEnd(text, 0) : 0;
+  let index = text.startsWith('#!') ? lineCommentEnd(text, 0) : 0;
   let end = 0;
   for (const raw of raws) {
     if (!raw || raw.length < 2) return undefined;
     for (;;) {
       while (index < text.length && /\s/.test(text[index]!)) index += 1;
-      if (text.startsWith('//', index)) index = lineEnd(text, index);
+      if (text.startsWith('//', index)) index = lineCommentEnd(text, index);
       else if (text.startsWith('/*', index)) {
         const close = text.indexOf('*/', index + 2);
         if (close < 0) return undefined;
@@ -164,10 +165,6 @@ export function scanPrologue(text: string, raws: ReadonlyArray<string | undefine
   return afterPrologue(text, end);
 }
 
-function lineEnd(text: string, index: number): number {
-  const end = text.slice(index).search(/[\r\n\u2028\u2029]/);
-  return end < 0 ? text.length : index + end;
-}
 
 /** Index past a stray `;` after the prologue that ends at `index`, and the whitespace after that. */
 function afterPrologue(text: string, index: number): number {

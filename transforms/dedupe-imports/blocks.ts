@@ -19,6 +19,7 @@
  * misreading one it knows of is a reason to stop. A review attacked it with about 28,700 generated
  * programs and every source under node_modules; the tests keep what it found.
  */
+import { lineCommentEnd } from '../../src/ast/comments.js';
 
 /** A load of `specifier` (after `require(`, `import(`, `import` or `from`) and the block it stands in. */
 export interface BlockLoad {
@@ -52,7 +53,7 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
   let lastAfterDot = false;
   /** A line break stands between the last token and the next. */
   let lineBreak = false;
-  let i = text.startsWith('#!') ? lineEnd(text, 0) : 0;
+  let i = text.startsWith('#!') ? lineCommentEnd(text, 0) : 0;
   const n = text.length;
   const push = (token: string) => {
     // a `!` after a value (or after what may be one) may be TypeScript's non-null assertion (`a! / 2` divides)
@@ -90,7 +91,7 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
       return undefined; // a name, a space or a line end outside ASCII, or an escape in a name (`re\u0071uire`): not read
     } else if (c === 47 /* / */) {
       const next = text.charCodeAt(i + 1);
-      if (next === 47) i = lineEnd(text, i);
+      if (next === 47) i = lineCommentEnd(text, i);
       else if (next === 42) {
         const close = text.indexOf('*/', i + 2);
         if (close < 0) return undefined;
@@ -227,10 +228,4 @@ function regexEnd(text: string, from: number): number {
     }
   }
   return -1;
-}
-
-/** The index of the line terminator that ends the line at `index` (or the text's end). */
-function lineEnd(text: string, index: number): number {
-  const end = text.slice(index).search(/[\n\r\u2028\u2029]/);
-  return end < 0 ? text.length : index + end;
 }
