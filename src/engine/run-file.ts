@@ -211,7 +211,7 @@ type ChainOutcome = { sites: Site[]; requests: SupportRequest[]; settled: Site[]
  * change could alter the outcome.
  */
 function runChain(
-  transforms: readonly ResolvedTransform[],
+  transforms: ReturnType<typeof applicableTransforms>,
   ast: unknown,
   path: string,
   source: string,
@@ -234,10 +234,6 @@ function runChain(
   const fileLines = () => (lines ??= sourceLines(source));
   const settled: Site[][] = [];
   for (const [position, { definition, options }] of transforms.entries()) {
-    if (definition.scope !== 'file') {
-      if (settled.length === position) settled.push([]);
-      continue;
-    }
     const known = settledBefore[position];
     if (known) {
       sites.push(...known);
