@@ -27,5 +27,7 @@ describe('headingComments', () => {
     expect(heading('/// <reference types="node" />\n// @ts-expect-error\nimport x from "y";\n')).toEqual(['/ <reference types="node" />']);
     expect(heading('/**\n * @flow\n */\n// eslint-disable-next-line\nconst a = 1;\n', 'a.js')).toEqual(['*\n * @flow']);
     expect(heading('#!/usr/bin/env node\n// eslint-disable-next-line no-console\nconsole.log(1);\n', 'a.js')).toEqual(['/usr/bin/env node']);
+    // a licence tag is no statement's JSDoc: a heading with nothing that binds the statement goes up whole
+    expect(heading('/**\n * @license MIT\n */\n// Orders API entry\nconst a = 1;\n')).toEqual(['*\n * @license MIT', 'Orders API entry']);
   });
 });

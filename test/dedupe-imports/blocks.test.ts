@@ -68,7 +68,7 @@ describe('loads by block, read from the text', () => {
     // a `/` after `)` or `}` may start a regular expression or divide
     expect(loadsByBlock("if (a) /}/.test(b);\nconst x = require('x');\n")).toBeUndefined();
     expect(loadsByBlock("const h = (a + b) / 2;\n")).toBeUndefined();
-    expect(loadsByBlock("x++ / 2;\n")).toBeUndefined();
+    expect(loadsByBlock("x++ / 2; require('a'); y / 3;\n")).toBeUndefined();
     expect(loadsByBlock("let of = 1; of / 2;\n")).toBeUndefined();
     // TypeScript's non-null assertion: `a! / 2 … x / 3` divides twice (read as a regular expression it would hide the second require)
     expect(loadsByBlock("const z1 = require('z');\nconst r = a! / 2; const z2 = require('z'); const q = x / 3;\n")).toBeUndefined();
@@ -82,6 +82,7 @@ describe('loads by block, read from the text', () => {
     expect(loadsByBlock("const café = require('a');\n")).toBeUndefined();
     expect(loadsByBlock("const a = re\\u0071uire('a');\n")).toBeUndefined();
     expect(loadsByBlock("const s = 'open\nconst a = require('a');\n")).toBeUndefined();
+    expect(loadsByBlock("const s = 'open\nstill' + require('a');\n")).toBeUndefined();
     expect(loadsByBlock("const a = require('\\x61');\n")).toBeUndefined();
     expect(loadsByBlock("const a = require(('a'));\n")).toBeUndefined();
     expect(loadsByBlock('function f() {\n')).toBeUndefined();

@@ -48,6 +48,12 @@ describe('readSource', () => {
       expect(project.readSource('ok.js')).toEqual({ kind: 'text', text: '\uFEFFconst a = 1;\n' });
       expect(project.readSource('latin1.js')).toEqual({ kind: 'skipped', reason: 'not UTF-8 text' });
       expect(project.readFile('latin1.js')).toBe("const e='\uFFFD';\n");
+      // and the text the run judged is the one readFile answers with afterwards, not a second read
+      writeFileSync(join(dir, 'later.js'), 'const b = 1;\n');
+      const later = new Project(dir, ['later.js']);
+      expect(later.readSource('later.js')).toEqual({ kind: 'text', text: 'const b = 1;\n' });
+      writeFileSync(join(dir, 'later.js'), 'const b = 2;\n');
+      expect(later.readFile('later.js')).toBe('const b = 1;\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
