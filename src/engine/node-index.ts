@@ -141,9 +141,10 @@ function exactVisit(this: ExactWalk, child: any, name: string | number, depth: n
  */
 class NodeIndex {
   private readonly values: any[] = [];
-  private readonly parents: number[] = [];
+  // entry numbers in typed arrays (grown by doubling): no boxed number per entry for the collector to copy
+  private parents = new Int32Array(1024);
   private readonly names: Array<string | number> = [];
-  private readonly ends: number[] = [];
+  private ends = new Int32Array(1024);
   private readonly byType = new Map<string, number[]>();
   private readonly paths: any[] = [];
   /** The entry of each NodePath made or found so far (where a `find` can start from). */
@@ -158,10 +159,10 @@ class NodeIndex {
 
   private add(this: NodeIndex, value: any, name: string | number, parent: number): void {
     const at = this.values.length;
+    if (at === this.parents.length) this.grow();
     this.values.push(value);
-    this.parents.push(parent);
+    this.parents[at] = parent;
     this.names.push(name);
-    this.ends.push(at + 1);
     const type = value.type;
     if (typeof type === 'string') {
       let bucket = this.byType.get(type);
@@ -170,6 +171,15 @@ class NodeIndex {
     }
     forEachChild(value, this.add, this, at);
     this.ends[at] = this.values.length;
+  }
+
+  private grow(): void {
+    const parents = new Int32Array(this.parents.length * 2);
+    parents.set(this.parents);
+    this.parents = parents;
+    const ends = new Int32Array(this.ends.length * 2);
+    ends.set(this.ends);
+    this.ends = ends;
   }
 
   /** The NodePath of entry `at`, made through ast-types' child cache as its own traversal would. */
@@ -245,7 +255,12 @@ function lowerBound(list: number[], value: number): number {
 function matchNode(haystack: any, needle: any): boolean {
   if (typeof needle === 'function') return needle(haystack);
   if (needle && typeof needle === 'object' && haystack && typeof haystack === 'object') {
-    return Object.keys(needle).every((property) => hasOwn.call(haystack, property) && matchNode(haystack[property], needle[property]));
+    // Object.keys(needle).every(...), without a key array per node tested
+    for (const property in needle) {
+      if (!hasOwn.call(needle, property)) continue;
+      if (!(hasOwn.call(haystack, property) && matchNode(haystack[property], needle[property]))) return false;
+    }
+    return true;
   }
   return haystack === needle;
 }
