@@ -168,7 +168,8 @@ export interface TransformDefinition<
   /**
    * Finds candidates, proves each safe, edits the AST, reports sites. May run twice on a file: an
    * analysis pass on a plain Babel AST whose edits are discarded, then, if a site changed, on the
-   * recast AST that is printed. Decide from the code alone (not from run order or `comments`).
+   * recast AST that is printed. Decide from the code alone (not from run order, `comments` or
+   * Babel's `leadingComments`: the analysis pass attaches no comment to any node).
    */
   apply(context: FileContext<z.infer<Schema>, Reason>): void;
 }

@@ -22,6 +22,7 @@ function sortedComments(gap: string): string {
 
 /** The comments of a gap, whitespace removed, to tell whether the printer moved or added one. */
 function commentsOf(gap: string): string {
+  if (!gap.includes('/')) return ''; // most gaps: whitespace only
   return (gap.match(COMMENT) ?? []).map((comment) => comment.replace(/\s+/g, '')).join('\n');
 }
 
@@ -440,9 +441,17 @@ export function sameProgram(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
-    const x = a.filter((n) => !(n && n.type === 'EmptyStatement'));
-    const y = b.filter((n) => !(n && n.type === 'EmptyStatement'));
-    return x.length === y.length && x.every((n, i) => sameProgram(n, y[i]));
+    // the two lists with their empty statements left out, walked side by side (no copies)
+    let i = 0;
+    let k = 0;
+    for (;;) {
+      while (i < a.length && isEmptyStatement(a[i])) i += 1;
+      while (k < b.length && isEmptyStatement(b[k])) k += 1;
+      if (i === a.length || k === b.length) return i === a.length && k === b.length;
+      if (!sameProgram(a[i], b[k])) return false;
+      i += 1;
+      k += 1;
+    }
   }
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
@@ -451,13 +460,20 @@ export function sameProgram(a: unknown, b: unknown): boolean {
     return raw(x) === raw(y);
   }
   if (x.type === 'JSXText' && y.type === 'JSXText') return String(x.value).replace(/\s+/g, '') === String(y.value).replace(/\s+/g, '');
-  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-  for (const key of keys) {
-    if (IGNORED.has(key)) continue;
+  // every own key of either, each once
+  for (const key in x) {
+    if (!hasOwn.call(x, key) || IGNORED.has(key)) continue;
+    if (!sameProgram(x[key], y[key])) return false;
+  }
+  for (const key in y) {
+    if (!hasOwn.call(y, key) || hasOwn.call(x, key) || IGNORED.has(key)) continue;
     if (!sameProgram(x[key], y[key])) return false;
   }
   return true;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const isEmptyStatement = (node: any) => Boolean(node && node.type === 'EmptyStatement');
 
 const IGNORED = new Set([
   'start', 'end', 'loc', 'range', 'extra', 'leadingComments', 'trailingComments', 'innerComments', 'comments', 'tokens', 'errors',
@@ -494,5 +510,5 @@ export function reconcile(source: string, printedText: string, options: ParserOp
 
 function parseProgram(text: string, options: ParserOptions): unknown {
   const masked = text.startsWith('#!') ? `//${text.slice(2)}` : text;
-  return babelParse(masked, { ...options, tokens: false, errorRecovery: true }).program;
+  return babelParse(masked, { ...options, tokens: false, errorRecovery: true, attachComment: false }).program;
 }

@@ -33,7 +33,7 @@ export function tokenize(text: string, options: ParserOptions): Token[] | undefi
 export function parseWithTokens(text: string, options: ParserOptions): { program: unknown; tokens: any[] } | undefined {
   try {
     const masked = text.startsWith('#!') ? `//${text.slice(2)}` : text;
-    return babelParse(masked, { ...options, tokens: true, errorRecovery: true });
+    return babelParse(masked, { ...options, tokens: true, errorRecovery: true, attachComment: false });
   } catch {
     return undefined;
   }
@@ -225,7 +225,7 @@ export function lineNumbers(text: string): (offset: number) => number {
 /** The indentation of the line `offset` is on, when only whitespace precedes it there. */
 export function lineIndent(text: string, offset: number): string | undefined {
   let start = offset;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start -= 1;
-  const before = text.slice(start, offset);
-  return /^[ \t]*$/.test(before) ? before : undefined;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start -= 1;
+  if (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') return undefined;
+  return text.slice(start, offset);
 }
