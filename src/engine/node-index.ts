@@ -109,6 +109,16 @@ function forEachChild<S, A>(value: any, visit: (this: S, child: any, name: strin
   }
 }
 
+/** Whether an object (not a node) has an object among its own enumerable properties. */
+function hasObjectChild(value: any): boolean {
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    const child = value[key];
+    if (child !== null && typeof child === 'object') return true;
+  }
+  return false;
+}
+
 /** ast-types' `find` from one path, without a NodePath per node: paths are made for results only. */
 function exactFind(start: any, typeName: string, filter: unknown): any[] {
   const walk: ExactWalk = { typeName, filter, found: [], names: [], paths: [start] };
@@ -158,12 +168,15 @@ class NodeIndex {
   }
 
   private add(this: NodeIndex, value: any, name: string | number, parent: number): void {
+    const type = value.type;
+    // no entry for what holds no node: an empty list, a Babel `extra` or a template's `value`
+    // (a find starting there walks it, and finds nothing)
+    if (typeof type !== 'string' && (Array.isArray(value) ? value.length === 0 : !hasObjectChild(value))) return;
     const at = this.values.length;
     if (at === this.parents.length) this.grow();
     this.values.push(value);
     this.parents[at] = parent;
     this.names.push(name);
-    const type = value.type;
     if (typeof type === 'string') {
       let bucket = this.byType.get(type);
       if (!bucket) this.byType.set(type, (bucket = []));

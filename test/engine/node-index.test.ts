@@ -67,6 +67,29 @@ describe('node index (one walk per file)', () => {
     }
   });
 
+  it('answers from paths that hold no node (an empty list, a literal\'s extra, a template\'s value) and from lists, as ast-types does', () => {
+    const ast = parseForAnalysis('function f() { return g(1, `t${x}`, [], {}); }\nf();\n', 'x.js', { flow: false }).ast as any;
+    const root = j(ast);
+    indexRoot(root);
+    root.find(j.Node); // the index is built
+    const fn = root.find(j.FunctionDeclaration).paths()[0];
+    const call = root.find(j.CallExpression).paths()[0];
+    const starts = [
+      fn.get('params'), // []
+      call.get('arguments', 0, 'extra'), // { rawValue: 1, raw: '1' }
+      call.get('arguments', 1, 'quasis', 0, 'value'), // { raw: 't', cooked: 't' }
+      call.get('arguments', 2, 'elements'), // []
+      call.get('arguments'), // a list of nodes
+      fn.get('body', 'body'),
+    ];
+    for (const start of starts) {
+      for (const type of [j.Node, j.Identifier, j.Literal, j.TemplateElement]) {
+        expect(j(start).find(type).paths()).toEqual(astTypesFind(j, start, type));
+      }
+    }
+    expect(j(call.get('arguments')).find(j.Identifier).nodes().map((n: any) => n.name)).toEqual(['x']);
+  });
+
   // HARDEN_CHECK_INDEX=1 turns a stale answer into an error, which this test provokes on purpose
   it.skipIf(process.env.HARDEN_CHECK_INDEX === '1')('is used until the tree changes: a plain edit is not seen until the engine stops the index; a NodePath edit stops it', () => {
     const ast = parseForAnalysis('f(1);\n', 'x.js', { flow: false }).ast as any;
