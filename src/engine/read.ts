@@ -2,7 +2,7 @@
  * Reading a discovered file and deciding, from its bytes, whether harden may touch it at all:
  * huge, binary, non-UTF-8, generated and minified files are skipped with a reason.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -25,11 +25,16 @@ export interface SourceRead {
 
 export function readSource(absolute: string, maxBytes = MAX_FILE_BYTES): SourceRead {
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    if (statSync(absolute).size > maxBytes) return { result: { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` }, text: textOf(absolute) };
-    bytes = readFileSync(absolute);
+    // the size from the open file (the path is looked up once), then its bytes
+    fd = openSync(absolute, 'r');
+    if (fstatSync(fd).size > maxBytes) return { result: { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` }, text: textOf(absolute) };
+    bytes = readFileSync(fd);
   } catch (error) {
     return { result: { kind: 'error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }, text: undefined };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const skipped = (reason: string): SourceRead => ({ result: { kind: 'skipped', reason }, text: bytes.toString('utf8') });
   if (bytes.subarray(0, 8000).includes(0)) return skipped('binary file');
