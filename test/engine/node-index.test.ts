@@ -72,8 +72,8 @@ describe('node index (one walk per file)', () => {
     const root = j(ast);
     indexRoot(root);
     root.find(j.Node); // the index is built
-    const fn = root.find(j.FunctionDeclaration).paths()[0];
-    const call = root.find(j.CallExpression).paths()[0];
+    const fn = root.find(j.FunctionDeclaration).paths()[0]!;
+    const call = root.find(j.CallExpression).paths()[0]!;
     const starts = [
       fn.get('params'), // []
       call.get('arguments', 0, 'extra'), // { rawValue: 1, raw: '1' }
