@@ -331,8 +331,15 @@ const collectionProto = (() => {
 const astTypesFind = collectionProto.find;
 const { fromPaths } = createRequire(import.meta.url)('jscodeshift/src/Collection.js') as { fromPaths(paths: any[], parent: unknown, type: unknown): any };
 
+/**
+ * ast-types also walks the hidden `comments` of nodes when the type asked for is a comment's
+ * (`Comment`, `Printable`, `Block`, `Line`): such questions are answered by its own traversal.
+ */
+const visitsComments = (typeName: string) => matches(typeName, 'Block') || matches(typeName, 'Line');
+
 collectionProto.find = function find(this: any, type: unknown, filter?: unknown) {
   const typeName = String(type);
+  if (visitsComments(typeName)) return astTypesFind.call(this, type, filter);
   const paths: any[] = [];
   for (const start of this.__paths as any[]) {
     for (const path of indexedFind(start, typeName, filter) ?? exactFind(start, typeName, filter)) paths.push(path);

@@ -441,12 +441,12 @@ export function sameProgram(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
-    // the two lists with their empty statements left out, walked side by side (no copies)
+    // the two lists without their empty statements (and holes), walked side by side (no copies)
     let i = 0;
     let k = 0;
     for (;;) {
-      while (i < a.length && isEmptyStatement(a[i])) i += 1;
-      while (k < b.length && isEmptyStatement(b[k])) k += 1;
+      while (i < a.length && (!(i in a) || isEmptyStatement(a[i]))) i += 1;
+      while (k < b.length && (!(k in b) || isEmptyStatement(b[k]))) k += 1;
       if (i === a.length || k === b.length) return i === a.length && k === b.length;
       if (!sameProgram(a[i], b[k])) return false;
       i += 1;
@@ -460,19 +460,20 @@ export function sameProgram(a: unknown, b: unknown): boolean {
     return raw(x) === raw(y);
   }
   if (x.type === 'JSXText' && y.type === 'JSXText') return String(x.value).replace(/\s+/g, '') === String(y.value).replace(/\s+/g, '');
-  // every own key of either, each once
+  // every own enumerable key of either (Object.keys), each once
   for (const key in x) {
     if (!hasOwn.call(x, key) || IGNORED.has(key)) continue;
     if (!sameProgram(x[key], y[key])) return false;
   }
   for (const key in y) {
-    if (!hasOwn.call(y, key) || hasOwn.call(x, key) || IGNORED.has(key)) continue;
+    if (!hasOwn.call(y, key) || isEnumerable.call(x, key) || IGNORED.has(key)) continue;
     if (!sameProgram(x[key], y[key])) return false;
   }
   return true;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const isEnumerable = Object.prototype.propertyIsEnumerable;
 const isEmptyStatement = (node: any) => Boolean(node && node.type === 'EmptyStatement');
 
 const IGNORED = new Set([

@@ -90,6 +90,17 @@ describe('node index (one walk per file)', () => {
     expect(j(call.get('arguments')).find(j.Identifier).nodes().map((n: any) => n.name)).toEqual(['x']);
   });
 
+  it("answers questions about comments (which ast-types also finds in nodes' hidden comments) as ast-types does", () => {
+    const ast = parseSource('// head\nf(1); /* after */\nfunction g() {\n  // inside\n  return 1;\n}\n', 'x.js', { flow: false }).ast as any;
+    const root = j(ast);
+    indexRoot(root);
+    root.find(j.Node); // the index is built
+    for (const type of [j.Comment, j.Printable, j.Line, j.Block, j.CommentLine] as any[]) {
+      expect(root.find(type).paths()).toEqual(astTypesFind(j, root.paths()[0], type));
+    }
+    expect(root.find(j.Comment as any).size()).toBeGreaterThan(0);
+  });
+
   // HARDEN_CHECK_INDEX=1 turns a stale answer into an error, which this test provokes on purpose
   it.skipIf(process.env.HARDEN_CHECK_INDEX === '1')('is used until the tree changes: a plain edit is not seen until the engine stops the index; a NodePath edit stops it', () => {
     const ast = parseForAnalysis('f(1);\n', 'x.js', { flow: false }).ast as any;

@@ -3,7 +3,7 @@
  * on a real backend (issue 16), given as the original text and what recast printed for an edit.
  */
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../src/engine/reconcile.js';
+import { reconcile, sameProgram } from '../../src/engine/reconcile.js';
 import { babelOptions } from '../../src/engine/parse.js';
 
 const js = babelOptions('a.js', 'js');
@@ -129,5 +129,21 @@ describe('reconcile', () => {
     const esm = { ...js, sourceType: 'module' as const };
     const source = "import { a } from './m'\nimport { b } from './m'\nexport const x = [a, b]\n";
     expect(reconcile(source, "import { a, b } from './m';\nexport const x = [a, b]\n", esm)).toBe("import { a, b } from './m'\nexport const x = [a, b]\n");
+  });
+});
+
+describe('sameProgram', () => {
+  it('compares own enumerable keys and list items, without empty statements, positions or comments', () => {
+    const node = (extra: Record<string, unknown>) => ({ type: 'Identifier', name: 'a', start: 0, ...extra });
+    expect(sameProgram([node({}), { type: 'EmptyStatement' }], [{ type: 'EmptyStatement' }, node({ start: 9, leadingComments: [] })])).toBe(true);
+    expect(sameProgram([node({})], [node({}), node({})])).toBe(false);
+    expect(sameProgram(node({ optional: undefined }), node({}))).toBe(true);
+    expect(sameProgram(node({ optional: true }), node({}))).toBe(false);
+    expect(sameProgram(node({}), node({ optional: true }))).toBe(false);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(sameProgram([, node({})], [node({})])).toBe(true); // a hole is not an item
+    const hidden = node({});
+    Object.defineProperty(hidden, 'optional', { value: false, enumerable: false });
+    expect(sameProgram(hidden, node({ optional: true }))).toBe(false);
   });
 });
