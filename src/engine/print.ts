@@ -15,7 +15,6 @@ import { reconcile } from './reconcile.js';
  */
 export function printAst(parsed: ParsedFile, source: string, style: TextStyle): string {
   const { ast, style: print } = parsed;
-  restoreUntouchedStatements(ast);
   const printed = recast.print(ast, {
     lineTerminator: style.eol,
     quote: print.quote,
@@ -27,75 +26,6 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
   }).code;
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives ?? []);
   return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens)));
-}
-
-/**
- * recast finds what to reprint by comparing its copy of the tree with the original, every node of
- * the file, each time it prints. Here every statement no transform touched (its copy still equal,
- * field by field, to the original it was copied from) is given back as that original, linked to
- * itself: recast recognises it by identity and keeps its text as written, without the comparison.
- * Statements only: an untouched statement never needs parentheses around it, wherever it now is.
- */
-function restoreUntouchedStatements(file: any): void {
-  const visit = (node: any): void => {
-    for (const key of Object.keys(node)) {
-      if (SKIPPED_KEYS.has(key)) continue;
-      const child = node[key];
-      if (child === null || typeof child !== 'object') continue;
-      if (Array.isArray(child)) {
-        const statements = key === (STATEMENT_LISTS[node.type] ?? '');
-        for (let i = 0; i < child.length; i += 1) {
-          const item = child[i];
-          if (item === null || typeof item !== 'object') continue;
-          const original = item.original;
-          if (statements && original && original !== item && untouched(item, original)) {
-            Object.defineProperty(original, 'original', { value: original, configurable: true, enumerable: false, writable: true });
-            child[i] = original;
-          } else if (!statements || original !== item) visit(item);
-        }
-      } else visit(child);
-    }
-  };
-  visit(file);
-}
-
-/** The node types whose field holds a statement list, and that field. */
-const STATEMENT_LISTS: Record<string, string> = { Program: 'body', BlockStatement: 'body', StaticBlock: 'body', SwitchCase: 'consequent', TSModuleBlock: 'body' };
-/** Fields no statement is below. */
-const SKIPPED_KEYS = new Set(['loc', 'tokens', 'comments', 'leadingComments', 'trailingComments', 'innerComments', 'extra']);
-
-/** Whether recast's copy `copy` of `original` is still equal to it: same fields, equal values, children copies of its children. */
-function untouched(copy: any, original: any): boolean {
-  if (copy === original) return true;
-  if (Array.isArray(copy)) {
-    if (!Array.isArray(original) || copy.length !== original.length) return false;
-    for (let i = 0; i < copy.length; i += 1) if (!sameValue(copy, original, i)) return false;
-    return true;
-  }
-  if (copy.original !== original) return false;
-  for (const key in copy) {
-    if (hasOwn.call(copy, key) && key !== 'loc' && !sameValue(copy, original, key)) return false;
-  }
-  for (const key in original) {
-    if (hasOwn.call(original, key) && !hasOwn.call(copy, key) && key !== 'loc' && !sameValue(copy, original, key)) return false;
-  }
-  return true;
-}
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/** The field `key` of a copy and of its original, as recast compares them (a missing field has its default). */
-function sameValue(copy: any, original: any, key: string | number): boolean {
-  let a = copy[key];
-  let b = original[key];
-  if (a === b) return true;
-  if (a === undefined || b === undefined) {
-    a = recast.types.getFieldValue(copy, key as string);
-    b = recast.types.getFieldValue(original, key as string);
-    if (a === b) return true;
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return untouched(a, b);
 }
 
 /** One top-level import or require on one line: `import x from 'm';`, `const { a } = require('m');`. */
