@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse as babelParse } from '@babel/parser';
-import { joinInsertedImports, parsedPrologueEnd, scanPrologue, separateAppendedStatement } from '../../src/engine/print.js';
+import jscodeshift from 'jscodeshift';
+import { detectTextStyle, parseSource } from '../../src/engine/parse.js';
+import { joinInsertedImports, parsedPrologueEnd, printAst, scanPrologue, separateAppendedStatement } from '../../src/engine/print.js';
 
 describe('joinInsertedImports', () => {
   it("moves an inserted import up to the file's import group, keeping the blank line that ended it", () => {
@@ -102,5 +104,40 @@ describe('the end of the directive prologue', () => {
     expect(scanPrologue('"use strict";\nrun();\n', ["'use strict'"])).toBeUndefined();
     expect(scanPrologue("'use strict'.length;\n", ["'use strict'"])).toBeUndefined();
     expect(parsedPrologueEnd("'use strict' /* x */;\nrun();\n")).toBe("'use strict' /* x */;\n".length);
+  });
+});
+
+describe('printing an edited tree', () => {
+  const j = jscodeshift.withParser('babylon');
+  const print = (source: string, edit: (root: any, ast: any) => void) => {
+    const parsed = parseSource(source, 'x.js', { flow: false });
+    edit(j(parsed.ast), parsed.ast);
+    return printAst(parsed, source, detectTextStyle(source));
+  };
+  const rename = (from: string, to: string) => (root: any) =>
+    root.find(j.Identifier, { name: from }).forEach((path: any) => {
+      path.node.name = to;
+    });
+
+  // what any faster printing must keep (a first attempt, handing untouched statements back to recast
+  // as their originals, re-indented the block comment below: see docs/performance.md)
+  it('keeps every untouched statement as written, also inside an edited one, moved, repeated or commented', () => {
+    expect(print('function a() {\n  x( 1 );\n  if (y)   { z(); }\n}\nfunction b(){ c() }\n', rename('z', 'w'))).toBe(
+      'function a() {\n  x( 1 );\n  if (y)   { w(); }\n}\nfunction b(){ c() }\n',
+    );
+    const wrap = (_root: any, ast: any) => {
+      const moved = ast.program.body.splice(1, 2);
+      ast.program.body.splice(1, 0, j.tryStatement(j.blockStatement(moved), j.catchClause(j.identifier('e'), null, j.blockStatement([]))));
+    };
+    expect(print('start();\nfirst(  1 );\nsecond(2)\nend();\n', wrap)).toBe('start();\n\ntry {\n  first(  1 );\n  second(2)\n} catch (e) {}\n\nend();\n');
+    expect(print('// lead\nkeep(  1 );\n/* mid */ change(2);\nafter(  3 );\n', rename('change', 'changed'))).toBe('// lead\nkeep(  1 );\n/* mid */ changed(2);\nafter(  3 );\n');
+    const insert = (_root: any, ast: any) => ast.program.body.splice(1, 0, j.expressionStatement(j.callExpression(j.identifier('h'), [])));
+    expect(print('const a = f(  1 );\nif (a)   {\n  g( a );\n}\n', insert)).toBe('const a = f(  1 );\nh();\nif (a)   {\n  g( a );\n}\n');
+    expect(print('one(  1 );\ntwo();\n', (_root, ast) => ast.program.body.push(ast.program.body[0]))).toBe('one(  1 );\ntwo();\none(  1 );\n');
+    const insertInner = (_root: any, ast: any) => ast.program.body[0].body.body.splice(1, 0, j.expressionStatement(j.callExpression(j.identifier('bar'), [])));
+    expect(print('function outer() {\n  foo();\n  /**\n   * doc\n   */\n  function inner() {}\n}\n', insertInner)).toBe(
+      'function outer() {\n  foo();\n  bar();\n  /**\n   * doc\n   */\n  function inner() {}\n}\n',
+    );
+    expect(print('switch (k) {\n  case 1:   a( 1 ); break;\n  default: b();\n}\n', rename('b', 'c'))).toBe('switch (k) {\n  case 1:   a( 1 ); break;\n  default: c();\n}\n');
   });
 });
