@@ -2,7 +2,7 @@
  * Reading a discovered file and deciding, from its bytes, whether harden may touch it at all:
  * huge, binary, non-UTF-8, generated and minified files are skipped with a reason.
  */
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -24,20 +24,12 @@ export interface SourceRead {
 }
 
 export function readSource(absolute: string, maxBytes = MAX_FILE_BYTES): SourceRead {
-  const tooLarge = (): SourceRead => ({ result: { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` }, text: textOf(absolute) });
   let bytes: Buffer;
-  let fd: number | undefined;
   try {
-    // the size from the open file (the path is looked up once), then its bytes
-    fd = openSync(absolute, 'r');
-    if (fstatSync(fd).size > maxBytes) return tooLarge();
-    bytes = readFileSync(fd);
+    if (statSync(absolute).size > maxBytes) return { result: { kind: 'skipped', reason: `larger than ${Math.round(maxBytes / 1024)} KiB` }, text: textOf(absolute) };
+    bytes = readFileSync(absolute);
   } catch (error) {
-    // a file that cannot be opened (no read permission) is still judged by its size first
-    if (fd === undefined && sizeOf(absolute) > maxBytes) return tooLarge();
     return { result: { kind: 'error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }, text: undefined };
-  } finally {
-    if (fd !== undefined) closeQuietly(fd);
   }
   const skipped = (reason: string): SourceRead => ({ result: { kind: 'skipped', reason }, text: bytes.toString('utf8') });
   if (bytes.subarray(0, 8000).includes(0)) return skipped('binary file');
@@ -49,24 +41,6 @@ export function readSource(absolute: string, maxBytes = MAX_FILE_BYTES): SourceR
   }
   const reason = contentSkipReason(text);
   return { result: reason ? { kind: 'skipped', reason } : { kind: 'text', text }, text };
-}
-
-/** The size of a file by its path, -1 when it cannot be told. */
-function sizeOf(absolute: string): number {
-  try {
-    return statSync(absolute).size;
-  } catch {
-    return -1;
-  }
-}
-
-/** Closes a descriptor harden only read from: nothing can be lost, so a failure does not change the judgement. */
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // nothing to do
-  }
 }
 
 /** A huge file's text for other files' analyses, as far as it can be read. */

@@ -10,7 +10,7 @@
  */
 import type { ParserOptions } from '@babel/parser';
 import { semicolonCounts } from '../ast/imports.js';
-import { babelParseFile as babelParse, detectPrintStyle, type PrintStyle } from './parse.js';
+import { babelParseFile as babelParse, detectPrintStyle, maskShebang, type PrintStyle } from './parse.js';
 import { align, dropIslands, lineIndent, lineNumbers, parseWithTokens, slide, tokenize, tokensOf, type Entry, type Token } from './token-align.js';
 
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*/g;
@@ -510,6 +510,5 @@ export function reconcile(source: string, printedText: string, options: ParserOp
 }
 
 function parseProgram(text: string, options: ParserOptions): unknown {
-  const masked = text.startsWith('#!') ? `//${text.slice(2)}` : text;
-  return babelParse(masked, { ...options, tokens: false, errorRecovery: true, attachComment: false }).program;
+  return babelParse(maskShebang(text), { ...options, tokens: false, errorRecovery: true, attachComment: false }).program;
 }

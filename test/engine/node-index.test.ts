@@ -88,6 +88,15 @@ describe('node index (one walk per file)', () => {
       }
     }
     expect(j(call.get('arguments')).find(j.Identifier).nodes().map((n: any) => n.name)).toEqual(['x']);
+
+    // a node below a plain object (a literal's extra, which ast-types walks) is found as ast-types finds it
+    const other = parseForAnalysis('f(1);\n', 'x.js', { flow: false }).ast as any;
+    other.program.body[0].expression.arguments[0].extra = { raw: '1', hidden: { type: 'Identifier', name: 'q' } };
+    const otherRoot = j(other);
+    indexRoot(otherRoot);
+    otherRoot.find(j.Node);
+    expect(otherRoot.find(j.Identifier).nodes().map((n: any) => n.name)).toEqual(['f', 'q']);
+    expect(otherRoot.find(j.Identifier).paths()).toEqual(astTypesFind(j, otherRoot.paths()[0], j.Identifier));
   });
 
   it("answers questions about comments (which ast-types also finds in nodes' hidden comments) as ast-types does", () => {
