@@ -53,32 +53,59 @@ function textOf(absolute: string): string | undefined {
 }
 
 const LONG_LINE = 1_000;
+/**
+ * Code in dense long lines (whitespace under 5% of their code, as minifiers write it) that makes
+ * a file a bundle whatever else it holds. Hand-written and generated declaration files put spaces
+ * around their operators (a .d.ts union line: 10%); on the corpus and in this repository's
+ * node_modules, the largest dense total of a file not minified otherwise is about 30,000 characters
+ * (Unicode tables in prettier's bundle), and the one file above it is a vendored minified
+ * CodeMirror (180,000, in 60,000 lines).
+ */
+const MINIFIED_CODE = 64 * 1024;
 
 /** Generated or minified content, judged from the text. */
 export function contentSkipReason(text: string): string | undefined {
   if (/@generated\b/.test(text.slice(0, 1024))) return 'generated file (@generated header)';
   // Minified code is mostly very long lines; one long literal (an embedded SVG, a key list) in an
   // ordinary file is not.
+  // A vendored bundle may also hold thousands of short lines (a numeric table one entry per line),
+  // so dense long lines decide by their own size too.
   let lines = 0;
   let inLongLines = 0;
+  let dense = 0;
   let codeChars = 0;
   let start = 0;
   while (start <= text.length) {
     const end = text.indexOf('\n', start);
     const length = (end === -1 ? text.length : end) - start;
     // a long line counts by its code: the inside of its string literals is data (an SVG path, a key)
-    const code = length > 300 ? codeLength(text.slice(start, start + length)) : length;
-    codeChars += code;
-    if (code > LONG_LINE) inLongLines += code;
+    const code = length > 300 ? codeOf(text.slice(start, start + length)) : undefined;
+    const codeLength = code === undefined ? length : code.length;
+    codeChars += codeLength;
+    if (codeLength > LONG_LINE) {
+      inLongLines += codeLength;
+      if (whitespaceIn(code!) < codeLength / 20) dense += codeLength;
+    }
     lines += 1;
     if (end === -1) break;
     start = end + 1;
   }
-  if (text.length > 2_000 && (inLongLines / text.length > 0.5 || codeChars / lines > 300)) return 'minified file (very long lines)';
+  if (text.length > 2_000 && (inLongLines / text.length > 0.5 || codeChars / lines > 300 || dense >= MINIFIED_CODE)) {
+    return 'minified file (very long lines)';
+  }
   return undefined;
 }
 
-/** The length of a line without the contents of its string and template literals. */
-function codeLength(line: string): number {
-  return line.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").length;
+/** A line without the contents of its string and template literals. */
+function codeOf(line: string): string {
+  return line.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+}
+
+function whitespaceIn(code: string): number {
+  let count = 0;
+  for (let i = 0; i < code.length; i += 1) {
+    const c = code.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) count += 1;
+  }
+  return count;
 }

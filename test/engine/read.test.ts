@@ -23,6 +23,19 @@ describe('contentSkipReason', () => {
     const bundle = `!function(){${'var a=1;'.repeat(3000)}}();\n//# sourceMappingURL=x.map\n`;
     expect(contentSkipReason(bundle)).toBe('minified file (very long lines)');
   });
+
+  it('skips a minified bundle that also holds thousands of short lines (a table, one number per line)', () => {
+    // keystone's vendored codemirror-compressed.js: 180,000 characters of minified code, 60,000 short lines
+    const code = Array.from({ length: 12 }, () => `!function(a,b){${'var c=a[b]+1;if(c>2)b=c;'.repeat(280)}}(x,y);`);
+    const table = Array.from({ length: 20_000 }, (_, i) => `  ${i},`);
+    const bundle = [...code, 'var table=[', ...table, '];'].join('\n');
+    expect(contentSkipReason(bundle)).toBe('minified file (very long lines)');
+    // the same long lines written with spaces are not minified code (a generated .d.ts union, a readable table)
+    const spaced = bundle.replace(/;/g, '; ').replace(/\+/g, ' + ');
+    expect(contentSkipReason(spaced)).toBeUndefined();
+    // nor is a little dense code among the short lines
+    expect(contentSkipReason([...code.slice(0, 2), 'var table=[', ...table, '];'].join('\n'))).toBeUndefined();
+  });
 });
 
 describe('readSource', () => {
