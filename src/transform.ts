@@ -169,7 +169,10 @@ export interface TransformDefinition<
    * Finds candidates, proves each safe, edits the AST, reports sites. May run twice on a file: an
    * analysis pass on a plain Babel AST whose edits are discarded, then, if a site changed, on the
    * recast AST that is printed. Decide from the code alone (not from run order, `comments` or
-   * Babel's `leadingComments`: the analysis pass attaches no comment to any node).
+   * Babel's `leadingComments`: the analysis pass attaches no comment to any node). Keep nothing
+   * of `root`'s tree beyond `apply` (cache facts, not nodes): once a pass is over the engine empties
+   * the tree's lists so the collector frees it at once. Other files' trees from `project.parse`
+   * stay whole for the run.
    */
   apply(context: FileContext<z.infer<Schema>, Reason>): void;
 }

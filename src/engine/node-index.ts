@@ -150,7 +150,7 @@ function exactVisit(this: ExactWalk, child: any, name: string | number, depth: n
  * the value, its parent entry, its name there, and one past its last descendant.
  */
 class NodeIndex {
-  private readonly values: any[] = [];
+  readonly values: any[] = [];
   // entry numbers in typed arrays (grown by doubling): no boxed number per entry for the collector to copy
   private parents = new Int32Array(1024);
   private readonly names: Array<string | number> = [];
@@ -281,6 +281,8 @@ function matchNode(haystack: any, needle: any): boolean {
 interface RootState {
   active: boolean;
   index?: NodeIndex;
+  /** The tree's lists as its first index found them (for `discardTree`; later indexes see the same or edited ones). */
+  lists?: readonly unknown[];
 }
 const roots = new WeakMap<object, RootState>();
 
@@ -312,11 +314,39 @@ export function stopIndexing(root: { paths(): any[] }): void {
   }
 }
 
+/**
+ * The engine is done with this tree (the file's analysis pass changed nothing, or its output is
+ * printed): every list its first index found is emptied, and the program's statements, recast's
+ * original tree and its tokens are let go, so that the collector frees the tree at once. The parts
+ * of a tree promoted to the old generation while the file was worked on (its first statements,
+ * on a file that spans two young-generation collections) otherwise hold the rest of it through
+ * every young collection until the next full one, as if it were alive: most trees were copied
+ * twice and promoted. Measured on the corpus (mongo-express): see docs/performance.md.
+ */
+export function discardTree(root: { paths(): any[] }): void {
+  const path = rootPath(root);
+  const state = roots.get(path);
+  if (state) {
+    state.active = false;
+    delete state.index;
+    for (const value of state.lists ?? []) if (Array.isArray(value)) value.length = 0;
+    delete state.lists;
+  }
+  for (const file of [path?.value, path?.value?.original]) {
+    if (Array.isArray(file?.program?.body)) file.program.body.length = 0;
+    if (Array.isArray(file?.tokens)) file.tokens.length = 0;
+    if (Array.isArray(file?.loc?.tokens)) file.loc.tokens.length = 0;
+  }
+}
+
 function indexedFind(start: any, typeName: string, filter: unknown): any[] | undefined {
   const top = topOf(start);
   const state = roots.get(top);
   if (!state?.active) return undefined;
-  state.index ??= new NodeIndex(top);
+  if (!state.index) {
+    state.index = new NodeIndex(top);
+    state.lists ??= state.index.values;
+  }
   const at = state.index.entryOf(start);
   return at === undefined ? undefined : state.index.find(at, typeName, filter);
 }

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import './ast-types-patch.js';
-import { indexRoot, stopIndexing } from './node-index.js';
+import { discardTree, indexRoot, stopIndexing } from './node-index.js';
 import type { AnyTransform, ProjectView, Requests, TransformDefinition } from '../transform.js';
 import {
   detectTextStyle,
@@ -18,6 +18,7 @@ import {
   jscodeshiftFor,
   stripBom,
 } from './parse.js';
+import type { Collection } from 'jscodeshift';
 import type { Project } from './project.js';
 import { placeAddedRequires } from '../ast/imports.js';
 import { printAst } from './print.js';
@@ -167,7 +168,10 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   const pass = runChain(transforms, parsed.ast, path, source, project, filter, flow, false, settled);
   if ('error' in pass) return { status: 'error', message: pass.error, sites: pass.sites };
   const { sites, requests } = pass;
-  if (!sites.some((site) => site.kind === 'changed')) return { status: 'unchanged', sites, parsed: true };
+  if (!sites.some((site) => site.kind === 'changed')) {
+    discardTree(pass.root);
+    return { status: 'unchanged', sites, parsed: true };
+  }
 
   const textStyle = detectTextStyle(text);
   let printed: string;
@@ -175,6 +179,8 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
     printed = printAst(parsed, source, textStyle);
   } catch (error) {
     return { status: 'error', message: `internal error while printing: ${(error as Error).message}; the file was left unchanged`, sites };
+  } finally {
+    discardTree(pass.root); // nothing reads the trees once they are printed
   }
   const output = (textStyle.bom ? '\uFEFF' : '') + printed;
   if (output === text) return { status: 'unchanged', sites, parsed: true };
@@ -201,7 +207,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
  * `settled`: the sites of each transform at the head of the chain that changed nothing and asked
  * for nothing (none of their sites changed, no support request), in chain order.
  */
-type ChainOutcome = { sites: Site[]; requests: SupportRequest[]; settled: Site[][] } | { error: string; sites: Site[] };
+type ChainOutcome = { sites: Site[]; requests: SupportRequest[]; settled: Site[][]; root: Collection } | { error: string; sites: Site[] };
 
 /**
  * Runs every transform of the chain on one AST, collecting sites and support requests.
@@ -259,6 +265,7 @@ function runChain(
       placeAddedRequires(j, root);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      discardTree(root);
       return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };
     }
     sites.push(...recorder.records);
@@ -266,7 +273,9 @@ function runChain(
     if (!changed && requests.length === 0 && settled.length === position) settled.push(recorder.records);
     if (analysis && changed) break;
   }
-  return { sites, requests, settled };
+  // the analysis pass's tree ends here: the file is done, or the edit pass parses it again
+  if (analysis) discardTree(root);
+  return { sites, requests, settled, root };
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jscodeshift from 'jscodeshift';
 import { describe, expect, it } from 'vitest';
-import { indexRoot, stopIndexing } from '../../src/engine/node-index.js';
+import { discardTree, indexRoot, stopIndexing } from '../../src/engine/node-index.js';
 import { parseForAnalysis, parseSource } from '../../src/engine/parse.js';
 import { harden } from '../../src/package-root.js';
 
@@ -136,6 +136,35 @@ describe('node index (one walk per file)', () => {
     expect(second.find(j.CallExpression).size()).toBe(1);
     second.find(j.ExpressionStatement).insertAfter(j.expressionStatement(j.callExpression(j.identifier('g'), [])));
     expect(second.find(j.CallExpression).size()).toBe(2);
+  });
+
+  it('lets a discarded tree go: every list its index found is emptied, however deep, also after an edit stopped the index', () => {
+    const lists = (ast: any) => {
+      const found: any[] = [];
+      const walk = (value: any) => {
+        if (Array.isArray(value)) found.push(value);
+        if (value && typeof value === 'object') for (const key of Object.keys(value)) if (key !== 'loc') walk(value[key]);
+      };
+      walk(ast);
+      return found.filter((list) => list.length > 0);
+    };
+    const ast = parseForAnalysis(SOURCE, 'x.ts', { flow: false }).ast as any;
+    const root = j(ast);
+    indexRoot(root);
+    root.find(j.CallExpression);
+    const nested = root.find(j.CatchClause).nodes()[0].body.body;
+    expect(nested.length).toBe(1);
+    stopIndexing(root); // a transform's first change
+    discardTree(root);
+    expect(nested).toEqual([]);
+    expect(lists(ast)).toEqual([]);
+    // a tree no question was asked of: its statements, and recast's original tree and tokens
+    const parsed = parseSource(SOURCE, 'x.ts', { flow: false });
+    const file = parsed.ast as any;
+    discardTree(j(file));
+    expect(file.program.body).toEqual([]);
+    expect(file.original.program.body).toEqual([]);
+    expect(file.loc.tokens ?? []).toEqual([]);
   });
 
   it('fills missing fields with their defaults as ast-types does (recast prints from them)', () => {
