@@ -152,7 +152,7 @@ describe('node index (one walk per file)', () => {
     const root = j(ast);
     indexRoot(root);
     root.find(j.CallExpression);
-    const nested = root.find(j.CatchClause).nodes()[0].body.body;
+    const nested = root.find(j.CatchClause).nodes()[0]!.body.body;
     expect(nested.length).toBe(1);
     stopIndexing(root); // a transform's first change
     discardTree(root);
