@@ -5,7 +5,7 @@ import { registry } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
 import { run } from '../../src/changeset/run.js';
 import type { ResolvedTransform } from '../../src/engine/run-file.js';
-import { breaksSyntax, chainOf, projectWide, requestsSupport, throws } from '../support/transforms.js';
+import { breaksSyntax, chainOf, projectWide, redeclares, requestsSupport, throws } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
 
 function runOn(root: string, chain: ResolvedTransform[], patterns: string[] = ['.']) {
@@ -99,6 +99,14 @@ describe('failures stay with their file', () => {
     const changeset = runOn(root, chainOf(breaksSyntax));
     expect(changeset.changes).toEqual([]);
     expect(changeset.errors[0]!.message).toMatch(/internal error: output of test-breaks-syntax does not parse/);
+  });
+
+  it('never accepts output that redeclares a binding the file did not (printing saw the error Babel recovered from)', () => {
+    const root = tree({ 'a.js': 'let a = 1;\nmodule.exports = a;\n', 'b.js': 'var b = 1;\nmodule.exports = b;\n' });
+    const changeset = runOn(root, chainOf(redeclares));
+    // `var b` twice is allowed JavaScript; `let a` then `var a` is not
+    expect(changeset.errors.map((e) => [e.path, e.message])).toEqual([['a.js', 'output of test-redeclares redeclares a binding; the file was left unchanged']]);
+    expect(changeset.changes.map((c) => [c.path, c.after])).toEqual([['b.js', 'var b = 1;\nvar b = 2;\nmodule.exports = b;\n']]);
   });
 
   it('reports a syntax error with its location and processes the other files', () => {

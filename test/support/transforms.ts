@@ -56,6 +56,25 @@ export const breaksSyntax = defineTransform({
   },
 });
 
+export const redeclares = defineTransform({
+  id: 'test-redeclares',
+  title: 'Test transform whose output redeclares a binding',
+  description: 'Declares the first declared name again after it.',
+  seed: { review: '000', finding: 'x' },
+  skipReasons: {},
+  needs: [],
+  scope: 'file',
+  options: z.object({}),
+  apply({ j, root, sites }) {
+    const first = root.find(j.VariableDeclaration).paths()[0];
+    const declarator = first?.node.declarations[0];
+    const id = declarator?.type === 'VariableDeclarator' ? declarator.id : undefined;
+    if (first && id?.type === 'Identifier' && sites.changed(first.node, 'declared it again')) {
+      first.insertAfter(j.variableDeclaration('var', [j.variableDeclarator(j.identifier(id.name), j.literal(2))]));
+    }
+  },
+});
+
 /** Appends a comment line to every file that mentions `TODO` and writes a report file. */
 export const projectWide = defineTransform({
   id: 'test-project-wide',
