@@ -315,9 +315,10 @@ export function stopIndexing(root: { paths(): any[] }): void {
 }
 
 /**
- * The engine is done with this tree (the file's analysis pass changed nothing, or its output is
- * printed): every list its first index found is emptied, and the program's statements, recast's
- * original tree and its tokens are let go, so that the collector frees the tree at once. The parts
+ * The engine is done with this tree (its pass is over: the analysis pass's tree once the chain has
+ * run, the edit pass's once its output is printed or nothing changed): every list its first index
+ * found is emptied, and the program's statements, recast's original tree and its tokens are let
+ * go, so that the collector frees the tree at once. The parts
  * of a tree promoted to the old generation while the file was worked on (its first statements,
  * on a file that spans two young-generation collections) otherwise hold the rest of it through
  * every young collection until the next full one, as if it were alive: most trees were copied
