@@ -25,7 +25,7 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     wrapColumn: 100,
   }).code;
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives ?? []);
-  return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens)));
+  return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens, print)));
 }
 
 /** One top-level import or require on one line: `import x from 'm';`, `const { a } = require('m');`. */

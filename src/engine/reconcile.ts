@@ -482,9 +482,16 @@ const IGNORED = new Set([
 
 /**
  * The printed text with every difference that is only formatting undone. Returns `printedText`
- * itself when it cannot prove the reconciled text means the same.
+ * itself when it cannot prove the reconciled text means the same. `style`: the source's print
+ * style, when the caller has it (a ParsedFile does).
  */
-export function reconcile(source: string, printedText: string, options: ParserOptions, sourceTokens?: readonly any[]): string {
+export function reconcile(
+  source: string,
+  printedText: string,
+  options: ParserOptions,
+  sourceTokens?: readonly any[],
+  style: PrintStyle = detectPrintStyle(source),
+): string {
   if (source === printedText) return printedText;
   // recast's parse keeps Babel's tokens, of the source itself when it has no tabs or CR (see ParsedFile)
   const original = sourceTokens ? tokensOf(source, sourceTokens) : tokenize(source, options);
@@ -496,7 +503,6 @@ export function reconcile(source: string, printedText: string, options: ParserOp
   slide(entries, original, printed, source, printedText);
   dropIslands(entries, original, printed);
   const target = printedFile.program;
-  const style = detectPrintStyle(source);
   for (const keepSoft of [true, false]) {
     const text = compose(source, printedText, original, printed, entries, keepSoft, style);
     try {
