@@ -54,14 +54,16 @@ function textOf(absolute: string): string | undefined {
 
 const LONG_LINE = 1_000;
 /**
- * Code in dense long lines (whitespace under 5% of their code, as minifiers write it) that makes
- * a file a bundle whatever else it holds. Hand-written and generated declaration files put spaces
- * around their operators (a .d.ts union line: 10%); on the corpus and in this repository's
- * node_modules, the largest dense total of a file not minified otherwise is about 30,000 characters
- * (Unicode tables in prettier's bundle), and the one file above it is a vendored minified
- * CodeMirror (180,000, in 60,000 lines).
+ * Minified code in dense long lines (whitespace under 5% of their code, as minifiers write it; a
+ * `return`, `function` or `=>` every 1,000 characters at least, as code has and a data table, a
+ * base64 source map or minified CSS in a template do not) that makes a file a bundle whatever else
+ * it holds. On the corpus and in this repository's node_modules the one file this judges
+ * minified where the ratios below did not is a vendored minified CodeMirror (180,000 such
+ * characters, then a 60,000-line numeric table); its lines carry 2-12 of those words per 1,000
+ * characters, the dense lines of data tables and source maps none.
  */
 const MINIFIED_CODE = 64 * 1024;
+const CODE_WORD = /\breturn\b|\bfunction\b|=>/g;
 
 /** Generated or minified content, judged from the text. */
 export function contentSkipReason(text: string): string | undefined {
@@ -69,7 +71,7 @@ export function contentSkipReason(text: string): string | undefined {
   // Minified code is mostly very long lines; one long literal (an embedded SVG, a key list) in an
   // ordinary file is not.
   // A vendored bundle may also hold thousands of short lines (a numeric table one entry per line),
-  // so dense long lines decide by their own size too.
+  // so dense lines of minified code decide by their own size too.
   let lines = 0;
   let inLongLines = 0;
   let dense = 0;
@@ -84,7 +86,7 @@ export function contentSkipReason(text: string): string | undefined {
     codeChars += codeLength;
     if (codeLength > LONG_LINE) {
       inLongLines += codeLength;
-      if (whitespaceIn(code!) < codeLength / 20) dense += codeLength;
+      if (whitespaceIn(code!) < codeLength / 20 && (code!.match(CODE_WORD) ?? []).length * 1_000 >= codeLength) dense += codeLength;
     }
     lines += 1;
     if (end === -1) break;

@@ -26,15 +26,24 @@ describe('contentSkipReason', () => {
 
   it('skips a minified bundle that also holds thousands of short lines (a table, one number per line)', () => {
     // keystone's vendored codemirror-compressed.js: 180,000 characters of minified code, 60,000 short lines
-    const code = Array.from({ length: 12 }, () => `!function(a,b){${'var c=a[b]+1;if(c>2)b=c;'.repeat(280)}}(x,y);`);
+    const code = Array.from({ length: 12 }, (_, k) => `!function(a,b){${`a.f${k}=function(c){c=c[b]+1;if(c>2&&c<9)c*=2;c=[c,b,a,c[0],c[1]];return c};`.repeat(90)}}(x,y);`);
     const table = Array.from({ length: 20_000 }, (_, i) => `  ${i},`);
     const bundle = [...code, 'var table=[', ...table, '];'].join('\n');
     expect(contentSkipReason(bundle)).toBe('minified file (very long lines)');
-    // the same long lines written with spaces are not minified code (a generated .d.ts union, a readable table)
-    const spaced = bundle.replace(/;/g, '; ').replace(/\+/g, ' + ');
-    expect(contentSkipReason(spaced)).toBeUndefined();
+    // the same long lines written with spaces are not minified code
+    expect(contentSkipReason(bundle.replace(/;/g, '; ').replace(/\+/g, ' + '))).toBeUndefined();
     // nor is a little dense code among the short lines
     expect(contentSkipReason([...code.slice(0, 2), 'var table=[', ...table, '];'].join('\n'))).toBeUndefined();
+  });
+
+  it('does not call a hand-written file minified for dense data it holds: a pasted table, minified CSS in a template, an inline source map', () => {
+    const handlers = Array.from({ length: 2800 }, (_, i) => `function score${i}(x) {\n  console.log('score${i}', x);\n  return x * WEIGHTS[${i}];\n}`);
+    const weights = `const WEIGHTS = [${Array.from({ length: 10_000 }, (_, i) => ((i * 7919) % 20000 / 10000 - 1).toFixed(4)).join(',')}];`;
+    expect(contentSkipReason([weights, ...handlers].join('\n'))).toBeUndefined();
+    const css = Array.from({ length: 4 }, (_, k) => `.c${k}{color:#333;margin:0 auto;padding:4px}`.repeat(700)).join('\n');
+    expect(contentSkipReason(['const page = `<style>', css, '</style>`;', ...handlers].join('\n'))).toBeUndefined();
+    const map = `//# sourceMappingURL=data:application/json;base64,${Buffer.from('x'.repeat(90_000)).toString('base64')}`;
+    expect(contentSkipReason([...handlers, map].join('\n'))).toBeUndefined();
   });
 });
 
