@@ -19,6 +19,14 @@ describe('contentSkipReason', () => {
     expect(contentSkipReason(template)).toBeUndefined();
   });
 
+  it('skips a file whose lines end in CR alone with that reason (not as one long minified line), and reads CRLF', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `const value${i} = compute(${i});`);
+    expect(contentSkipReason(lines.join('\r'))).toBe('lines end in CR alone (classic Mac OS line ends); harden does not rewrite such files yet');
+    expect(contentSkipReason(lines.slice(0, 3).join('\r'))).toMatch(/^lines end in CR alone/);
+    expect(contentSkipReason(lines.join('\r\n'))).toBeUndefined();
+    expect(contentSkipReason(`${lines.join('\n')}\n// a stray \r in a comment\n`)).toBeUndefined();
+  });
+
   it('still skips a bundle made of very long lines', () => {
     const bundle = `!function(){${'var a=1;'.repeat(3000)}}();\n//# sourceMappingURL=x.map\n`;
     expect(contentSkipReason(bundle)).toBe('minified file (very long lines)');
