@@ -171,8 +171,8 @@ export interface TransformDefinition<
    * recast AST that is printed. Decide from the code alone (not from run order, `comments` or
    * Babel's `leadingComments`: the analysis pass attaches no comment to any node). Keep nothing
    * of `root`'s tree beyond `apply` (cache facts, not nodes): once a pass is over the engine empties
-   * the tree's lists so the collector frees it at once. Other files' trees from `project.parse`
-   * stay whole for the run.
+   * the tree's lists so the collector frees it at once (`HARDEN_CHECK_DISCARD=1`: a kept node
+   * throws when read). Other files' trees from `project.parse` stay whole for the run.
    */
   apply(context: FileContext<z.infer<Schema>, Reason>): void;
 }

@@ -20,6 +20,8 @@
  *
  * `HARDEN_CHECK_INDEX=1` checks every answer against ast-types' own `find` and throws on any
  * difference (run the fixtures and the corpus gate with it after changing a transform's edits).
+ * `HARDEN_CHECK_DISCARD=1` makes a node of a tree the engine is done with throw when read (see
+ * `discardTree`).
  */
 import { createRequire } from 'node:module';
 import jscodeshift from 'jscodeshift';
@@ -327,17 +329,36 @@ export function stopIndexing(root: { paths(): any[] }): void {
 export function discardTree(root: { paths(): any[] }): void {
   const path = rootPath(root);
   const state = roots.get(path);
+  const check = process.env.HARDEN_CHECK_DISCARD === '1';
   if (state) {
     state.active = false;
     delete state.index;
-    for (const value of state.lists ?? []) if (Array.isArray(value)) value.length = 0;
+    for (const value of state.lists ?? []) {
+      if (check) poison(value); // every node the index found
+      if (Array.isArray(value)) value.length = 0;
+    }
     delete state.lists;
   }
   for (const file of [path?.value, path?.value?.original]) {
+    if (check) for (const statement of file?.program?.body ?? []) poison(statement);
     if (Array.isArray(file?.program?.body)) file.program.body.length = 0;
     if (Array.isArray(file?.tokens)) file.tokens.length = 0;
     if (Array.isArray(file?.loc?.tokens)) file.loc.tokens.length = 0;
   }
+}
+
+/**
+ * `HARDEN_CHECK_DISCARD=1`: a node of a discarded tree throws when its type is read, so a
+ * transform that keeps nodes beyond `apply` (and reads them for another file) fails loudly.
+ */
+function poison(node: any): void {
+  if (node === null || typeof node !== 'object' || typeof node.type !== 'string') return;
+  Object.defineProperty(node, 'type', {
+    configurable: true,
+    get() {
+      throw new Error('a node of a file harden is done with was read (HARDEN_CHECK_DISCARD): keep facts, not nodes, beyond apply');
+    },
+  });
 }
 
 function indexedFind(start: any, typeName: string, filter: unknown): any[] | undefined {

@@ -5,7 +5,7 @@ import { registry } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
 import { run } from '../../src/changeset/run.js';
 import type { ResolvedTransform } from '../../src/engine/run-file.js';
-import { breaksSyntax, chainOf, projectWide, redeclares, requestsSupport, throws } from '../support/transforms.js';
+import { breaksSyntax, chainOf, keepsNodes, projectWide, redeclares, requestsSupport, throws } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
 
 function runOn(root: string, chain: ResolvedTransform[], patterns: string[] = ['.']) {
@@ -107,6 +107,23 @@ describe('failures stay with their file', () => {
     // `var b` twice is allowed JavaScript; `let a` then `var a` is not
     expect(changeset.errors.map((e) => [e.path, e.message])).toEqual([['a.js', 'output of test-redeclares redeclares a binding; the file was left unchanged']]);
     expect(changeset.changes.map((c) => [c.path, c.after])).toEqual([['b.js', 'var b = 1;\nvar b = 2;\nmodule.exports = b;\n']]);
+  });
+
+  it('with HARDEN_CHECK_DISCARD=1, a transform reading a node of a file harden is done with fails on the file it reads it in', () => {
+    const root = tree({ 'a.ts': 'const a = 1;\n', 'b.ts': 'const b = 2;\n' });
+    const before = process.env.HARDEN_CHECK_DISCARD;
+    try {
+      delete process.env.HARDEN_CHECK_DISCARD;
+      expect(runOn(root, chainOf(keepsNodes())).errors).toEqual([]); // unchecked: it reads an emptied tree
+      process.env.HARDEN_CHECK_DISCARD = '1';
+      const changeset = runOn(root, chainOf(keepsNodes()));
+      expect(changeset.errors.map((e) => [e.path, e.message])).toEqual([
+        ['b.ts', expect.stringMatching(/^transform test-keeps-nodes failed: a node of a file harden is done with was read \(HARDEN_CHECK_DISCARD\)/)],
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.HARDEN_CHECK_DISCARD;
+      else process.env.HARDEN_CHECK_DISCARD = before;
+    }
   });
 
   it('reports a syntax error with its location and processes the other files', () => {

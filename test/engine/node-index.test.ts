@@ -155,13 +155,24 @@ describe('node index (one walk per file)', () => {
     const nested = root.find(j.CatchClause).nodes()[0]!.body.body;
     expect(nested.length).toBe(1);
     stopIndexing(root); // a transform's first change
-    discardTree(root);
+    const check = process.env.HARDEN_CHECK_DISCARD;
+    delete process.env.HARDEN_CHECK_DISCARD; // this test reads the tree after it is let go
+    try {
+      discardTree(root);
+    } finally {
+      if (check !== undefined) process.env.HARDEN_CHECK_DISCARD = check;
+    }
     expect(nested).toEqual([]);
     expect(lists(ast)).toEqual([]);
     // a tree no question was asked of: its statements, and recast's original tree and tokens
     const parsed = parseSource(SOURCE, 'x.ts', { flow: false });
     const file = parsed.ast as any;
-    discardTree(j(file));
+    delete process.env.HARDEN_CHECK_DISCARD;
+    try {
+      discardTree(j(file));
+    } finally {
+      if (check !== undefined) process.env.HARDEN_CHECK_DISCARD = check;
+    }
     expect(file.program.body).toEqual([]);
     expect(file.original.program.body).toEqual([]);
     expect(file.loc.tokens ?? []).toEqual([]);

@@ -75,6 +75,25 @@ export const redeclares = defineTransform({
   },
 });
 
+/** Breaks the contract: keeps a node of each file and reads the one it kept from the file before. */
+export function keepsNodes() {
+  let kept: any;
+  return defineTransform({
+    id: 'test-keeps-nodes',
+    title: 'Test transform that keeps nodes beyond apply',
+    description: 'Reads a node of the previous file.',
+    seed: { review: '000', finding: 'x' },
+    skipReasons: {},
+    needs: [],
+    scope: 'file',
+    options: z.object({}),
+    apply({ j, root }) {
+      if (kept) void kept.type;
+      kept = root.find(j.Identifier).nodes()[0];
+    },
+  });
+}
+
 /** Appends a comment line to every file that mentions `TODO` and writes a report file. */
 export const projectWide = defineTransform({
   id: 'test-project-wide',
