@@ -3,6 +3,7 @@
  * huge, binary, non-UTF-8, generated and minified files are skipped with a reason.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { detectTextStyle } from './parse.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -70,10 +71,11 @@ const CR_ONLY = 'lines end in CR alone (classic Mac OS line ends); harden does n
 /** Generated or minified content, or line ends harden does not rewrite, judged from the text. */
 export function contentSkipReason(text: string): string | undefined {
   if (/@generated\b/.test(text.slice(0, 1024))) return 'generated file (@generated header)';
-  // Line ends of CR alone: harden's line-based steps after printing (joining an inserted import to
-  // the import group, indentation) read LF and CRLF only; such a file was rewritten unlike the
-  // same file with LF (found on corpus files converted to CR), or judged "minified" (one long line)
-  if (!text.includes('\n') && text.includes('\r')) return CR_ONLY;
+  // Line ends of CR alone (as the printer reads a file's line ends): harden's line-based steps after
+  // printing (joining an inserted import to the import group, indentation) read LF and CRLF only;
+  // such a file was rewritten unlike the same file with LF (found on corpus files converted to
+  // CR), or judged "minified" (one long line)
+  if (text.includes('\r') && detectTextStyle(text).eol === '\r') return CR_ONLY;
   // Minified code is mostly very long lines; one long literal (an embedded SVG, a key list) in an
   // ordinary file is not.
   // A vendored bundle may also hold thousands of short lines (a numeric table one entry per line),

@@ -110,16 +110,20 @@ describe('failures stay with their file', () => {
   });
 
   it('with HARDEN_CHECK_DISCARD=1, a transform reading a node of a file harden is done with fails on the file it reads it in', () => {
-    const root = tree({ 'a.ts': 'const a = 1;\n', 'b.ts': 'const b = 2;\n' });
+    // a.ts unchanged: the node kept is of its analysis pass; changed: of its printed edit pass
+    const unchanged = tree({ 'a.ts': 'const a = 1;\n', 'b.ts': 'const b = 2;\n' });
+    const changed = tree({ 'a.ts': 'const x = 1;\n', 'b.ts': 'const b = 2;\n' });
+    const failure = [['b.ts', expect.stringMatching(/^transform test-keeps-nodes failed: a node of a file harden is done with was read \(HARDEN_CHECK_DISCARD\)/)]];
     const before = process.env.HARDEN_CHECK_DISCARD;
     try {
       delete process.env.HARDEN_CHECK_DISCARD;
-      expect(runOn(root, chainOf(keepsNodes())).errors).toEqual([]); // unchecked: it reads an emptied tree
+      expect(runOn(unchanged, chainOf(keepsNodes())).errors).toEqual([]); // unchecked: it reads an emptied tree
+      expect(runOn(changed, chainOf(keepsNodes())).errors).toEqual([]);
       process.env.HARDEN_CHECK_DISCARD = '1';
-      const changeset = runOn(root, chainOf(keepsNodes()));
-      expect(changeset.errors.map((e) => [e.path, e.message])).toEqual([
-        ['b.ts', expect.stringMatching(/^transform test-keeps-nodes failed: a node of a file harden is done with was read \(HARDEN_CHECK_DISCARD\)/)],
-      ]);
+      expect(runOn(unchanged, chainOf(keepsNodes())).errors.map((e) => [e.path, e.message])).toEqual(failure);
+      const printed = runOn(changed, chainOf(keepsNodes()));
+      expect(printed.errors.map((e) => [e.path, e.message])).toEqual(failure);
+      expect(printed.changes.map((c) => [c.path, c.after])).toEqual([['a.ts', 'const y = 1;\n']]);
     } finally {
       if (before === undefined) delete process.env.HARDEN_CHECK_DISCARD;
       else process.env.HARDEN_CHECK_DISCARD = before;

@@ -23,6 +23,8 @@ describe('contentSkipReason', () => {
     const lines = Array.from({ length: 200 }, (_, i) => `const value${i} = compute(${i});`);
     expect(contentSkipReason(lines.join('\r'))).toBe('lines end in CR alone (classic Mac OS line ends); harden does not rewrite such files yet');
     expect(contentSkipReason(lines.slice(0, 3).join('\r'))).toMatch(/^lines end in CR alone/);
+    // mostly CR (what the printer would write the file with): one LF does not make it an LF file
+    expect(contentSkipReason(`${lines.join('\r')}\n`)).toMatch(/^lines end in CR alone/);
     expect(contentSkipReason(lines.join('\r\n'))).toBeUndefined();
     expect(contentSkipReason(`${lines.join('\n')}\n// a stray \r in a comment\n`)).toBeUndefined();
   });

@@ -3,7 +3,7 @@
  * a throwing transform, one that prints unparseable output, and a project-level transform.
  */
 import { z } from 'zod';
-import { defineTransform, type AnyTransform } from '../../src/transform.js';
+import { defineTransform, type AnyTransform, type TransformDefinition } from '../../src/transform.js';
 import type { ResolvedTransform } from '../../src/engine/run-file.js';
 
 /** Renames `console.error(...)` to `log.error(...)` and requests `src/lib/log.ts` and a dependency. */
@@ -27,70 +27,42 @@ export const requestsSupport = defineTransform({
   },
 });
 
-export const throws = defineTransform({
-  id: 'test-throws',
-  title: 'Test transform that throws',
-  description: 'Throws on every file.',
-  seed: { review: '000', finding: 'x' },
-  skipReasons: {},
-  needs: [],
-  scope: 'file',
-  options: z.object({}),
-  apply() {
-    throw new Error('boom');
-  },
+/** A file-level test transform with nothing but an id, a description and `apply`. */
+function fileTransform(id: string, description: string, apply: TransformDefinition<z.ZodObject<{}>, never>['apply']) {
+  return defineTransform({ id, title: description, description, seed: { review: '000', finding: 'x' }, skipReasons: {}, needs: [], scope: 'file', options: z.object({}), apply });
+}
+
+export const throws = fileTransform('test-throws', 'Throws on every file.', () => {
+  throw new Error('boom');
 });
 
-export const breaksSyntax = defineTransform({
-  id: 'test-breaks-syntax',
-  title: 'Test transform whose output does not parse',
-  description: 'Replaces the first identifier with an invalid one.',
-  seed: { review: '000', finding: 'x' },
-  skipReasons: {},
-  needs: [],
-  scope: 'file',
-  options: z.object({}),
-  apply({ j, root, sites }) {
-    const first = root.find(j.Identifier).paths()[0];
-    if (first && sites.changed(first.node, 'broke it')) first.node.name = '1 +';
-  },
+export const breaksSyntax = fileTransform('test-breaks-syntax', 'Replaces the first identifier with an invalid one.', ({ j, root, sites }) => {
+  const first = root.find(j.Identifier).paths()[0];
+  if (first && sites.changed(first.node, 'broke it')) first.node.name = '1 +';
 });
 
-export const redeclares = defineTransform({
-  id: 'test-redeclares',
-  title: 'Test transform whose output redeclares a binding',
-  description: 'Declares the first declared name again after it.',
-  seed: { review: '000', finding: 'x' },
-  skipReasons: {},
-  needs: [],
-  scope: 'file',
-  options: z.object({}),
-  apply({ j, root, sites }) {
-    const first = root.find(j.VariableDeclaration).paths()[0];
-    const declarator = first?.node.declarations[0];
-    const id = declarator?.type === 'VariableDeclarator' ? declarator.id : undefined;
-    if (first && id?.type === 'Identifier' && sites.changed(first.node, 'declared it again')) {
-      first.insertAfter(j.variableDeclaration('var', [j.variableDeclarator(j.identifier(id.name), j.literal(2))]));
-    }
-  },
+export const redeclares = fileTransform('test-redeclares', 'Declares the first declared name again after it.', ({ j, root, sites }) => {
+  const first = root.find(j.VariableDeclaration).paths()[0];
+  const declarator = first?.node.declarations[0];
+  const id = declarator?.type === 'VariableDeclarator' ? declarator.id : undefined;
+  if (first && id?.type === 'Identifier' && sites.changed(first.node, 'declared it again')) {
+    first.insertAfter(j.variableDeclaration('var', [j.variableDeclarator(j.identifier(id.name), j.literal(2))]));
+  }
 });
 
-/** Breaks the contract: keeps a node of each file and reads the one it kept from the file before. */
+/**
+ * Breaks the contract: keeps a node of each file (of the pass that ran last on it) and reads, in
+ * the next file, the one it kept from the file before. Renames `x` to `y`, so a file holding `x`
+ * changes and the node it keeps is from the printed tree.
+ */
 export function keepsNodes() {
-  let kept: any;
-  return defineTransform({
-    id: 'test-keeps-nodes',
-    title: 'Test transform that keeps nodes beyond apply',
-    description: 'Reads a node of the previous file.',
-    seed: { review: '000', finding: 'x' },
-    skipReasons: {},
-    needs: [],
-    scope: 'file',
-    options: z.object({}),
-    apply({ j, root }) {
-      if (kept) void kept.type;
-      kept = root.find(j.Identifier).nodes()[0];
-    },
+  let kept: { path: string; node: any } | undefined;
+  return fileTransform('test-keeps-nodes', 'Reads a node of the previous file.', ({ j, root, sites, file }) => {
+    if (kept && kept.path !== file.path) void kept.node.type;
+    kept = { path: file.path, node: root.find(j.Identifier).nodes()[0] };
+    root.find(j.Identifier, { name: 'x' }).forEach((path: any) => {
+      if (sites.changed(path.node, 'x -> y')) path.node.name = 'y';
+    });
   });
 }
 
