@@ -8,6 +8,9 @@ import { lineCommentEnd } from '../ast/comments.js';
 import { insertedLines, splitLines } from './line-diff.js';
 import { maskShebang, unmaskSeparators, type ParsedFile, type TextStyle } from './parse.js';
 import { reconcile } from './reconcile.js';
+import { withRecastSearch } from './reprints.js';
+
+const CHECK_REPRINTS = process.env.HARDEN_CHECK_REPRINTS === '1';
 
 /**
  * Prints an AST parsed by `parseSource`, reusing the original text of every untouched node.
@@ -15,7 +18,7 @@ import { reconcile } from './reconcile.js';
  */
 export function printAst(parsed: ParsedFile, source: string, style: TextStyle): string {
   const { ast, style: print } = parsed;
-  const printed = recast.print(ast, {
+  const options = {
     lineTerminator: style.eol,
     quote: print.quote,
     tabWidth: print.tabWidth,
@@ -23,7 +26,16 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     trailingComma: print.trailingComma,
     objectCurlySpacing: print.objectCurlySpacing,
     wrapColumn: 100,
-  }).code;
+  } as const;
+  const printed = recast.print(ast, options).code;
+  if (CHECK_REPRINTS) {
+    const expected = withRecastSearch(() => recast.print(ast, options).code);
+    if (expected !== printed) {
+      const message = "reprints: the print differs from recast's own (HARDEN_CHECK_REPRINTS)";
+      process.stderr.write(`${message}\n`); // the run reports a printing error as the file's, and goes on
+      throw new Error(message);
+    }
+  }
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives ?? []);
   return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens, print)));
 }
