@@ -158,7 +158,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   const first = runChain(transforms, analysis.ast, path, source, project, filter, flow, true);
   // A transform that fails on the plain Babel AST (e.g. it prints a node to inspect it, which needs
   // recast's bookkeeping) is not judged there: the edit pass decides.
-  if (!('error' in first) && !first.sites.some((site) => site.kind === 'changed')) {
+  if (!('error' in first) && !first.changed) {
     return { status: 'unchanged', sites: first.sites, parsed: true };
   }
 
@@ -204,10 +204,17 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
 }
 
 /**
+ * Thrown at the analysis pass's first accepted change, before the transform makes it: nothing the
+ * pass would do after it is used (the edit pass runs that transform again), and the rest of the
+ * transform's work there ran without the node index.
+ */
+const ANALYSIS_DONE = new (class AnalysisDone {})();
+
+/**
  * `settled`: the sites of each transform at the head of the chain that changed nothing and asked
  * for nothing (none of their sites changed, no support request), in chain order.
  */
-type ChainOutcome = { sites: Site[]; requests: SupportRequest[]; settled: Site[][]; root: Collection } | { error: string; sites: Site[] };
+type ChainOutcome = { sites: Site[]; requests: SupportRequest[]; settled: Site[][]; root: Collection; changed: boolean } | { error: string; sites: Site[] };
 
 /**
  * Runs every transform of the chain on one AST, collecting sites and support requests.
@@ -239,6 +246,7 @@ function runChain(
   let lines: string[] | undefined;
   const fileLines = () => (lines ??= sourceLines(source));
   const settled: Site[][] = [];
+  let anyChange = false;
   for (const [position, { definition, options }] of transforms.entries()) {
     const known = settledBefore[position];
     if (known) {
@@ -255,27 +263,42 @@ function runChain(
       baseline: project.baseline?.matcher(path, fileLines),
     });
     // each transform's questions are answered from an index of the tree as the transforms before
-    // it left it (the same index while none of them changed it), until its own first change
+    // it left it (the same index while none of them changed it), until its own first change; the
+    // analysis pass ends at the first accepted change (the edit pass runs that transform again)
     indexRoot(root);
-    recorder.onChange = () => stopIndexing(root);
+    let firstChange = false;
+    recorder.onChange = analysis
+      ? () => {
+          firstChange = true;
+          throw ANALYSIS_DONE;
+        }
+      : () => stopIndexing(root);
     const changedSoFar = () => recorder.records.filter((s) => s.kind === 'changed').map((s) => s.id);
     const request = collectRequests(definition.id, path, pkg?.dir ?? '', requests, changedSoFar);
     try {
       definition.apply({ j, root, file, options, sites: recorder, request, project });
       placeAddedRequires(j, root);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      discardTree(root);
-      return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };
+      // the signal, however the transform let it through (caught, wrapped): the pass is over
+      if (!firstChange) {
+        const message = error instanceof Error ? error.message : String(error);
+        discardTree(root);
+        return { error: `transform ${definition.id} failed: ${message}; the file was left unchanged`, sites: [...sites, ...recorder.records] };
+      }
+    }
+    // (also when the transform caught the signal and went on)
+    if (firstChange) {
+      anyChange = true;
+      break;
     }
     sites.push(...recorder.records);
     const changed = recorder.records.some((site) => site.kind === 'changed');
+    anyChange ||= changed;
     if (!changed && requests.length === 0 && settled.length === position) settled.push(recorder.records);
-    if (analysis && changed) break;
   }
   // the analysis pass's tree ends here: the file is done, or the edit pass parses it again
   if (analysis) discardTree(root);
-  return { sites, requests, settled, root };
+  return { sites, requests, settled, root, changed: anyChange };
 }
 
 /**

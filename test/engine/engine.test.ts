@@ -5,7 +5,7 @@ import { registry } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
 import { run } from '../../src/changeset/run.js';
 import type { ResolvedTransform } from '../../src/engine/run-file.js';
-import { breaksSyntax, chainOf, keepsNodes, projectWide, redeclares, requestsSupport, throws } from '../support/transforms.js';
+import { breaksSyntax, chainOf, keepsNodes, projectWide, redeclares, renamesCarelessly, requestsSupport, throws } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
 
 function runOn(root: string, chain: ResolvedTransform[], patterns: string[] = ['.']) {
@@ -107,6 +107,20 @@ describe('failures stay with their file', () => {
     // `var b` twice is allowed JavaScript; `let a` then `var a` is not
     expect(changeset.errors.map((e) => [e.path, e.message])).toEqual([['a.js', 'output of test-redeclares redeclares a binding; the file was left unchanged']]);
     expect(changeset.changes.map((c) => [c.path, c.after])).toEqual([['b.js', 'var b = 1;\nvar b = 2;\nmodule.exports = b;\n']]);
+  });
+
+  it('ends the analysis pass at its first accepted change, also when the transform catches what ends it', () => {
+    for (const wrap of [false, true]) {
+      const root = tree({ 'a.js': 'const x = 1;\nconsole.log(x, x);\n', 'b.js': 'const z = 1;\n' });
+      const { transform, calls } = renamesCarelessly(wrap);
+      const changeset = runOn(root, chainOf(transform));
+      expect(changeset.errors).toEqual([]);
+      expect(changeset.changes.map((c) => [c.path, c.after])).toEqual([['a.js', 'const y = 1;\nconsole.log(y, y);\n']]);
+      expect(changeset.outcomes.flatMap((o) => o.sites).filter((s) => s.kind === 'changed')).toHaveLength(3);
+      // the edit pass asks three times; the analysis pass once when the signal ends the transform
+      // (thrown again, wrapped), three times when the transform swallows it and goes on
+      expect(calls.changed).toBe(wrap ? 4 : 6);
+    }
   });
 
   it('with HARDEN_CHECK_DISCARD=1, a transform reading a node of a file harden is done with fails on the file it reads it in', () => {

@@ -51,6 +51,25 @@ export const redeclares = fileTransform('test-redeclares', 'Declares the first d
 });
 
 /**
+ * Renames every `x` to `y`, each change in a try/catch as careless code writes it: what is thrown
+ * there is swallowed, or (`wrap`) thrown again as another error. Counts its calls of `changed`.
+ */
+export function renamesCarelessly(wrap = false) {
+  const calls = { changed: 0 };
+  const transform = fileTransform('test-renames-carelessly', 'Renames x to y, catching what is thrown.', ({ j, root, sites }) => {
+    root.find(j.Identifier, { name: 'x' }).forEach((path: any) => {
+      try {
+        calls.changed += 1;
+        if (sites.changed(path.node, 'x -> y')) path.node.name = 'y';
+      } catch (error) {
+        if (wrap) throw new Error(`rename failed: ${String(error)}`);
+      }
+    });
+  });
+  return { transform, calls };
+}
+
+/**
  * Breaks the contract: keeps a node of each file (of the pass that ran last on it) and reads, in
  * the next file, the one it kept from the file before. Renames `x` to `y`, so a file holding `x`
  * changes and the node it keeps is from the printed tree.
