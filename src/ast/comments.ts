@@ -167,3 +167,34 @@ export function lineCommentEnd(text: string, index: number): number {
   const end = text.slice(index).search(/[\r\n\u2028\u2029]/);
   return end < 0 ? text.length : index + end;
 }
+
+/**
+ * Whether `pattern` (a global regular expression) matches somewhere in `text` that may be code:
+ * for prefilters looking for a word only code makes relevant. A match is passed over only when
+ * its line starts (after blanks) with `//` and nothing from there to the end of the match could
+ * end a comment, a string, a template's or JSX text and go back to code (a quote, a backtick, a
+ * brace, `<`, the end of a block comment, a line terminator): wherever such a line stands (code, a block comment, a
+ * template's text, a string continued over lines, JSX text), the match is not code.
+ */
+export function matchesOutsideLineComments(text: string, pattern: RegExp): boolean {
+  if (!pattern.global) throw new Error('matchesOutsideLineComments needs a global pattern');
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (!inLineComment(text, match.index, match.index + match[0].length)) {
+      pattern.lastIndex = 0;
+      return true;
+    }
+    if (match[0].length === 0) pattern.lastIndex += 1;
+  }
+  return false;
+}
+
+/** The text from `start` to `end` is on a line that starts with `//`, with nothing between that could leave the comment (see above). */
+function inLineComment(text: string, start: number, end: number): boolean {
+  let lineStart = start;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart -= 1;
+  let at = lineStart;
+  while (text[at] === ' ' || text[at] === '\t') at += 1;
+  if (!text.startsWith('//', at) || at + 2 > start) return false;
+  return !/[`'"{}<\r\n\u2028\u2029]|\*\//.test(text.slice(at + 2, end));
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTransform } from '../../src/transform.js';
+import { matchesOutsideLineComments } from '../../src/ast/comments.js';
 import { rewriteExpressRateLimit } from './express-rate-limit.js';
 import { rewriteFlexible } from './flexible.js';
 import { rewriteHandWritten } from './hand-written.js';
@@ -27,6 +28,8 @@ const skipReasons: Record<Reason, string> = {
     'the project uses rate-limiter-flexible, whose `duration` is whole seconds, and the window is not a whole number of seconds (or is only known at run time); port the limiter by hand',
 };
 
+const STATUS_429 = /429/g;
+
 export default defineTransform({
   id: 'rate-limiter-redis',
   title: 'Move in-memory rate limiters to Redis',
@@ -41,6 +44,8 @@ export default defineTransform({
   ],
   skipReasons,
   needs: ['express-rate-limit', 'RateLimiterMemory', '429'],
+  // a hand-written limiter answers `.status(429)`: a 429 in code, not only in `//` comments (vendored libraries' issue numbers)
+  prefilter: (source) => source.includes('express-rate-limit') || source.includes('RateLimiterMemory') || matchesOutsideLineComments(source, STATUS_429),
   scope: 'file',
   options: z.object({
     onRedisDown: z

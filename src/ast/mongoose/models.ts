@@ -10,6 +10,7 @@ import { modelCall, modelIndex, type ModelIndex, type ModelInfo, type Value } fr
 import { reachesText, resolveModule } from '../module-resolve.js';
 import { resolveBinding, unwrapExpression } from '../scope.js';
 import { memberText } from '../values.js';
+import { matchesOutsideLineComments } from '../comments.js';
 import { namesMongoose } from './schema.js';
 
 export type { ModelInfo } from './model-index.js';
@@ -26,19 +27,20 @@ const PASCAL = /^[A-Z]/;
  * a models folder (`../../shared/models`, outside the project), reported as not provably models
  * wherever they are.
  */
-const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model/i;
+const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model/gi;
 
 /**
  * The prefilter of transforms that act on model queries (a sound one: it never rejects a file where
  * `ModelResolver` could find a model). Every model comes from a `mongoose.model(…)` / `model(…)`
  * call on Mongoose (`isMongoose`), whose file names Mongoose; a receiver is a model only when that
  * file is this one or one it loads (through imports, re-exports, aliases), or when `this` is a
- * schema static's. Files naming a model (`model` in any case) are admitted too, for the refusals they get. A
+ * schema static's. Files naming a model (`model` in any case, in code: a `//` comment's mention does not count)
+ * are admitted too, for the refusals they get. A
  * file that does neither, in a project (or a part of one) that never loads Mongoose, is not parsed
  * for them: its `X.find()` calls could only have been reported as "not provably a model".
  */
 export function mayQueryModels(source: string, file: { path: string; project: ProjectView }): boolean {
-  return namesMongoose(source) || MODEL_TEXT.test(source) || reachesText(file.project, file.path, namesMongoose, source);
+  return namesMongoose(source) || matchesOutsideLineComments(source, MODEL_TEXT) || reachesText(file.project, file.path, namesMongoose, source);
 }
 
 export class ModelResolver {
