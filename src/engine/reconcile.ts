@@ -87,6 +87,7 @@ function compose(source: string, printedText: string, original: Token[], printed
   // indentation there follows the statement, not the opener (`.connect(uri, {` in a chain).
   const brokenOwner = new Map<number, number>(); // printed token -> opener of the innermost broken pair
   for (const [open, close] of broken) for (let k = open + 1; k <= close; k += 1) if (!brokenOwner.has(k)) brokenOwner.set(k, open);
+  const brokenOpeners = new Set(broken.map(([open]) => open));
   const unit = indentUnit(style);
   const inUnit = inFileUnit(unit, style.tabWidth);
   const openerIndent = new Map<number, string>(); // printed opener -> indentation of its line in the result
@@ -114,7 +115,7 @@ function compose(source: string, printedText: string, original: Token[], printed
       const p = lineIndent(printedText, printed[entry.p]!.start);
       if (o !== undefined && p !== undefined) anchor = { original: o, printed: p };
     }
-    if (entry.p >= 0 && broken.some(([open]) => open === entry.p)) {
+    if (entry.p >= 0 && brokenOpeners.has(entry.p)) {
       openerIndent.set(entry.p, /[^\r\n]*$/.exec(written)![0].match(/^[ \t]*/)![0]);
     }
     out.push((fromOriginal ? source : printedText).slice(token.start, token.end));
@@ -232,10 +233,11 @@ function printedLayout(
   const broken: Array<[number, number]> = [];
   const extended = new Map<number, ListShape & { close: number }>();
   const layout = list.map((entry) => entry.kind === 'same' && entry.p >= 0 && printed[entry.p]!.depth !== original[entry.o]!.depth);
-  const at = new Map<number, number>(); // printed token -> list index
+  const listIndex = new Int32Array(printed.length).fill(-1); // printed token -> list index
   list.forEach((entry, index) => {
-    if (entry.kind !== 'removed' && entry.p >= 0) at.set(entry.p, index);
+    if (entry.kind !== 'removed' && entry.p >= 0) listIndex[entry.p] = index;
   });
+  const at = (p: number): number | undefined => (listIndex[p]! < 0 ? undefined : listIndex[p]);
   const changesBefore = [0];
   for (const entry of list) changesBefore.push(changesBefore[changesBefore.length - 1]! + (entry.kind === 'same' ? 0 : 1));
   const nextSame: number[] = new Array(list.length + 1).fill(list.length);
@@ -260,8 +262,8 @@ function printedLayout(
     if (bracket >= 0) continue;
     const openP = stack.pop();
     if (openP === undefined) continue;
-    const lo = at.get(openP);
-    const hi = at.get(p);
+    const lo = at(openP);
+    const hi = at(p);
     if (lo === undefined || hi === undefined || hi - lo < 2) continue;
     if (changesBefore[hi]! - changesBefore[lo + 1]! === 0) continue; // nothing changed inside
     // A list written one item per line that the printer ran together to add items to it (a merged
@@ -276,7 +278,7 @@ function printedLayout(
         const gap = printedText.slice(token.end, printed[k + 1]!.start);
         if (!/^[ \t]*([^\s]|$)/.test(gap)) return false;
         // a comment at the end of the item's line is no item when the original has it there too (`}), // note`)
-        const entry = list[at.get(k) ?? -1];
+        const entry = list[at(k) ?? -1];
         const comment = lineEndComment(gap);
         return !(comment && entry?.kind === 'same' && comment === lineEndComment(source.slice(original[entry.o]!.end, original[entry.o + 1]?.start ?? source.length)));
       });
@@ -309,10 +311,14 @@ function printedLayout(
   }
   // A printed line with an edit that joins tokens kept from several original lines (two imports
   // merged into one) is laid out as printed: the original spacing of either line would be wrong.
+  // (only the lines holding an added token are grouped: no other group is edited)
+  const editedLines = new Set<number>();
+  for (const entry of list) if (entry.kind === 'added') editedLines.add(printedLine(printed[entry.p]!.start));
   const lines = new Map<number, { entries: number[]; edited: boolean; from: Set<number> }>();
   list.forEach((entry, index) => {
     if (entry.kind === 'removed' || entry.p < 0) return;
     const line = printedLine(printed[entry.p]!.start);
+    if (!editedLines.has(line)) return;
     let group = lines.get(line);
     if (!group) lines.set(line, (group = { entries: [], edited: false, from: new Set() }));
     group.entries.push(index);

@@ -42,11 +42,19 @@ export function parseWithTokens(text: string, options: ParserOptions): { program
 export function tokensOf(text: string, babelTokens: readonly any[]): Token[] {
   const tokens: Token[] = [];
   let depth = 0;
-  const all = babelTokens.filter((token) => token.type !== 'CommentLine' && token.type !== 'CommentBlock');
-  for (const [index, token] of all.entries()) {
+  // comments stay in the gaps between tokens (Babel lists them among the tokens)
+  const isComment = (token: any) => token.type === 'CommentLine' || token.type === 'CommentBlock';
+  const count = babelTokens.length;
+  let index = 0;
+  while (index < count && isComment(babelTokens[index])) index += 1;
+  for (; index < count; ) {
+    const token = babelTokens[index];
+    let after = index + 1;
+    while (after < count && isComment(babelTokens[after])) after += 1;
+    const next = after < count ? babelTokens[after] : undefined;
+    index = after;
     const label: string = typeof token.type === 'string' ? token.type : token.type.label;
-    // comments stay in the gaps between tokens (Babel lists them among the tokens)
-    if (label === 'eof' || token.type === 'CommentLine' || token.type === 'CommentBlock') continue;
+    if (label === 'eof') continue;
     const raw = text.slice(token.start, token.end);
     let key: string;
     if (label === 'template' || label === 'jsxText') key = `${label}:${raw.replace(/\s+/g, '')}`;
@@ -56,7 +64,6 @@ export function tokensOf(text: string, babelTokens: readonly any[]): Token[] {
     // depth counts braces and brackets only: parentheses come and go with formatting
     const counted = label !== '(' && label !== ')';
     if (bracket < 0 && counted) depth -= 1;
-    const next = all[index + 1];
     const nextLabel = next ? (typeof next.type === 'string' ? next.type : next.type.label) : '';
     // a trailing comma before a closing bracket is formatting too
     const trailingComma = label === ',' && (nextLabel === '}' || nextLabel === ']' || nextLabel === ')');
