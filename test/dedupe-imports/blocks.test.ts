@@ -91,6 +91,22 @@ describe('loads by block, read from the text', () => {
     expect(loadsByBlock("// note\u2028{ const a = require('a');\nconst b = require('a'); }\n")).toBeUndefined();
   });
 
+  it('reads a file with HTML in its strings, and stops at a `<` where JSX or a type assertion may start', () => {
+    // HTML in strings (test fixtures, templates) is no element
+    const html = "const a = require('a');\nit('x', () => { const b = require('a'); s = '<p>Don\\'t</p><br/>'; });\n";
+    expect(loadsByBlock(html)).toEqual([
+      { specifier: 'a', block: 0 },
+      { specifier: 'a', block: 1 },
+    ]);
+    // after a value a `<` compares (or opens type arguments), as do `<<`, `<=`, `<<=`
+    const compares = "const a = require('a');\nif (f(x) < 3 && y << 2 <= z) { w <<= 1; }\nconst m: Map<string, Array<number>> = new Map<string, number[]>();\n";
+    expect(loadsByBlock(compares)).toEqual([{ specifier: 'a', block: 0 }]);
+    // where an operand may stand: JSX (whose text `Don't` would open a string) or a type assertion
+    for (const element of ['x = <p>Don\'t</p>;', 'f(<p>Don\'t</p>);', 'return <p/>;', 'cond ? <a/> : <b/>;', 'if (x) <p>Don\'t</p>;', 'while (x) <p/>;', 'for await (const x of y) <p/>;', '} <p/>;', 'y = <T>x;', 'const g = <T,>(a: T) => a;']) {
+      expect(loadsByBlock(`const a = require('a');\n${element}\nconst b = require('a');\n`), element).toBeUndefined();
+    }
+  });
+
   it('does not answer for the unusual code a review found it misread (each hid a second load)', () => {
     // a `/` after a line break may start a statement (`let x` then a regular expression)
     expect(loadsByBlock("require('x')\nlet x\n/'/.test(s); require('x') // '\n")).toBeUndefined();

@@ -12,7 +12,8 @@
  * after `)`, `}`, a lone `>` (TypeScript's `x as Array<T> / 2`), a `!` after a value (a non-null
  * assertion), `++`, a word that may be a name or an operator (`of`, `yield`, `await`), or a line
  * break after a value (a statement may have ended): each may start a regular expression or divide;
- * a number followed by a member (`0x1.require`); JSX; HTML-like comments; a string left open at a
+ * a number followed by a member (`0x1.require`); a `<` where an operand may stand (JSX, a TypeScript
+ * type assertion); HTML-like comments; a string left open at a
  * line end; code outside ASCII or an escape in a name; an escape in a specifier; unbalanced braces)
  * it answers `undefined`, and the file is read as before. A wrong answer could only come from a
  * misread `/`, quote or brace (hiding a load, or moving one to another block); every way of
@@ -29,6 +30,8 @@ export interface BlockLoad {
 
 /** After these words a `/` starts a regular expression (after any other word it divides). */
 const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'default', 'extends']);
+/** Words whose `( … )` a statement follows: after its `)` an operand may stand. */
+const STATEMENT_HEAD = new Set(['if', 'while', 'for', 'with']);
 /** Words that may be a name or an operator keyword (`of`, `yield`, `await`): a `/` after them is not read. */
 const AMBIGUOUS_WORD = new Set(['of', 'yield', 'await']);
 
@@ -37,9 +40,8 @@ const isWordCode = (code: number) =>
 
 /** Every load of the text with its block, in order; undefined where the text cannot be read with certainty. */
 export function loadsByBlock(text: string): BlockLoad[] | undefined {
-  // JSX (every element has `</` or `/>`, spaces or comments between them or not) and HTML-like
-  // comments (`<!--`, and `-->` where a line may start with it) are not read
-  if (/<\s*\/|\/\s*>/.test(text) || text.includes('<!--') || text.includes('-->')) return undefined;
+  // HTML-like comments (`<!--`, and `-->` where a line may start with it) are not read
+  if (text.includes('<!--') || text.includes('-->')) return undefined;
   // a parenthesised specifier (`require(('x'))` is a require of 'x') is not looked for
   if (/\b(?:require|import)\s*\(\s*\(/.test(text)) return undefined;
   const loads: BlockLoad[] = [];
@@ -53,6 +55,10 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
   let lastAfterDot = false;
   /** A line break stands between the last token and the next. */
   let lineBreak = false;
+  /** Open parentheses: whether each is a statement head's (`if (`, `while (`, `for (`, `for await (`, `with (`). */
+  const parens: boolean[] = [];
+  /** The last `)` closed a statement head (a statement may start after it), or one never opened. */
+  let closedHead = false;
   let i = text.startsWith('#!') ? lineCommentEnd(text, 0) : 0;
   const n = text.length;
   const push = (token: string) => {
@@ -173,7 +179,27 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
         // `.5` or `a.b`: the word scan that follows reads either
         push('.');
         i += 1;
+      } else if (c === 40 /* ( */ || c === 41 /* ) */) {
+        if (c === 40) parens.push(!lastAfterDot && (STATEMENT_HEAD.has(last ?? '') || (last === 'await' && beforeLast === 'for')));
+        else {
+          const head = parens.pop();
+          closedHead = head !== false;
+        }
+        push(String.fromCharCode(c));
+        i += 1;
       } else {
+        // a `<` where an operand may stand starts JSX (whose text the scan would misread: `<p>Don't</p>`)
+        // or a TypeScript type assertion or generic arrow: not read. After a value it compares (or
+        // opens type arguments: `Array<T>`), and a `</` or `/>` inside a string is no element.
+        if (c === 60) {
+          // after `)`, an element can only start the statement of an `if (…)`, `while (…)`, ... head
+          const operand = last === ')' ? (closedHead ? undefined : false) : startsRegex(last, lastAfterDot);
+          if (operand !== false) return undefined;
+          // `<<`, `<=`, `<<=` are one operator: after it an operand stands
+          i += text.startsWith('<<=', i) ? 3 : text.startsWith('<<', i) || text.startsWith('<=', i) ? 2 : 1;
+          push('<');
+          continue;
+        }
         push(String.fromCharCode(c));
         i += 1;
       }
