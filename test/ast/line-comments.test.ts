@@ -7,7 +7,6 @@ import { matchesOutsideLineComments } from '../../src/ast/comments.js';
 import { applicableTransforms } from '../../src/engine/run-file.js';
 import { Project } from '../../src/engine/project.js';
 import { chainOf } from '../support/transforms.js';
-import rateLimiter from '../../transforms/rate-limiter-redis/index.js';
 import mongooseLean from '../../transforms/mongoose-lean/index.js';
 import { tree } from '../support/tmp.js';
 
@@ -44,16 +43,11 @@ describe('matchesOutsideLineComments', () => {
   });
 });
 
-describe('prefilters that pass over `//` comments', () => {
+describe('the model-query prefilter passes over `//` comments', () => {
   const admitted = (transform: any, source: string) => {
     const project = new Project(tree({ 'a.js': source }), ['a.js']);
     return applicableTransforms(chainOf(transform), 'a.js', source, project).length > 0;
   };
-
-  it('rate-limiter-redis: a 429 only in comments (a vendored library\'s issue numbers) is no hand-written limiter', () => {
-    expect(admitted(rateLimiter, '// Set contenteditable to false on removals(#10429)\n$.fn.x = 1;\n')).toBe(false);
-    expect(admitted(rateLimiter, 'app.use((req, res, next) => res.status(429).end());\n')).toBe(true);
-  });
 
   it('mongoose-lean: `model` only in a comment names no model', () => {
     expect(admitted(mongooseLean, '// use the active box-sizing model\njQuery.find(selector);\n')).toBe(false);

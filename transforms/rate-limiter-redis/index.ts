@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTransform } from '../../src/transform.js';
-import { matchesOutsideLineComments } from '../../src/ast/comments.js';
+import { lineCommentEnd } from '../../src/ast/comments.js';
 import { rewriteExpressRateLimit } from './express-rate-limit.js';
 import { rewriteFlexible } from './flexible.js';
 import { rewriteHandWritten } from './hand-written.js';
@@ -28,7 +28,35 @@ const skipReasons: Record<Reason, string> = {
     'the project uses rate-limiter-flexible, whose `duration` is whole seconds, and the window is not a whole number of seconds (or is only known at run time); port the limiter by hand',
 };
 
-const STATUS_429 = /429/g;
+const STATUS_METHOD = /\b(?:status|sendStatus)\b/g;
+
+/**
+ * Whether the text may hold a call `x.status(429)` or `x.sendStatus(429)` (what a hand-written
+ * limiter answers, see `is429Call`): the method's name, then a `429` before the next `;` (type
+ * arguments, parentheses and comments, which may hold a `;`, may stand between). Loose on purpose:
+ * it may admit a file with no such call, never leave one out.
+ */
+export function mayAnswer429(source: string): boolean {
+  if (!source.includes('429')) return false;
+  STATUS_METHOD.lastIndex = 0;
+  for (let match = STATUS_METHOD.exec(source); match; match = STATUS_METHOD.exec(source)) {
+    for (let i = match.index + match[0].length; i < source.length; i += 1) {
+      const c = source.charCodeAt(i);
+      if (c === 59 /* ; */) break;
+      if (c === 47 /* / */ && source.charCodeAt(i + 1) === 42 /* * */) {
+        const close = source.indexOf('*/', i + 2);
+        if (close < 0) return true;
+        i = close + 1;
+      } else if (c === 47 && source.charCodeAt(i + 1) === 47) {
+        i = lineCommentEnd(source, i) - 1;
+      } else if (c === 52 /* 4 */ && source.startsWith('429', i)) {
+        STATUS_METHOD.lastIndex = 0;
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 export default defineTransform({
   id: 'rate-limiter-redis',
@@ -44,8 +72,8 @@ export default defineTransform({
   ],
   skipReasons,
   needs: ['express-rate-limit', 'RateLimiterMemory', '429'],
-  // a hand-written limiter answers `.status(429)`: a 429 in code, not only in `//` comments (vendored libraries' issue numbers)
-  prefilter: (source) => source.includes('express-rate-limit') || source.includes('RateLimiterMemory') || matchesOutsideLineComments(source, STATUS_429),
+  // a hand-written limiter answers `.status(429)`
+  prefilter: (source) => source.includes('express-rate-limit') || source.includes('RateLimiterMemory') || mayAnswer429(source),
   scope: 'file',
   options: z.object({
     onRedisDown: z
