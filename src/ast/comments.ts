@@ -191,9 +191,9 @@ export function matchesOutsideLineComments(text: string, pattern: RegExp): boole
 
 /** The text from `start` to `end` is on a line that starts with `//`, with nothing between that could leave the comment (see above). */
 function inLineComment(text: string, start: number, end: number): boolean {
-  let lineStart = start;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart -= 1;
-  let at = lineStart;
+  const afterLf = start === 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
+  const cr = text.slice(afterLf, start).lastIndexOf('\r');
+  let at = cr === -1 ? afterLf : afterLf + cr + 1;
   while (text[at] === ' ' || text[at] === '\t') at += 1;
   if (!text.startsWith('//', at) || at + 2 > start) return false;
   return !/[`'"{}<\r\n\u2028\u2029]|\*\//.test(text.slice(at + 2, end));

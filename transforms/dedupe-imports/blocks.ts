@@ -192,9 +192,10 @@ export function loadsByBlock(text: string): BlockLoad[] | undefined {
         // or a TypeScript type assertion or generic arrow: not read. After a value it compares (or
         // opens type arguments: `Array<T>`), and a `</` or `/>` inside a string is no element.
         if (c === 60) {
-          // after `)`, an element can only start the statement of an `if (…)`, `while (…)`, ... head
+          // after `)`, an element can only start the statement of an `if (…)`, `while (…)`, ... head;
+          // after a line break a statement may have ended (`let x` then `<p>…</p>`: no comparison)
           const operand = last === ')' ? (closedHead ? undefined : false) : startsRegex(last, lastAfterDot);
-          if (operand !== false) return undefined;
+          if (operand !== false || lineBreak) return undefined;
           // `<<`, `<=`, `<<=` are one operator: after it an operand stands
           i += text.startsWith('<<=', i) ? 3 : text.startsWith('<<', i) || text.startsWith('<=', i) ? 2 : 1;
           push('<');
