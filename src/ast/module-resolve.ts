@@ -232,25 +232,42 @@ export function reachesText(project: ProjectView, path: string, test: (text: str
   if (!perProject) reachAnswers.set(project, (perProject = new Map()));
   let kept = perProject.get(test);
   if (!kept) perProject.set(test, (kept = new Map()));
-  const answers = source === undefined || source === project.readFile(path) ? kept : new Map(kept);
+  const onDisk = source === undefined || source === project.readFile(path);
+  const answers = onDisk ? kept : new Map(kept);
   const known = answers.get(path);
   if (known !== undefined) return known;
   const seen = new Set<string>([path]);
   const queue = [path];
+  /** The file each one was reached from: a match answers for every file on the way to it too. */
+  const from = new Map<string, string>();
+  let edges = loadedModules.get(project);
+  if (!edges) loadedModules.set(project, (edges = new Map()));
   while (queue.length > 0) {
     const current = queue.pop()!;
     const answer = answers.get(current);
     if (answer === false) continue; // its whole closure is known to be without a match
+    // (`source` is the text of `path` as the caller holds it, when that is not the one on disk)
+    const own = current === path && !onDisk;
     const text = current === path && source !== undefined ? source : project.readFile(current);
     if (text === undefined) continue;
     if (answer === true || test(text)) {
-      answers.set(path, true);
+      for (let file: string | undefined = current; file !== undefined; file = from.get(file)) answers.set(file, true);
       return true;
     }
-    for (const specifier of moduleSpecifiers(text)) {
-      const target = resolveModule(project, current, specifier);
-      if (target && !seen.has(target)) {
+    // the project modules a file's text names, once per file as it is on disk
+    let targets = own ? undefined : edges.get(current);
+    if (!targets) {
+      targets = [];
+      for (const specifier of moduleSpecifiers(text)) {
+        const target = resolveModule(project, current, specifier);
+        if (target) targets.push(target);
+      }
+      if (!own) edges.set(current, targets);
+    }
+    for (const target of targets) {
+      if (!seen.has(target)) {
         seen.add(target);
+        from.set(target, current);
         queue.push(target);
       }
     }
@@ -258,3 +275,5 @@ export function reachesText(project: ProjectView, path: string, test: (text: str
   for (const file of seen) answers.set(file, false);
   return false;
 }
+
+const loadedModules = new WeakMap<ProjectView, Map<string, string[]>>();
