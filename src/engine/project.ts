@@ -33,6 +33,8 @@ export class Project implements ProjectView {
   /** Each directory's entries as read once (name -> is a file; undefined for a symlink), and its names lower-cased. */
   private readonly listings = new Map<string, { kinds: Map<string, boolean | undefined>; folded: Set<string> } | null>();
   private readonly resolved = new Map<string, string | undefined>();
+  /** `resolveImport`'s answers by the importing file's folder and the specifier. */
+  private readonly resolvedFrom = new Map<string, string | undefined>();
   /** The file of each parsed tree, by its File and Program nodes. */
   private readonly trees = new Map<unknown, string>();
 
@@ -132,7 +134,14 @@ export class Project implements ProjectView {
 
   resolveImport(fromFile: string, specifier: string): string | undefined {
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
-    const base = posix.normalize(posix.join(posix.dirname(fromFile), specifier)).replace(/\/+$/, '');
+    const key = `${posix.dirname(fromFile)}\0${specifier}`;
+    if (this.resolvedFrom.has(key)) return this.resolvedFrom.get(key);
+    const target = this.resolveBase(posix.normalize(posix.join(posix.dirname(fromFile), specifier)).replace(/\/+$/, ''));
+    this.resolvedFrom.set(key, target);
+    return target;
+  }
+
+  private resolveBase(base: string): string | undefined {
     if (base.startsWith('../')) return undefined;
     if (this.resolved.has(base)) return this.resolved.get(base);
     const stem = base.replace(/\.(c|m)?jsx?$/, '');
