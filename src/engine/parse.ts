@@ -9,6 +9,9 @@ import jscodeshift, { type JSCodeshift } from 'jscodeshift';
 import recast from 'recast';
 import { dominantQuote } from '../ast/imports.js';
 import type { Language } from '../transform.js';
+import { sameTree, withRecastParse } from './tree-copy.js';
+
+const CHECK_TREE_COPY = process.env.HARDEN_CHECK_TREE_COPY === '1';
 
 export type { Language };
 
@@ -159,10 +162,16 @@ export function parseSource(source: string, path: string, dialect?: Dialect): Pa
     },
   };
   let ast: any;
+  const text = maskSeparators(maskShebang(source));
   try {
-    ast = recast.parse(maskSeparators(maskShebang(source)), { parser, tabWidth: style.tabWidth });
+    ast = recast.parse(text, { parser, tabWidth: style.tabWidth });
   } catch (error) {
     throw toParseError(error as BabelError);
+  }
+  if (CHECK_TREE_COPY && !sameTree(ast, withRecastParse(() => recast.parse(text, { parser, tabWidth: style.tabWidth })))) {
+    const message = `tree copy: the parse of ${path} differs from recast's own (HARDEN_CHECK_TREE_COPY)`;
+    process.stderr.write(`${message}\n`);
+    throw new Error(message);
   }
   const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
   if (fatal) throw toParseError(fatal);
