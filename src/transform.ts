@@ -169,7 +169,9 @@ export interface TransformDefinition<
    * Finds candidates, proves each safe, edits the AST, reports sites. May run twice on a file: an
    * analysis pass on a plain Babel AST whose edits are discarded, then, if a site changed, on the
    * recast AST that is printed. Decide from the code alone (not from run order, `comments` or
-   * Babel's `leadingComments`: the analysis pass attaches no comment to any node). Keep nothing
+   * Babel's `leadingComments`: the analysis pass attaches no comment to any node). The analysis
+   * pass ends at the first change `sites.changed` accepts: the engine throws out of that call (a
+   * transform that catches it still ends there), so keep no state that a half-run leaves wrong. Keep nothing
    * of `root`'s tree beyond `apply` (cache facts, not nodes): once a pass is over the engine empties
    * the tree's lists so the collector frees it at once (`HARDEN_CHECK_DISCARD=1`: a kept node
    * throws when read). Other files' trees from `project.parse` stay whole for the run.
