@@ -240,8 +240,23 @@ function importIndex(j: JSCodeshift, body: any[], locals: readonly string[] | un
  */
 function firstUseIndex(j: JSCodeshift, body: any[], locals: readonly string[]): number {
   const names = new Set(locals);
-  // (the name test is find's filter: a NodePath is made only for a mention)
-  const mentions = (node: any) => j(node).find(j.Identifier, (id: any) => names.has(id.name)).size() > 0;
+  // the identifier names below each node, read once (find's filter only collects them: no NodePath
+  // is made); the loop below and both searches after it ask about the same statements
+  const namesBelow = new Map<any, Set<string>>();
+  const mentionsAny = (node: any, wanted: ReadonlySet<string>) => {
+    let found = namesBelow.get(node);
+    if (!found) {
+      const collected = new Set<string>();
+      j(node).find(j.Identifier, (id: any) => {
+        collected.add(id.name);
+        return false;
+      });
+      namesBelow.set(node, (found = collected));
+    }
+    for (const name of wanted) if (found.has(name)) return true;
+    return false;
+  };
+  const mentions = (node: any) => mentionsAny(node, names);
   const declared = (node: any) => {
     const inner = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
     return inner?.type === 'FunctionDeclaration' ? inner : undefined;
@@ -260,7 +275,7 @@ function firstUseIndex(j: JSCodeshift, body: any[], locals: readonly string[]): 
   // the first mention of the names themselves reads best (a function that uses them, right after
   // the imports above it), unless a hoisted call runs that function earlier
   const original = new Set(locals);
-  const firstMention = body.findIndex((node) => j(node).find(j.Identifier, (id: any) => original.has(id.name)).size() > 0);
+  const firstMention = body.findIndex((node) => mentionsAny(node, original));
   if (loadUse === -1) return firstMention;
   return firstMention === -1 ? loadUse : Math.min(loadUse, firstMention);
 }
