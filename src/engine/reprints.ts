@@ -22,6 +22,7 @@
  */
 import { createRequire } from 'node:module';
 import recast from 'recast';
+import { RECAST_PORTED } from './tree-copy.js';
 
 const require = createRequire(import.meta.url);
 const patcher = require('recast/lib/patcher.js') as { getReprinter(path: any): ((print: any) => any) | undefined; Patcher: any };
@@ -279,12 +280,14 @@ const recastGetReprinter = patcher.getReprinter;
 
 /** Runs `print` with recast's own search installed (the check that this one prints the same). */
 export function withRecastSearch<T>(print: () => T): T {
+  const installed = patcher.getReprinter;
   patcher.getReprinter = recastGetReprinter;
   try {
     return print();
   } finally {
-    patcher.getReprinter = getReprinter;
+    patcher.getReprinter = installed;
   }
 }
 
-patcher.getReprinter = getReprinter;
+// (a port of recast 0.23.21's code, see tree-copy.ts)
+if (RECAST_PORTED) patcher.getReprinter = getReprinter;

@@ -21,6 +21,11 @@ import { createRequire } from 'node:module';
 import recast from 'recast';
 
 const require = createRequire(import.meta.url);
+/**
+ * This module and reprints.ts are ports of recast 0.23.21's code: with another recast installed
+ * (the dependency allows any 0.23), recast keeps its own.
+ */
+export const RECAST_PORTED = (require('recast/package.json') as { version: string }).version === '0.23.21';
 const parserModule = require('recast/lib/parser.js') as { parse(source: string, options?: unknown): any };
 const util = require('recast/lib/util.js') as {
   getOption(options: unknown, key: string, fallback: unknown): any;
@@ -225,12 +230,13 @@ const recastParse = parserModule.parse;
 
 /** Runs `parse` with recast's own parse installed (the check that this one builds the same tree). */
 export function withRecastParse<T>(run: () => T): T {
+  const installed = parserModule.parse;
   parserModule.parse = recastParse;
   try {
     return run();
   } finally {
-    parserModule.parse = parse;
+    parserModule.parse = installed;
   }
 }
 
-parserModule.parse = parse;
+if (RECAST_PORTED) parserModule.parse = parse;
