@@ -144,6 +144,8 @@ export interface TransformDefinition<
    * imported twice", "the file or a module it loads names mongoose"): the file's text, and the
    * project for cheap text-level questions about other files (no parse). Must never reject a file
    * the transform could change; a file it rejects gets no site at all, not even a skipped one.
+   * Its answer depends on its arguments alone: one function several transforms share is asked
+   * once per file.
    */
   prefilter?: (source: string, file: { path: string; project: ProjectView }) => boolean;
   scope: 'file';

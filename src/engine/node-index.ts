@@ -48,7 +48,15 @@ function matches(typeName: string, nodeType: string): boolean {
   return verdict;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => Object.prototype.toString.call(value) === '[object Object]';
+/** ast-types' `builtInTypes.object` check: a plain object (a node, `extra`, ...), not a RegExp or a Date. */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => Object.prototype.toString.call(value) === '[object Object]';
+
+/** ast-types' finalized definition of a node type (what `defFromValue` finds), if there is one. */
+export function finalizedDef(type: string): any {
+  // ast-types' namedTypes holds exactly the finalized definitions (Type.def would create one)
+  const def = hasOwn.call(types.namedTypes, type) ? (types as any).Type.def(type) : undefined;
+  return def?.finalized ? def : undefined;
+}
 
 /**
  * A node type's fields, in ast-types' order (they depend on the type only: ast-types looks the
@@ -63,9 +71,8 @@ const fieldsByType = new Map<string, TypeFields | null>();
 function typeFields(type: string, value: any): TypeFields | null {
   let entry = fieldsByType.get(type);
   if (entry === undefined) {
-    // ast-types' namedTypes holds exactly the finalized definitions (Type.def would create one)
-    const def = hasOwn.call(types.namedTypes, type) ? (types as any).Type.def(type) : undefined;
-    if (!def?.finalized) entry = null;
+    const def = finalizedDef(type);
+    if (!def) entry = null;
     else {
       const names: string[] = types.getFieldNames(value);
       entry = { names, fields: names.map((name) => (def.allFields as Record<string, TypeFields['fields'][number]>)[name]!) };

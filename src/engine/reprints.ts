@@ -20,19 +20,16 @@
  * when the two texts differ (print.ts; run the fixtures and the corpus gate with it after changing
  * this file).
  */
-import { createRequire } from 'node:module';
 import recast from 'recast';
-import { RECAST_PORTED } from './tree-copy.js';
+import { finalizedDef, isPlainObject as isObject } from './node-index.js';
+import { installPort, recastModule } from './recast-port.js';
 
-const require = createRequire(import.meta.url);
-const patcher = require('recast/lib/patcher.js') as { getReprinter(path: any): ((print: any) => any) | undefined; Patcher: any };
-const FastPath = (require('recast/lib/fast-path.js') as { default: any }).default;
-const linesModule = require('recast/lib/lines.js') as { concat(parts: unknown[]): any };
+const patcher = recastModule<{ getReprinter(path: any): ((print: any) => any) | undefined; Patcher: any }>('patcher.js');
+const FastPath = recastModule<{ default: any }>('fast-path.js').default;
+const linesModule = recastModule<{ concat(parts: unknown[]): any }>('lines.js');
 
 const types = recast.types as any;
 const { Printable, Expression, ReturnStatement, SourceLocation } = types.namedTypes;
-const hasOwn = Object.prototype.hasOwnProperty;
-const toString = Object.prototype.toString;
 const riskyAdjoiningCharExp = /[0-9a-z_$]/i;
 
 /** What ast-types' checks answer for a node of one `type` (they depend on the type alone). */
@@ -51,7 +48,7 @@ function factsOf(type: string): TypeFacts {
     const example = { type };
     // `Def.check(value)` without `deep` looks at `value.type` only (see ast-types' DefImpl.check)
     facts = {
-      def: hasOwn.call(types.namedTypes, type) && types.Type.def(type).finalized ? types.Type.def(type) : null,
+      def: finalizedDef(type),
       printable: Printable.check(example),
       expression: Expression.check(example),
       returnStatement: ReturnStatement.check(example),
@@ -68,8 +65,6 @@ function factsOfValue(value: any): TypeFacts | undefined {
   return typeof type === 'string' ? factsOf(type) : undefined;
 }
 
-const isObject = (value: unknown): boolean => toString.call(value) === '[object Object]';
-const isArray = (value: unknown): boolean => toString.call(value) === '[object Array]';
 const isPrintable = (value: any): boolean => factsOfValue(value)?.printable ?? false;
 
 /** ast-types' `getFieldValue`: the value, or the field's default when the object lacks it. */
@@ -77,7 +72,7 @@ function fieldValue(object: any, name: string): unknown {
   const value = object[name];
   if (value !== undefined) return value;
   const field = factsOfValue(object)?.def?.allFields[name];
-  return field ? field.getValue(object) : object && value;
+  return field ? field.getValue(object) : undefined;
 }
 
 /**
@@ -129,7 +124,7 @@ function findAnyReprints(newPath: any, oldPath: any, reprints: any[]): boolean {
   const oldNode = top(oldPath);
   if (newNode === oldNode) return true;
   if (newNode === null || typeof newNode !== 'object') return false;
-  if (isArray(newNode)) return findArrayReprints(newPath, oldPath, reprints);
+  if (Array.isArray(newNode)) return findArrayReprints(newPath, oldPath, reprints);
   if (isObject(newNode)) return findObjectReprints(newPath, oldPath, reprints);
   return false;
 }
@@ -139,7 +134,7 @@ function findArrayReprints(newPath: any, oldPath: any, reprints: any[]): boolean
   const oldNode = top(oldPath);
   if (newNode === oldNode || newPath.valueIsDuplicate() || oldPath.valueIsDuplicate()) return true;
   const length = newNode.length;
-  if (!(isArray(oldNode) && oldNode.length === length)) return false;
+  if (!(Array.isArray(oldNode) && oldNode.length === length)) return false;
   for (let i = 0; i < length; i += 1) {
     newPath.stack.push(i, newNode[i]);
     oldPath.stack.push(i, oldNode[i]);
@@ -274,20 +269,5 @@ function needsTrailingSpace(oldLines: any, oldLoc: any, newLines: any): boolean 
   return Boolean(newLastChar && riskyAdjoiningCharExp.test(newLastChar) && charAfterOldLoc && riskyAdjoiningCharExp.test(charAfterOldLoc));
 }
 
-// --- recast's own search, for HARDEN_CHECK_REPRINTS ----------------------------------------------
-
-const recastGetReprinter = patcher.getReprinter;
-
 /** Runs `print` with recast's own search installed (the check that this one prints the same). */
-export function withRecastSearch<T>(print: () => T): T {
-  const installed = patcher.getReprinter;
-  patcher.getReprinter = recastGetReprinter;
-  try {
-    return print();
-  } finally {
-    patcher.getReprinter = installed;
-  }
-}
-
-// (a port of recast 0.23.21's code, see tree-copy.ts)
-if (RECAST_PORTED) patcher.getReprinter = getReprinter;
+export const withRecastSearch = installPort(patcher, 'getReprinter', getReprinter);

@@ -60,12 +60,18 @@ export type FileResult =
 /** The transforms of `chain` whose extension and text prefilter admit this file. */
 export function applicableTransforms(chain: readonly ResolvedTransform[], path: string, source: string, project: ProjectView) {
   const ext = extensionOf(path);
+  // a prefilter several transforms share (mongoose-lean and -paginate: `mayQueryModels`) answers once per file
+  const answers = new Map<NonNullable<TransformDefinition['prefilter']>, boolean>();
   return chain.filter((entry): entry is ResolvedTransform & { definition: TransformDefinition } => {
     const { definition } = entry;
     if (definition.scope !== 'file') return false;
     if (definition.extensions && !definition.extensions.includes(ext)) return false;
     if (definition.needs.length > 0 && !definition.needs.some((needle) => source.includes(needle))) return false;
-    return definition.prefilter ? definition.prefilter(source, { path, project }) : true;
+    const prefilter = definition.prefilter;
+    if (!prefilter) return true;
+    let answer = answers.get(prefilter);
+    if (answer === undefined) answers.set(prefilter, (answer = prefilter(source, { path, project })));
+    return answer;
   });
 }
 

@@ -17,30 +17,26 @@
  * when the two trees differ (parse.ts; run the fixtures and the corpus gate with it after changing
  * this file).
  */
-import { createRequire } from 'node:module';
 import recast from 'recast';
+import { isPlainObject } from './node-index.js';
+import { installPort, recastModule, recastRequire } from './recast-port.js';
 
-const require = createRequire(import.meta.url);
-/**
- * This module and reprints.ts are ports of recast 0.23.21's code: with another recast installed
- * (the dependency allows any 0.23), recast keeps its own.
- */
-export const RECAST_PORTED = (require('recast/package.json') as { version: string }).version === '0.23.21';
-const parserModule = require('recast/lib/parser.js') as { parse(source: string, options?: unknown): any };
-const util = require('recast/lib/util.js') as {
+const parserModule = recastModule<{ parse(source: string, options?: unknown): any }>('parser.js');
+const util = recastModule<{
   getOption(options: unknown, key: string, fallback: unknown): any;
   fixFaultyLocations(node: any, lines: any): void;
   getTrueLoc(node: any, lines: any): { start: any; end: any };
   comparePos(a: any, b: any): number;
-};
-const { normalize } = require('recast/lib/options.js') as { normalize(options: unknown): any };
-const { fromString } = require('recast/lib/lines.js') as { fromString(source: string, options: unknown): any };
-const { attach } = require('recast/lib/comments.js') as { attach(comments: any[], ast: any, lines: any): void };
+}>('util.js');
+const { normalize } = recastModule<{ normalize(options: unknown): any }>('options.js');
+const { fromString, Lines } = recastModule<{ fromString(source: string, options: unknown): any; Lines: new (...args: any[]) => any }>('lines.js');
+const { attach } = recastModule<{ attach(comments: any[], ast: any, lines: any): void }>('comments.js');
+/** recast's fallback for a parser that gives no tokens (harden's always does). */
+const esprimaTokens = (text: string): any[] => (recastRequire('esprima') as { tokenize(text: string, options: unknown): any[] }).tokenize(text, { loc: true });
 
 const types = recast.types as any;
 const b = types.builders;
 const { MethodDefinition, Property } = types.namedTypes;
-const toString = Object.prototype.toString;
 
 function parse(source: string, options?: unknown): any {
   const normalized = normalize(options);
@@ -58,7 +54,7 @@ function parse(source: string, options?: unknown): any {
     ecmaVersion: 6,
     sourceType: util.getOption(normalized, 'sourceType', 'module'),
   });
-  const tokens = Array.isArray(ast.tokens) ? ast.tokens : require('esprima').tokenize(sourceWithoutTabs, { loc: true });
+  const tokens: any[] = Array.isArray(ast.tokens) ? ast.tokens : esprimaTokens(sourceWithoutTabs);
   delete ast.tokens;
   for (const token of tokens) {
     if (typeof token.value === 'string') continue;
@@ -133,13 +129,13 @@ class TreeCopier {
     if (typeof node !== 'object' || node === null) return node;
     const known = this.seen.get(node);
     if (known !== undefined) return known;
-    if (toString.call(node) === '[object Array]') {
+    if (Array.isArray(node)) {
       const copy = node.slice();
       this.seen.set(node, copy);
       for (let i = 0; i < node.length; i += 1) if (i in node) copy[i] = this.copy(node[i]);
       return copy;
     }
-    if (toString.call(node) !== '[object Object]') return node;
+    if (!isPlainObject(node as unknown)) return node;
     if (mayNeedFix(node)) util.fixFaultyLocations(node, this.lines);
     const copy = Object.create(Object.getPrototypeOf(node));
     Object.defineProperty(copy, 'original', originalProperty);
@@ -214,11 +210,11 @@ export function sameTree(a: any, b: any, pairs = new Map<object, object>()): boo
   if (paired !== undefined) return paired === b;
   pairs.set(a, b);
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  if (a.constructor?.name === 'Lines') return String(a.toString()) === String(b.toString());
-  const tag = toString.call(a);
-  if (tag !== toString.call(b)) return false;
-  if (tag !== '[object Object]' && tag !== '[object Array]') return String(a) === String(b);
-  if (tag === '[object Array]' && a.length !== b.length) return false;
+  if (a instanceof Lines) return String(a.toString()) === String(b.toString());
+  const plain = isPlainObject(a as unknown);
+  if (Array.isArray(a) !== Array.isArray(b) || plain !== isPlainObject(b as unknown)) return false;
+  if (!Array.isArray(a) && !plain) return String(a) === String(b);
+  if (Array.isArray(a) && a.length !== b.length) return false;
   const keys = Object.keys(a);
   const otherKeys = Object.keys(b);
   if (keys.length !== otherKeys.length || keys.some((key, i) => key !== otherKeys[i])) return false;
@@ -226,17 +222,5 @@ export function sameTree(a: any, b: any, pairs = new Map<object, object>()): boo
   return !('original' in a || 'original' in b) || sameTree(a.original, b.original, pairs);
 }
 
-const recastParse = parserModule.parse;
-
-/** Runs `parse` with recast's own parse installed (the check that this one builds the same tree). */
-export function withRecastParse<T>(run: () => T): T {
-  const installed = parserModule.parse;
-  parserModule.parse = recastParse;
-  try {
-    return run();
-  } finally {
-    parserModule.parse = installed;
-  }
-}
-
-if (RECAST_PORTED) parserModule.parse = parse;
+/** Runs `run` with recast's own parse installed (the check that this one builds the same tree). */
+export const withRecastParse = installPort(parserModule, 'parse', parse);

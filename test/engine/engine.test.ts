@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { registry } from '../../transforms/index.js';
 import { discover } from '../../src/engine/discover.js';
 import { run } from '../../src/changeset/run.js';
-import type { ResolvedTransform } from '../../src/engine/run-file.js';
+import { applicableTransforms, type ResolvedTransform } from '../../src/engine/run-file.js';
+import { Project } from '../../src/engine/project.js';
+import { defineTransform } from '../../src/transform.js';
+import { z } from 'zod';
 import { breaksSyntax, chainOf, keepsNodes, projectWide, redeclares, renamesCarelessly, requestsSupport, throws } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
 
@@ -121,6 +124,20 @@ describe('failures stay with their file', () => {
       // (thrown again, wrapped), three times when the transform swallows it and goes on
       expect(calls.changed).toBe(wrap ? 4 : 6);
     }
+  });
+
+  it('asks a prefilter several transforms share once per file, after each one\'s needs', () => {
+    const asked: string[] = [];
+    const shared = (source: string, file: { path: string }) => {
+      asked.push(file.path);
+      return source.includes('yes');
+    };
+    const withPrefilter = (id: string, needs: string[]) => ({ ...defineTransform({ id, title: id, description: id, seed: { review: '000', finding: 'x' }, skipReasons: {}, needs, scope: 'file', options: z.object({}), apply() {} }), prefilter: shared });
+    const chain = chainOf(withPrefilter('test-a', ['find']), withPrefilter('test-b', ['find']), withPrefilter('test-c', ['absent']));
+    const project = new Project(tree({ 'a.js': 'find yes', 'b.js': 'find no' }), ['a.js', 'b.js']);
+    expect(applicableTransforms(chain, 'a.js', 'find yes', project).map((t) => t.definition.id)).toEqual(['test-a', 'test-b']);
+    expect(applicableTransforms(chain, 'b.js', 'find no', project)).toEqual([]);
+    expect(asked).toEqual(['a.js', 'b.js']);
   });
 
   it('with HARDEN_CHECK_DISCARD=1, a transform reading a node of a file harden is done with fails on the file it reads it in', () => {

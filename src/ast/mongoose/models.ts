@@ -40,14 +40,8 @@ const MODEL_TEXT = /\bstatics\b|\.\s*static\s*\(|model/gi;
  * for them: its `X.find()` calls could only have been reported as "not provably a model".
  */
 export function mayQueryModels(source: string, file: { path: string; project: ProjectView }): boolean {
-  // (asked once per transform that uses it, of the same file in a row)
-  const last = lastQuestion;
-  if (last && last.source === source && last.path === file.path && last.project === file.project) return last.answer;
-  const answer = namesMongoose(source) || matchesOutsideLineComments(source, MODEL_TEXT) || reachesText(file.project, file.path, namesMongoose, source);
-  lastQuestion = { source, path: file.path, project: file.project, answer };
-  return answer;
+  return namesMongoose(source) || matchesOutsideLineComments(source, MODEL_TEXT) || reachesText(file.project, file.path, namesMongoose, source);
 }
-let lastQuestion: { source: string; path: string; project: ProjectView; answer: boolean } | undefined;
 
 export class ModelResolver {
   private readonly index: ModelIndex;
