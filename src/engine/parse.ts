@@ -97,7 +97,7 @@ export class ParseError extends Error {
   }
 }
 
-interface BabelError {
+export interface BabelError {
   reasonCode?: string;
   message: string;
   loc?: { line: number; column: number };
@@ -119,6 +119,16 @@ export function babelParseFile(text: string, options: ParserOptions): any {
 
 /** Recovered errors harden tolerates: only redeclared bindings. */
 const TOLERATED_REASONS = new Set(['VarRedeclaration']);
+
+/**
+ * How many redeclarations Babel recovered from (`ast.errors` of a parse with error recovery on);
+ * throws the first recovered error harden does not tolerate, as a ParseError.
+ */
+export function acceptRecovered(recovered: readonly BabelError[]): number {
+  const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
+  if (fatal) throw toParseError(fatal);
+  return recovered.length;
+}
 
 function toParseError(error: BabelError): ParseError {
   if (error instanceof RangeError) throw error; // stack overflow: not a syntax error, reported by the run
@@ -173,9 +183,7 @@ export function parseSource(source: string, path: string, dialect?: Dialect): Pa
     process.stderr.write(`${message}\n`);
     throw new Error(message);
   }
-  const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
-  if (fatal) throw toParseError(fatal);
-  return { ast, style, redeclarations: recovered.length, options, ...(sourceTokens ? { sourceTokens } : {}) };
+  return { ast, style, redeclarations: acceptRecovered(recovered), options, ...(sourceTokens ? { sourceTokens } : {}) };
 }
 
 /**
@@ -194,10 +202,7 @@ export function parseForAnalysis(source: string, path: string, dialect?: Dialect
   } catch (error) {
     throw toParseError(error as BabelError);
   }
-  const recovered: BabelError[] = ast.errors ?? [];
-  const fatal = recovered.find((error) => !TOLERATED_REASONS.has(error.reasonCode ?? ''));
-  if (fatal) throw toParseError(fatal);
-  return { ast, redeclarations: recovered.length };
+  return { ast, redeclarations: acceptRecovered(ast.errors ?? []) };
 }
 
 /** Line terminator, BOM and trailing-newline facts of a file's text. */

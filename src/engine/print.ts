@@ -7,16 +7,17 @@ import recast from 'recast';
 import { lineCommentEnd } from '../ast/comments.js';
 import { insertedLines, splitLines } from './line-diff.js';
 import { maskShebang, unmaskSeparators, type ParsedFile, type TextStyle } from './parse.js';
-import { reconcile } from './reconcile.js';
+import { reconcileParsed, type Reconciled } from './reconcile.js';
 import { withRecastSearch } from './reprints.js';
 
 const CHECK_REPRINTS = process.env.HARDEN_CHECK_REPRINTS === '1';
 
 /**
  * Prints an AST parsed by `parseSource`, reusing the original text of every untouched node.
- * `source` is the text it was parsed from (BOM stripped).
+ * `source` is the text it was parsed from (BOM stripped). With the text, Babel's recovered errors
+ * of it when printing parsed exactly that text with the file's parser options (see `Reconciled`).
  */
-export function printAst(parsed: ParsedFile, source: string, style: TextStyle): string {
+export function printAst(parsed: ParsedFile, source: string, style: TextStyle): Reconciled {
   const { ast, style: print } = parsed;
   const options = {
     lineTerminator: style.eol,
@@ -37,7 +38,9 @@ export function printAst(parsed: ParsedFile, source: string, style: TextStyle): 
     }
   }
   const whole = restorePrologue(source, unmaskShebang(source, unmaskSeparators(source, printed)), ast.program?.directives ?? []);
-  return separateAppendedStatement(source, joinInsertedImports(source, reconcile(source, whole, parsed.options, parsed.sourceTokens, print)));
+  const reconciled = reconcileParsed(source, whole, parsed.options, parsed.sourceTokens, print);
+  const text = separateAppendedStatement(source, joinInsertedImports(source, reconciled.text));
+  return text === reconciled.text ? reconciled : { text };
 }
 
 /** One top-level import or require on one line: `import x from 'm';`, `const { a } = require('m');`. */

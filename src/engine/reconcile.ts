@@ -10,7 +10,7 @@
  */
 import type { ParserOptions } from '@babel/parser';
 import { semicolonCounts } from '../ast/imports.js';
-import { babelParseFile as babelParse, detectPrintStyle, maskShebang, type PrintStyle } from './parse.js';
+import { babelParseFile as babelParse, detectPrintStyle, maskShebang, type BabelError, type PrintStyle } from './parse.js';
 import { align, dropIslands, lineIndent, lineNumbers, parseWithTokens, slide, tokenize, tokensOf, type Entry, type Token } from './token-align.js';
 
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*/g;
@@ -498,13 +498,35 @@ export function reconcile(
   sourceTokens?: readonly any[],
   style: PrintStyle = detectPrintStyle(source),
 ): string {
-  if (source === printedText) return printedText;
+  return reconcileParsed(source, printedText, options, sourceTokens, style).text;
+}
+
+/**
+ * A text and, when the work that made it parsed exactly that text (with the options given and error
+ * recovery on), Babel's recovered errors of that parse: a caller that checks the text parses needs
+ * no parse of its own.
+ */
+export interface Reconciled {
+  text: string;
+  recovered?: readonly BabelError[];
+}
+
+/** `reconcile`, with the errors of the parse that proved the result when there was one. */
+export function reconcileParsed(
+  source: string,
+  printedText: string,
+  options: ParserOptions,
+  sourceTokens?: readonly any[],
+  style: PrintStyle = detectPrintStyle(source),
+): Reconciled {
+  if (source === printedText) return { text: printedText };
   // recast's parse keeps Babel's tokens, of the source itself when it has no tabs or CR (see ParsedFile)
   const original = sourceTokens ? tokensOf(source, sourceTokens) : tokenize(source, options);
   // one parse of the printed text gives its tokens and the program the result must equal
   const printedFile = parseWithTokens(printedText, options);
   const printed = printedFile && tokensOf(printedText, printedFile.tokens);
-  if (!original || !printed || original.length === 0 || printed.length === 0) return printedText;
+  const asPrinted: Reconciled = printedFile ? { text: printedText, recovered: printedFile.errors ?? [] } : { text: printedText };
+  if (!original || !printed || original.length === 0 || printed.length === 0) return asPrinted;
   const entries = align(original, printed);
   slide(entries, original, printed, source, printedText);
   dropIslands(entries, original, printed);
@@ -512,17 +534,17 @@ export function reconcile(
   for (const keepSoft of [true, false]) {
     const text = compose(source, printedText, original, printed, entries, keepSoft, style);
     // nothing to undo (most prints on the corpus): the printed text is its own proof
-    if (text === printedText) return printedText;
+    if (text === printedText) return asPrinted;
     try {
-      const program = parseProgram(text, options);
-      if (sameProgram(program, target)) return text;
+      const file = parseFile(text, options);
+      if (sameProgram(file.program, target)) return { text, recovered: file.errors ?? [] };
     } catch {
       // try the next, less aggressive, composition
     }
   }
-  return printedText;
+  return asPrinted;
 }
 
-function parseProgram(text: string, options: ParserOptions): unknown {
-  return babelParse(maskShebang(text), { ...options, tokens: false, errorRecovery: true, attachComment: false }).program;
+function parseFile(text: string, options: ParserOptions): { program: unknown; errors?: BabelError[] } {
+  return babelParse(maskShebang(text), { ...options, tokens: false, errorRecovery: true, attachComment: false });
 }

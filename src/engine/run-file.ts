@@ -8,6 +8,7 @@ import './ast-types-patch.js';
 import { discardTree, indexRoot, stopIndexing } from './node-index.js';
 import type { AnyTransform, ProjectView, Requests, TransformDefinition } from '../transform.js';
 import {
+  acceptRecovered,
   detectTextStyle,
   extensionOf,
   isFlow,
@@ -22,6 +23,7 @@ import type { Collection } from 'jscodeshift';
 import type { Project } from './project.js';
 import { placeAddedRequires } from '../ast/imports.js';
 import { printAst } from './print.js';
+import type { Reconciled } from './reconcile.js';
 import { sourceLines } from './baseline.js';
 import { ROLE_TEXT } from './roles.js';
 import { ignoreComments, offsetLocator, SiteRecorder, type Site, type SiteFilter } from './sites.js';
@@ -180,7 +182,7 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   }
 
   const textStyle = detectTextStyle(text);
-  let printed: string;
+  let printed: Reconciled;
   try {
     printed = printAst(parsed, source, textStyle);
   } catch (error) {
@@ -188,14 +190,15 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   } finally {
     discardTree(pass.root); // nothing reads the trees once they are printed
   }
-  const output = (textStyle.bom ? '\uFEFF' : '') + printed;
+  const output = (textStyle.bom ? '\uFEFF' : '') + printed.text;
   if (output === text) return { status: 'unchanged', sites, parsed: true };
 
   const culprits = transforms.map((t) => t.definition.id).join(', ');
   try {
-    // Babel alone: whether the output parses, and with no new redeclaration (recast's tree is not needed)
-    const reparsed = parseForAnalysis(printed, path, dialect);
-    if (reparsed.redeclarations > parsed.redeclarations) {
+    // Babel alone: whether the output parses, and with no new redeclaration (recast's tree is not
+    // needed); printing's own parse of exactly this text answers when it made one
+    const redeclarations = printed.recovered ? acceptRecovered(printed.recovered) : parseForAnalysis(printed.text, path, dialect).redeclarations;
+    if (redeclarations > parsed.redeclarations) {
       return { status: 'error', message: `output of ${culprits} redeclares a binding; the file was left unchanged`, sites };
     }
   } catch (error) {

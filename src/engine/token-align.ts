@@ -6,7 +6,7 @@
  */
 import type { ParserOptions } from '@babel/parser';
 import { diffArrays } from 'diff';
-import { babelParseFile as babelParse, maskShebang } from './parse.js';
+import { babelParseFile as babelParse, maskShebang, type BabelError } from './parse.js';
 
 export interface Token {
   start: number;
@@ -30,7 +30,7 @@ export function tokenize(text: string, options: ParserOptions): Token[] | undefi
 }
 
 /** Babel's File for `text` with its token list (a shebang read as a comment of the same length), or undefined when it does not parse. */
-export function parseWithTokens(text: string, options: ParserOptions): { program: unknown; tokens: any[] } | undefined {
+export function parseWithTokens(text: string, options: ParserOptions): { program: unknown; tokens: any[]; errors?: BabelError[] } | undefined {
   try {
     return babelParse(maskShebang(text), { ...options, tokens: true, errorRecovery: true, attachComment: false });
   } catch {

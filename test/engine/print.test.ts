@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as babelParse } from '@babel/parser';
 import jscodeshift from 'jscodeshift';
-import { detectTextStyle, parseSource } from '../../src/engine/parse.js';
+import { detectTextStyle, parseForAnalysis, parseSource } from '../../src/engine/parse.js';
 import { joinInsertedImports, parsedPrologueEnd, printAst, scanPrologue, separateAppendedStatement } from '../../src/engine/print.js';
 
 describe('joinInsertedImports', () => {
@@ -112,12 +112,24 @@ describe('printing an edited tree', () => {
   const print = (source: string, edit: (root: any, ast: any) => void) => {
     const parsed = parseSource(source, 'x.js', { flow: false });
     edit(j(parsed.ast), parsed.ast);
-    return printAst(parsed, source, detectTextStyle(source));
+    return printAst(parsed, source, detectTextStyle(source)).text;
   };
   const rename = (from: string, to: string) => (root: any) =>
     root.find(j.Identifier, { name: from }).forEach((path: any) => {
       path.node.name = to;
     });
+
+  // the engine's check that the output parses takes these errors instead of parsing the text again
+  it("hands back Babel's recovered errors of the text it returns, when its own work parsed exactly that text", () => {
+    for (const source of ['let a = 1;\nlet a = 2;\nf(a);\n', "function g() {\n  x( 1 );\n}\nvar s = 'q';\n", '#!/usr/bin/env node\nlet a;\nlet a;\nf(a);\n']) {
+      const parsed = parseSource(source, 'x.js', { flow: false });
+      rename('f', 'h')(j(parsed.ast));
+      rename('x', 'y')(j(parsed.ast));
+      const printed = printAst(parsed, source, detectTextStyle(source));
+      expect(printed.text).not.toBe(source);
+      expect(printed.recovered?.map((error) => error.reasonCode)).toEqual(parseForAnalysis(printed.text, 'x.js').ast.errors.map((error: any) => error.reasonCode));
+    }
+  });
 
   // what any faster printing must keep (a first attempt, handing untouched statements back to recast
   // as their originals, re-indented the block comment below: see docs/performance.md)
