@@ -3,7 +3,12 @@
  * `{ mode, files, seconds, cpuSeconds, maxRssMb, parsed, changed, errors }` (CPU time of all the
  * process's threads: steadier than wall time on a shared machine). Each directory is a project of its own (as a user
  * runs harden on one repository at a time); times add up over the directories.
- *   node dist/bench/measure.js parse <dir>...                 Babel parse of every source file
+ *   node dist/bench/measure.js parse <dir>...                 Babel parse of every source file as harden
+ *                                                            reads it (its parser options: Flow where the
+ *                                                            package uses Flow, TypeScript + JSX in .tsx)
+ *   node dist/bench/measure.js parse-plain <dir>...           Babel parse with the jsx or typescript plugin
+ *                                                            alone (the baseline until 2026-12-01: it stops
+ *                                                            at the first Flow annotation of a file)
  *   node dist/bench/measure.js recast <dir>...                recast parse + print of every file
  *   node dist/bench/measure.js harden <jobs> <chain> <dir>... the chain (`mongo-express`, or one
  *                                                            transform id) as --dry-run computes it
@@ -13,7 +18,7 @@ import { parse as babelParse } from '@babel/parser';
 import { registry, REGISTRY_MODULE } from '../transforms/index.js';
 import { resolveChain } from '../src/cli/chain.js';
 import { discover } from '../src/engine/discover.js';
-import { parseSource, detectTextStyle, stripBom } from '../src/engine/parse.js';
+import { parseForAnalysis, parseSource, detectTextStyle, stripBom } from '../src/engine/parse.js';
 import { printAst } from '../src/engine/print.js';
 import { toAbsolute } from '../src/engine/paths.js';
 import { runParallel } from '../src/changeset/run.js';
@@ -39,6 +44,16 @@ for (const dir of dirs) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   if (mode === 'parse') {
+    const project = new Project(dir, discovery.files); // (its dialect answers come from package.json files)
+    for (const path of discovery.files) {
+      try {
+        parseForAnalysis(stripBom(readFileSync(toAbsolute(dir, path), 'utf8')), path, project.dialectOf(path));
+        parsed += 1;
+      } catch {
+        // counted as not parsed
+      }
+    }
+  } else if (mode === 'parse-plain') {
     for (const path of discovery.files) {
       try {
         babelParse(stripBom(readFileSync(toAbsolute(dir, path), 'utf8')), {
