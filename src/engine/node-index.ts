@@ -155,15 +155,25 @@ function exactVisit(this: ExactWalk, child: any, name: string | number, depth: n
 }
 
 /**
+ * Entries an index makes room for at once, per character of the file's text: Babel's trees of the
+ * corpus have one object or array per 4.2 characters at the densest (6 at the median), so room for
+ * one per 4 seldom grows (growing copies the lists, and the copies are garbage the collector meets).
+ */
+const CHARACTERS_PER_ENTRY = 4;
+/** At most this many at once: V8 makes a larger `new Array(n)` a dictionary, not a list. */
+const MAX_ROOM = 100_000;
+
+/**
  * Every object and array of a tree in document order, as parallel arrays (no object per entry):
  * the value, its parent entry, its name there, and one past its last descendant.
  */
 class NodeIndex {
-  readonly values: any[] = [];
+  readonly values: any[];
+  private readonly names: Array<string | number>;
   // entry numbers in typed arrays (grown by doubling): no boxed number per entry for the collector to copy
-  private parents = new Int32Array(1024);
-  private readonly names: Array<string | number> = [];
-  private ends = new Int32Array(1024);
+  private parents: Int32Array;
+  private ends: Int32Array;
+  private count = 0;
   private readonly byType = new Map<string, number[]>();
   private readonly paths: any[] = [];
   /** The entry of each NodePath made or found so far (where a `find` can start from). */
@@ -171,7 +181,15 @@ class NodeIndex {
   private readonly merged = new Map<string, number[]>();
 
   constructor(readonly root: any) {
+    const length = root.value?.end ?? root.value?.program?.end ?? 0;
+    const room = Math.min(MAX_ROOM, Math.max(1024, Math.ceil(length / CHARACTERS_PER_ENTRY)));
+    this.values = new Array(room);
+    this.names = new Array(room);
+    this.parents = new Int32Array(room);
+    this.ends = new Int32Array(room);
     this.add(root.value, '', -1);
+    this.values.length = this.count;
+    this.names.length = this.count;
     this.paths[0] = root;
     this.entries.set(root, 0);
   }
@@ -181,18 +199,18 @@ class NodeIndex {
     // no entry for what holds no node: an empty list, a Babel `extra` or a template's `value`
     // (a find starting there walks it, and finds nothing)
     if (typeof type !== 'string' && (Array.isArray(value) ? value.length === 0 : !hasObjectChild(value))) return;
-    const at = this.values.length;
+    const at = this.count++;
     if (at === this.parents.length) this.grow();
-    this.values.push(value);
+    this.values[at] = value;
     this.parents[at] = parent;
-    this.names.push(name);
+    this.names[at] = name;
     if (typeof type === 'string') {
       let bucket = this.byType.get(type);
       if (!bucket) this.byType.set(type, (bucket = []));
       bucket.push(at);
     }
     forEachChild(value, this.add, this, at);
-    this.ends[at] = this.values.length;
+    this.ends[at] = this.count;
   }
 
   private grow(): void {
