@@ -23,6 +23,14 @@ const SCRIPT_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'extra'
 const FRONTEND_DIRS = new Set(['public', 'static', 'client', 'frontend', 'front-end', 'browser', 'www', 'bundle', 'views', 'assets', 'web-app', 'webapp']);
 const FRONTEND_IMPORT =
   /\b(?:from\s*|require\(\s*)['"](?:vue|react|react-dom|react-dom\/client|preact|svelte|@angular\/core|next\/(?:link|router|navigation|image))['"]|\bimport\s+[\w{},\s*]+\s+from\s+['"][^'"]+\.(?:vue|svelte)['"]/;
+/** A word each match of FRONTEND_IMPORT contains (a scan for a word is much cheaper than the expression). */
+const FRONTEND_IMPORT_WORDS = ['vue', 'react', 'preact', 'svelte', '@angular/core', 'next/'];
+const BROWSER_GLOBALS =
+  /\bdocument\.(getElementById|querySelector(All)?|createElement|body|cookie|addEventListener)\b|\bwindow\.(location|addEventListener|localStorage|sessionStorage|document|navigator)\b|\blocalStorage\.(getItem|setItem)\b|\$\(\s*document\s*\)/;
+/** A word each match of BROWSER_GLOBALS contains. */
+const BROWSER_GLOBAL_WORDS = ['document', 'window.', 'localStorage.'];
+/** The role is decided once per file of the run, over every file: the text's expressions run only where a word they need is there. */
+const mentions = (text: string, words: readonly string[]) => words.some((word) => text.includes(word));
 const FRONTEND_LIBRARIES = ['vue', 'react', 'react-dom', 'next', 'nuxt', 'svelte', '@angular/core', 'preact', 'solid-js', 'react-native', 'vite'];
 
 /** The role a file's path, text and package give it, before front-end propagation through imports. */
@@ -59,7 +67,7 @@ export function directRole(path: string, text: string, pkg: PackageInfo | undefi
     isBinEntry(inPackage, pkg) ||
     /^(postinstall|preinstall|install)\.[cm]?js$/.test(base) ||
     /^cli\.[cm]?[jt]sx?$/.test(base) ||
-    /\bprocess\.stdin\b/.test(text)
+    (text.includes('process.stdin') && /\bprocess\.stdin\b/.test(text))
   ) {
     return 'script';
   }
@@ -69,11 +77,9 @@ export function directRole(path: string, text: string, pkg: PackageInfo | undefi
 function isFrontEnd(dirs: readonly string[], base: string, text: string, pkg: PackageInfo | undefined, hasDir: (dir: string) => boolean): boolean {
   if (dirs.some((dir) => FRONTEND_DIRS.has(dir))) return true;
   if (/^\s*(['"])use client\1/.test(text)) return true;
-  if (FRONTEND_IMPORT.test(text)) return true;
+  if (mentions(text, FRONTEND_IMPORT_WORDS) && FRONTEND_IMPORT.test(text)) return true;
   if (/\.jsx$/.test(base) || (/\.tsx$/.test(base) && /<\/[A-Za-z]|\/>/.test(text))) return true;
-  if (/\bdocument\.(getElementById|querySelector(All)?|createElement|body|cookie|addEventListener)\b|\bwindow\.(location|addEventListener|localStorage|sessionStorage|document|navigator)\b|\blocalStorage\.(getItem|setItem)\b|\$\(\s*document\s*\)/.test(text)) {
-    return true;
-  }
+  if (mentions(text, BROWSER_GLOBAL_WORDS) && BROWSER_GLOBALS.test(text)) return true;
   if (!pkg) return false;
   if (pkg.json.browser !== undefined) return true;
   // A package with a front-end framework: its `src/` is the front-end when the server lives apart.

@@ -69,4 +69,32 @@ describe('file roles', () => {
     expect(roleOf('src/schema.generated.js')).toBe('generated');
     expect(roleOf('src/widget.jsx')).toBe('front-end');
   });
+
+  it("reads code that imports a front-end framework or uses the browser's globals as front-end, and the same words in server code as source", () => {
+    const files: Record<string, string> = {
+      'package.json': '{ "name": "api" }',
+      'src/react.js': "import React from 'react';\nexport const A = () => React.createElement('a');\n",
+      'src/react-dom.js': "const { render } = require('react-dom/client');\n",
+      'src/vue.js': "const Vue = require( 'vue' );\n",
+      'src/preact.js': "import { h } from 'preact';\n",
+      'src/angular.ts': "import { Component } from '@angular/core';\n",
+      'src/next.js': "import Link from 'next/link';\n",
+      'src/svelte.js': "import App from './App.svelte';\n",
+      'src/sfc.js': "import Card from './Card.vue';\n",
+      'src/dom.js': "const el = document.getElementById('app');\n",
+      'src/nav.js': "window.location.href = '/';\n",
+      'src/storage.js': "const t = localStorage.getItem('token');\n",
+      'src/jquery.js': '$( document ).ready(() => {});\n',
+      'src/stdin.js': "process.stdin.on('data', () => {});\n",
+      // the words, in server code: a module named like one, a route, a property
+      'src/server.js': "const reactTo = require('./react-to');\napp.get('/window', (req, res) => res.send(req.document));\nconst nextPage = require('./next');\nconst svelte = 'svelte';\nprocess.stdinLike = 1;\n",
+      'src/react-to.js': 'module.exports = (e) => e.vue;\n',
+    };
+    const roleOf = rolesOf(files);
+    for (const file of ['react', 'react-dom', 'vue', 'preact', 'next', 'svelte', 'sfc', 'dom', 'nav', 'storage', 'jquery']) expect([file, roleOf(`src/${file}.js`)]).toEqual([file, 'front-end']);
+    expect(roleOf('src/angular.ts')).toBe('front-end');
+    expect(roleOf('src/stdin.js')).toBe('script');
+    expect(roleOf('src/server.js')).toBe('source');
+    expect(roleOf('src/react-to.js')).toBe('source');
+  });
 });
