@@ -487,21 +487,6 @@ const IGNORED = new Set([
 ]);
 
 /**
- * The printed text with every difference that is only formatting undone. Returns `printedText`
- * itself when it cannot prove the reconciled text means the same. `style`: the source's print
- * style, when the caller has it (a ParsedFile does).
- */
-export function reconcile(
-  source: string,
-  printedText: string,
-  options: ParserOptions,
-  sourceTokens?: readonly any[],
-  style: PrintStyle = detectPrintStyle(source),
-): string {
-  return reconcileParsed(source, printedText, options, sourceTokens, style).text;
-}
-
-/**
  * A text and, when the work that made it parsed exactly that text (with the options given and error
  * recovery on), Babel's recovered errors of that parse: a caller that checks the text parses needs
  * no parse of its own.
@@ -511,7 +496,12 @@ export interface Reconciled {
   recovered?: readonly BabelError[];
 }
 
-/** `reconcile`, with the errors of the parse that proved the result when there was one. */
+/**
+ * The printed text with every difference that is only formatting undone, and the errors of the
+ * parse that proved it when there was one. Returns `printedText` itself when it cannot prove the
+ * reconciled text means the same. `style`: the source's print style, when the caller has it (a
+ * ParsedFile does).
+ */
 export function reconcileParsed(
   source: string,
   printedText: string,
@@ -544,6 +534,9 @@ export function reconcileParsed(
   }
   return asPrinted;
 }
+
+/** `reconcileParsed`'s text alone. */
+export const reconcile = (...args: Parameters<typeof reconcileParsed>): string => reconcileParsed(...args).text;
 
 function parseFile(text: string, options: ParserOptions): { program: unknown; errors?: BabelError[] } {
   return babelParse(maskShebang(text), { ...options, tokens: false, errorRecovery: true, attachComment: false });
