@@ -8,7 +8,8 @@
  *                                                            package uses Flow, TypeScript + JSX in .tsx)
  *   node dist/bench/measure.js parse-plain <dir>...           Babel parse with the jsx or typescript plugin
  *                                                            alone (the baseline until 2026-12-01: it stops
- *                                                            at the first Flow annotation of a file)
+ *                                                            at a file's first Flow annotation, or at JSX
+ *                                                            in a .tsx file)
  *   node dist/bench/measure.js recast <dir>...                recast parse + print of every file
  *   node dist/bench/measure.js harden <jobs> <chain> <dir>... the chain (`mongo-express`, or one
  *                                                            transform id) as --dry-run computes it

@@ -133,7 +133,7 @@ function benchCorpus(name: string, dirs: readonly string[], perTransform: boolea
   const jscodeshift = withJscodeshift ? jscodeshiftChain(parse.files, dirs) : undefined;
   if (jscodeshift) rows.push(jscodeshift);
   table(rows, parse);
-  console.log(`\nparse: Babel parse of every file as harden reads it (${parse.parsed} of ${parse.files} parse); parse-plain: the jsx or typescript plugin alone, the baseline until 2026-12-01 (${plain.parsed} parse: it stops at a file's first Flow annotation)`);
+  console.log(`\nparse: Babel parse of every file as harden reads it (${parse.parsed} of ${parse.files} parse); parse-plain: the jsx or typescript plugin alone, the baseline until 2026-12-01 (${plain.parsed} parse: it stops at a file's first Flow annotation, or at JSX in a .tsx file)`);
   console.log(`prefilter: ${one.parsed} of ${one.files} files contain a string some transform needs; ${one.changed} would change, ${one.errors} errors`);
   const list = (seconds: number[]) => seconds.map((s) => s.toFixed(2)).join(', ');
   console.log(`harden mongo-express -j1 vs Babel parse-only: ${(one.seconds / parse.seconds).toFixed(2)}x (target <= 2x); peak ${one.maxRssMb} MB (target < 1 GB)`);

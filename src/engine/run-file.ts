@@ -196,8 +196,11 @@ export function runFile({ path, text, chain, project, filter }: RunFileInput): F
   const culprits = transforms.map((t) => t.definition.id).join(', ');
   try {
     // Babel alone: whether the output parses, and with no new redeclaration (recast's tree is not
-    // needed); printing's own parse of exactly this text answers when it made one
-    const redeclarations = printed.recovered ? acceptRecovered(printed.recovered) : parseForAnalysis(printed.text, path, dialect).redeclarations;
+    // needed). Printing's own parse of exactly this text answers when it made one and read the text
+    // as it is read now: it read the source's dialect, and an edit may move a leading `// @flow`
+    const sameReading = isFlow(printed.text, dialect) === flow;
+    const redeclarations =
+      printed.recovered && sameReading ? acceptRecovered(printed.recovered) : parseForAnalysis(printed.text, path, dialect).redeclarations;
     if (redeclarations > parsed.redeclarations) {
       return { status: 'error', message: `output of ${culprits} redeclares a binding; the file was left unchanged`, sites };
     }

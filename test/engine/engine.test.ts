@@ -8,7 +8,7 @@ import { applicableTransforms, type ResolvedTransform } from '../../src/engine/r
 import { Project } from '../../src/engine/project.js';
 import { defineTransform } from '../../src/transform.js';
 import { z } from 'zod';
-import { breaksSyntax, chainOf, keepsNodes, projectWide, redeclares, renamesCarelessly, requestsSupport, throws } from '../support/transforms.js';
+import { breaksSyntax, chainOf, keepsNodes, prependsStatement, projectWide, redeclares, renamesCarelessly, requestsSupport, throws } from '../support/transforms.js';
 import { tree } from '../support/tmp.js';
 
 function runOn(root: string, chain: ResolvedTransform[], patterns: string[] = ['.']) {
@@ -102,6 +102,18 @@ describe('failures stay with their file', () => {
     const changeset = runOn(root, chainOf(breaksSyntax));
     expect(changeset.changes).toEqual([]);
     expect(changeset.errors[0]!.message).toMatch(/internal error: output of test-breaks-syntax does not parse/);
+  });
+
+  it('reads the output as it reads any file: an edit that moves a leading `// @flow` down makes Flow annotations a syntax error', () => {
+    const root = tree({
+      'package.json': `${JSON.stringify({ name: 'api' })}\n`,
+      'a.js': '// @flow\nconst x: number = 1;\nmodule.exports = x;\n',
+      'b.js': '// @flow\nconst y = 1;\nmodule.exports = y;\n',
+    });
+    const changeset = runOn(root, chainOf(prependsStatement));
+    // printing parsed its text as Flow (the source's pragma): its answer is not the one that counts
+    expect(changeset.errors.map((e) => [e.path, e.message])).toEqual([['a.js', expect.stringMatching(/^internal error: output of test-prepends-statement does not parse/)]]);
+    expect(changeset.changes.map((c) => [c.path, c.after])).toEqual([['b.js', 'const injected = 1;\n// @flow\nconst y = 1;\nmodule.exports = y;\n']]);
   });
 
   it('never accepts output that redeclares a binding the file did not (printing saw the error Babel recovered from)', () => {

@@ -50,6 +50,13 @@ export const redeclares = fileTransform('test-redeclares', 'Declares the first d
   }
 });
 
+/** Puts a statement first in the program, above the comments that led the file (a `// @flow` too). */
+export const prependsStatement = fileTransform('test-prepends-statement', 'Inserts `const injected = 1;` before the first statement.', ({ j, root, sites }) => {
+  const program = root.find(j.Program).paths()[0];
+  const first = program?.node.body[0];
+  if (first && sites.changed(first, 'inserted a statement above it')) program.get('body').unshift(j.variableDeclaration('const', [j.variableDeclarator(j.identifier('injected'), j.literal(1))]));
+});
+
 /**
  * Renames every `x` to `y`, each change in a try/catch as careless code writes it: what is thrown
  * there is swallowed, or (`wrap`) thrown again as another error. Counts its calls of `changed`.
