@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as babelParse } from '@babel/parser';
 import jscodeshift from 'jscodeshift';
+import recast from 'recast';
 import { detectTextStyle, parseForAnalysis, parseSource } from '../../src/engine/parse.js';
 import { joinInsertedImports, parsedPrologueEnd, printAst, scanPrologue, separateAppendedStatement } from '../../src/engine/print.js';
 
@@ -129,6 +130,14 @@ describe('printing an edited tree', () => {
       expect(printed.text).not.toBe(source);
       expect(printed.recovered?.map((error) => error.reasonCode)).toEqual(parseForAnalysis(printed.text, 'x.js').ast.errors.map((error: any) => error.reasonCode));
     }
+    // a print whose formatting reconcile undoes: the errors are those of the text it composed
+    const source = "let q = 1;\nlet q = 2;\nrun( a,  'b' );\n";
+    const parsed = parseSource(source, 'x.js', { flow: false });
+    parsed.ast.program.body[2].expression.arguments.push(j.identifier('c'));
+    expect(recast.print(parsed.ast).code).toContain("run(a, 'b', c);");
+    const printed = printAst(parsed, source, detectTextStyle(source));
+    expect(printed.text).toBe("let q = 1;\nlet q = 2;\nrun( a,  'b', c);\n");
+    expect(printed.recovered?.map((error) => error.reasonCode)).toEqual(['VarRedeclaration']);
   });
 
   // what any faster printing must keep (a first attempt, handing untouched statements back to recast
