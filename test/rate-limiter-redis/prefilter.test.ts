@@ -16,6 +16,7 @@ describe('mayAnswer429', () => {
       'res.status( // too many; slow down\n 429)',
       'res.status((429))',
       'res.status<number>(429)',
+      'res.status<{ a: 1; }>(429)',
       'res.status(429.0)',
     ]) {
       expect(mayAnswer429(`app.use((req, res) => ${call});\n`), call).toBe(true);

@@ -32,18 +32,22 @@ const STATUS_METHOD = /\b(?:status|sendStatus)\b/g;
 
 /**
  * Whether the text may hold a call `x.status(429)` or `x.sendStatus(429)` (what a hand-written
- * limiter answers, see `is429Call`): the method's name, then a `429` before the next `;` (type
- * arguments, parentheses and comments, which may hold a `;`, may stand between). Loose on purpose:
+ * limiter answers, see `is429Call`: the literal 429 first): the method's name, then a `429` before
+ * the next `;` outside comments and angle brackets (what may stand between: parentheses, blanks,
+ * comments and type arguments, which may hold a `;`: `status<{ a: 1; }>(429)`). Loose on purpose:
  * it may admit a file with no such call, never leave one out.
  */
 export function mayAnswer429(source: string): boolean {
   if (!source.includes('429')) return false;
   STATUS_METHOD.lastIndex = 0;
   for (let match = STATUS_METHOD.exec(source); match; match = STATUS_METHOD.exec(source)) {
+    let angles = 0;
     for (let i = match.index + match[0].length; i < source.length; i += 1) {
       const c = source.charCodeAt(i);
-      if (c === 59 /* ; */) break;
-      if (c === 47 /* / */ && source.charCodeAt(i + 1) === 42 /* * */) {
+      if (c === 59 /* ; */ && angles === 0) break;
+      if (c === 60 /* < */) angles += 1;
+      else if (c === 62 /* > */ && angles > 0) angles -= 1;
+      else if (c === 47 /* / */ && source.charCodeAt(i + 1) === 42 /* * */) {
         const close = source.indexOf('*/', i + 2);
         if (close < 0) return true;
         i = close + 1;
